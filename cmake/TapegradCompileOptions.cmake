@@ -1,0 +1,17 @@
+# Warning and sanitizer flags for tapegrad's own targets (never exported).
+add_library(tapegrad_warnings INTERFACE)
+target_compile_options(tapegrad_warnings INTERFACE -Wall -Wextra -Wpedantic)
+
+add_library(tapegrad_sanitize INTERFACE)
+if(TAPEGRAD_SANITIZE)
+  target_compile_options(tapegrad_sanitize INTERFACE
+    -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
+  target_link_options(tapegrad_sanitize INTERFACE -fsanitize=address,undefined)
+  # Out-of-bounds xtensor accesses become exceptions instead of silent reads.
+  target_compile_definitions(tapegrad_sanitize INTERFACE XTENSOR_ENABLE_ASSERT)
+endif()
+
+# Applies tapegrad's flags to one of its own targets.
+function(tapegrad_target_defaults target)
+  target_link_libraries(${target} PRIVATE tapegrad_warnings tapegrad_sanitize)
+endfunction()

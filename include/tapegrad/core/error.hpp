@@ -1,0 +1,99 @@
+#pragma once
+// tapegrad's exception types. Every error raised on behalf of a node says
+// which op, which node (id and label) and, for shape problems, which shapes,
+// so the message alone tells the user what to fix.
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include "tapegrad/core/node_id.hpp"
+#include "tapegrad/export.hpp"
+
+namespace tapegrad {
+
+/// Where an error happened: the op being recorded or swept, and its node.
+struct ErrorSite {
+  std::string op;
+  std::optional<NodeId> node;
+  std::string label;
+};
+
+class TAPEGRAD_EXPORT Error : public std::runtime_error {
+ public:
+  explicit Error(const std::string& detail, ErrorSite site = {});
+  ~Error() override;
+
+  /// The op that failed ("" when the error is not about an op).
+  const std::string& op() const noexcept { return site_.op; }
+  /// The node the op was recording or sweeping, when there is one.
+  std::optional<NodeId> node() const noexcept { return site_.node; }
+  const std::string& label() const noexcept { return site_.label; }
+  /// The message without the "tapegrad: op:" prefix and node suffix.
+  const std::string& detail() const noexcept { return detail_; }
+
+ private:
+  ErrorSite site_;
+  std::string detail_;
+};
+
+/// Operand shapes that an op cannot combine, or a tensor of the wrong rank.
+class TAPEGRAD_EXPORT ShapeError : public Error {
+ public:
+  using Error::Error;
+  ~ShapeError() override;
+};
+
+/// An argument outside what the op accepts (a class label out of range, an
+/// axis the tensor does not have, an empty tensor where one is needed).
+class TAPEGRAD_EXPORT ValueError : public Error {
+ public:
+  using Error::Error;
+  ~ValueError() override;
+};
+
+/// Vars of two different tapes combined in one op.
+class TAPEGRAD_EXPORT TapeMismatchError : public Error {
+ public:
+  using Error::Error;
+  ~TapeMismatchError() override;
+};
+
+/// A Var used after its tape was reset (its node no longer exists).
+class TAPEGRAD_EXPORT StaleVarError : public Error {
+ public:
+  using Error::Error;
+  ~StaleVarError() override;
+};
+
+/// A backward pass that cannot run as asked: a non-scalar output without a
+/// seed, a seed of the wrong shape, a gradient asked of a node without one.
+class TAPEGRAD_EXPORT GradientError : public Error {
+ public:
+  using Error::Error;
+  ~GradientError() override;
+};
+
+/// A second backward through nodes whose saved state a previous backward
+/// released (backward with release_saved = true).
+class TAPEGRAD_EXPORT StateReleasedError : public Error {
+ public:
+  using Error::Error;
+  ~StateReleasedError() override;
+};
+
+/// A name the op registry does not know; the message lists the closest names.
+class TAPEGRAD_EXPORT UnknownOpError : public Error {
+ public:
+  using Error::Error;
+  ~UnknownOpError() override;
+};
+
+/// A registration the registry refuses (a duplicate name, no factory).
+class TAPEGRAD_EXPORT RegistryError : public Error {
+ public:
+  using Error::Error;
+  ~RegistryError() override;
+};
+
+}  // namespace tapegrad

@@ -1,0 +1,71 @@
+#pragma once
+// One entry of a tape's Wengert list. Nodes live in one contiguous vector
+// owned by the tape; edges are node ids stored in a second vector, so
+// recording allocates nothing per node once the tape has warmed up: reset()
+// keeps each node's tensors, and the next recording at the same position
+// reuses their buffers when the shape's size is unchanged.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "tapegrad/core/node_id.hpp"
+#include "tapegrad/core/parameter.hpp"
+#include "tapegrad/tensor/tensor.hpp"
+
+namespace tapegrad {
+
+template <class T>
+class Operation;
+
+template <class T>
+struct Node {
+  /// The op that produced this node; null for a leaf.
+  const Operation<T>* op = nullptr;
+  /// Set for a watched parameter: its value and gradient live there.
+  Parameter<T>* parameter = nullptr;
+  std::uint32_t first_input = 0;  // into the tape's edge vector
+  std::uint32_t input_count = 0;
+  std::uint32_t saved_count = 0;  // live entries of `saved`
+  bool requires_grad = false;
+  bool grad_live = false;  // received a gradient in the current sweep
+  bool released = false;   // saved state freed by backward(release_saved)
+
+  Tensor<T> own_value;
+  Tensor<T> own_grad;
+  std::vector<Tensor<T>> saved;
+  std::string label;
+
+  bool is_leaf() const noexcept { return op == nullptr; }
+  const Tensor<T>& value() const noexcept { return parameter ? parameter->value() : own_value; }
+  const Tensor<T>& grad() const noexcept { return parameter ? parameter->grad() : own_grad; }
+  const Shape& shape() const noexcept { return value().shape(); }
+};
+
+/// A gradient buffer about to receive a contribution. `fresh` means it holds
+/// nothing yet in this sweep (its contents are stale): assign, don't add.
+template <class T>
+struct GradSlot {
+  Tensor<T>& tensor;
+  bool fresh;
+};
+
+/// The slot through which every contribution to `node`'s gradient flows, so
+/// that fan-out sums and a parameter keeps accumulating across backwards.
+template <class T>
+GradSlot<T> grad_slot(Node<T>& node) {
+  if (node.parameter) {
+    Tensor<T>& grad = node.parameter->grad();
+    if (grad.shape() != node.parameter->value().shape()) node.parameter->zero_grad();
+    node.grad_live = true;
+    return {grad, false};
+  }
+  const bool fresh = !node.grad_live;
+  if (fresh) {
+    node.own_grad.resize(node.own_value.shape());
+    node.grad_live = true;
+  }
+  return {node.own_grad, fresh};
+}
+
+}  // namespace tapegrad

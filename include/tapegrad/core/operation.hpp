@@ -1,0 +1,186 @@
+#pragma once
+// The abstract operation every node is recorded with, and the two small
+// context objects it works through.
+//
+// Contract for op authors:
+//  * forward(ctx) reads ctx.input(i), writes its result into
+//    ctx.output(shape) (a buffer the tape reuses between iterations) and may
+//    keep tensors for backprop with ctx.save(shape). It must not record on the
+//    tape. A throw leaves the tape as it was before the call.
+//  * backprop(ctx) reads ctx.grad_output() (g = ∂L/∂output, output's shape),
+//    the inputs, the output and saved tensors, and for each input i with
+//    ctx.needs_grad(i) adds ∂L/∂input_i through ctx.accumulate(i, expr) or
+//    ctx.accumulate_reduced(i, full) (sums broadcast axes away). Never assign
+//    to another node's gradient: contributions from all uses are summed.
+//  * An op is immutable once recorded; its attributes are its constructor
+//    arguments and are reported by attributes().
+
+#include <algorithm>
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <xtensor/xnoalias.hpp>
+
+#include "tapegrad/core/attributes.hpp"
+#include "tapegrad/core/error.hpp"
+#include "tapegrad/core/node.hpp"
+#include "tapegrad/export.hpp"
+#include "tapegrad/tensor/broadcast.hpp"
+#include "tapegrad/tensor/tensor.hpp"
+
+namespace tapegrad {
+
+template <class T>
+class ForwardContext;
+template <class T>
+class BackpropContext;
+
+template <class T>
+class TAPEGRAD_EXPORT Operation {
+ public:
+  /// Arity that accepts any number of inputs.
+  static constexpr int kVariadic = -1;
+
+  Operation() = default;
+  Operation(const Operation&) = default;
+  Operation& operator=(const Operation&) = default;
+  virtual ~Operation();
+
+  /// The registered name ("sigmoid"): it labels the node in every printout.
+  virtual std::string_view name() const = 0;
+  /// Number of inputs, or kVariadic. The tape checks it before forward().
+  virtual int arity() const = 0;
+  virtual void forward(ForwardContext<T>& ctx) const = 0;
+  virtual void backprop(BackpropContext<T>& ctx) const = 0;
+  /// The constructor arguments that make this op what it is.
+  virtual Attributes attributes() const { return {}; }
+};
+
+namespace detail {
+
+/// What both contexts share: the node being worked on and its inputs.
+template <class T>
+class NodeView {
+ public:
+  NodeView(std::vector<Node<T>>& nodes, NodeId id, const NodeId* inputs) noexcept
+      : nodes_(nodes), id_(id), inputs_(inputs) {}
+
+  std::size_t input_count() const noexcept { return nodes_[id_].input_count; }
+  const Tensor<T>& input(std::size_t i) const noexcept { return nodes_[inputs_[i]].value(); }
+  NodeId input_id(std::size_t i) const noexcept { return inputs_[i]; }
+  NodeId node_id() const noexcept { return id_; }
+
+  /// Where an error raised by this op should say it happened.
+  ErrorSite site() const {
+    const Node<T>& n = nodes_[id_];
+    return {std::string(n.op->name()), id_, n.label};
+  }
+
+ protected:
+  Node<T>& node() noexcept { return nodes_[id_]; }
+  const Node<T>& node() const noexcept { return nodes_[id_]; }
+  Node<T>& input_node(std::size_t i) noexcept { return nodes_[inputs_[i]]; }
+  const Node<T>& input_node(std::size_t i) const noexcept { return nodes_[inputs_[i]]; }
+
+  /// Slot k of the node's kept tensors, resized to `shape` (buffer reused).
+  template <class S>
+  Tensor<T>& slot(std::size_t k, const S& shape) {
+    std::vector<Tensor<T>>& saved = node().saved;
+    if (saved.size() <= k) saved.resize(k + 1);
+    saved[k].resize(shape);
+    return saved[k];
+  }
+
+ private:
+  std::vector<Node<T>>& nodes_;
+  NodeId id_;
+  const NodeId* inputs_;
+};
+
+}  // namespace detail
+
+template <class T>
+class ForwardContext : public detail::NodeView<T> {
+ public:
+  using detail::NodeView<T>::NodeView;
+
+  /// The node's value buffer, resized to `shape`; write the result here.
+  template <class S>
+  Tensor<T>& output(const S& shape) {
+    Tensor<T>& out = this->node().own_value;
+    out.resize(shape);
+    return out;
+  }
+  Tensor<T>& output(const Shape& shape) { return output<Shape>(shape); }
+
+  /// A tensor kept for backprop (saved(0), saved(1), … in call order).
+  template <class S>
+  Tensor<T>& save(const S& shape) {
+    return this->slot(this->node().saved_count++, shape);
+  }
+  Tensor<T>& save(const Shape& shape) { return save<Shape>(shape); }
+
+  /// Whether any gradient will ever be asked of input i: skip saving what
+  /// only its gradient would need.
+  bool needs_grad(std::size_t i) const noexcept { return this->input_node(i).requires_grad; }
+  /// Whether this node itself will be swept (some input needs a gradient).
+  bool records_grad() const noexcept { return this->node().requires_grad; }
+};
+
+template <class T>
+class BackpropContext : public detail::NodeView<T> {
+ public:
+  using detail::NodeView<T>::NodeView;
+
+  /// g = ∂L/∂output, shaped like the output.
+  const Tensor<T>& grad_output() const noexcept { return this->node().own_grad; }
+  const Tensor<T>& output() const noexcept { return this->node().own_value; }
+  const Tensor<T>& saved(std::size_t k) const noexcept { return this->node().saved[k]; }
+  bool needs_grad(std::size_t i) const noexcept { return this->input_node(i).requires_grad; }
+
+  /// A temporary for this backprop, kept with the node so later sweeps reuse it.
+  template <class S>
+  Tensor<T>& scratch(std::size_t k, const S& shape) {
+    return this->slot(this->node().saved_count + k, shape);
+  }
+  Tensor<T>& scratch(std::size_t k, const Shape& shape) { return scratch<Shape>(k, shape); }
+
+  /// Adds `contribution` (an expression of input i's shape) to ∂L/∂input_i.
+  template <class E>
+  void accumulate(std::size_t i, const E& contribution) {
+    const auto& shape = contribution.shape();
+    check_contribution(i, Shape(shape.begin(), shape.end()));
+    GradSlot<T> target = gradient(i);
+    if (target.fresh) {
+      xt::noalias(target.tensor) = contribution;
+    } else {
+      xt::noalias(target.tensor) += contribution;
+    }
+  }
+
+  /// Adds `full` (the output's broadcast shape) to ∂L/∂input_i after summing
+  /// away the axes along which input i was broadcast.
+  void accumulate_reduced(std::size_t i, const Tensor<T>& full) {
+    GradSlot<T> target = gradient(i);
+    reduce_to_shape(full, target.tensor, !target.fresh);
+  }
+
+  /// Direct access to ∂L/∂input_i, for ops that write it with their own
+  /// kernels (a GEMM with beta = fresh ? 0 : 1). Shaped like the input.
+  GradSlot<T> gradient(std::size_t i) { return grad_slot(this->input_node(i)); }
+
+ private:
+  void check_contribution(std::size_t i, const Shape& shape) const {
+    const Shape& expected = this->input(i).shape();
+    if (shape != expected) {
+      throw ShapeError("backprop produced a gradient of shape " + shape_to_string(shape) +
+                           " for input " + std::to_string(i) + " of shape " +
+                           shape_to_string(expected),
+                       this->site());
+    }
+  }
+};
+
+}  // namespace tapegrad

@@ -1,0 +1,160 @@
+#pragma once
+// Tape: the runtime record of a forward pass (a Wengert list) and the reverse
+// sweep over it.
+//
+// Recording order is a topological order, so backward() walks node ids
+// downward from the output, calling each reached op's backprop(); nodes no
+// path connects to the output never receive a gradient and are skipped.
+// reset() forgets the nodes but keeps their buffers, so a training loop that
+// records the same shapes every step allocates nothing after the first.
+//
+// A tape is used by one thread at a time; use one tape per thread.
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "tapegrad/core/attributes.hpp"
+#include "tapegrad/core/node.hpp"
+#include "tapegrad/core/operation.hpp"
+#include "tapegrad/core/parameter.hpp"
+#include "tapegrad/core/var.hpp"
+#include "tapegrad/export.hpp"
+#include "tapegrad/tensor/span.hpp"
+#include "tapegrad/tensor/tensor.hpp"
+
+namespace tapegrad {
+
+struct BackwardOptions {
+  /// Free every swept node's saved tensors after its backprop. A later
+  /// backward through those nodes then throws StateReleasedError.
+  bool release_saved = false;
+};
+
+template <class T>
+class TAPEGRAD_EXPORT Tape {
+ public:
+  Tape();
+  ~Tape();
+  Tape(const Tape&) = delete;
+  Tape& operator=(const Tape&) = delete;
+
+  /// A leaf that never needs a gradient (data, targets).
+  Var<T> constant(const Tensor<T>& value, std::string_view label = {});
+  Var<T> constant(Tensor<T>&& value, std::string_view label = {});
+  /// A leaf whose gradient backward() computes.
+  Var<T> variable(const Tensor<T>& value, std::string_view label = {});
+  Var<T> variable(Tensor<T>&& value, std::string_view label = {});
+  /// A leaf reading `parameter` in place; its gradient accumulates into
+  /// parameter.grad(). The parameter must outlive this recording.
+  Var<T> watch(Parameter<T>& parameter);
+
+  /// Records the registered op `op_name` (built from `attributes`).
+  Var<T> apply(std::string_view op_name, Span<Var<T>> inputs, const Attributes& attributes = {});
+  /// Records a new `Op(args...)`, owned by the tape until reset().
+  template <class Op, class... Args>
+  Var<T> apply(Span<Var<T>> inputs, Args&&... args) {
+    return record(std::make_unique<Op>(std::forward<Args>(args)...), inputs);
+  }
+  /// Records `op`, which must outlive this recording (e.g. a static instance).
+  Var<T> record(const Operation<T>& op, Span<Var<T>> inputs);
+  Var<T> record(std::unique_ptr<const Operation<T>> op, Span<Var<T>> inputs);
+
+  /// Reverse sweep from a one-element output, seeded with 1.
+  void backward(Var<T> output, const BackwardOptions& options = {});
+  /// Reverse sweep seeded with ∂L/∂output = seed (a vector-Jacobian product).
+  void backward(Var<T> output, const Tensor<T>& seed, const BackwardOptions& options = {});
+
+  const Tensor<T>& value(Var<T> v) const;
+  /// ∂output/∂v of the last backward; zeros of v's shape when no path from
+  /// the output reached v. Tape gradients are fresh for every backward;
+  /// a watched parameter's gradient accumulates until zero_grad().
+  const Tensor<T>& grad(Var<T> v);
+  bool has_grad(Var<T> v) const;
+  void set_label(Var<T> v, std::string_view label);
+
+  /// Number of recorded nodes.
+  std::size_t size() const noexcept { return count_; }
+  /// Forgets every node (invalidating their Vars) but keeps capacity.
+  void reset();
+
+  /// Whether new nodes track gradients; see NoGradScope.
+  bool grad_enabled() const noexcept { return grad_enabled_; }
+  void set_grad_enabled(bool enabled) noexcept { grad_enabled_ = enabled; }
+
+  /// Read-only access for inspection tools.
+  const Node<T>& node(NodeId id) const;
+  Span<NodeId> inputs(NodeId id) const;
+
+  /// Throws unless v is a live handle of this tape. `op` names the caller.
+  void check(Var<T> v, std::string_view op = {}) const;
+
+ private:
+  NodeId acquire_node();
+  Var<T> add_leaf(std::string_view label, bool requires_grad);
+  void check_inputs(const Operation<T>& op, Span<Var<T>> inputs) const;
+  void sweep(Var<T> output, const BackwardOptions& options);
+
+  std::vector<Node<T>> nodes_;  // [0, count_) are live; the rest keep buffers
+  std::size_t count_ = 0;
+  std::vector<NodeId> edges_;
+  std::vector<std::unique_ptr<const Operation<T>>> owned_ops_;
+  std::uint32_t generation_ = 0;
+  bool grad_enabled_ = true;
+};
+
+/// Records without gradient tracking while alive (evaluation, optimiser
+/// updates written as tape ops).
+template <class T>
+class NoGradScope {
+ public:
+  explicit NoGradScope(Tape<T>& tape) : tape_(tape), previous_(tape.grad_enabled()) {
+    tape.set_grad_enabled(false);
+  }
+  ~NoGradScope() { tape_.set_grad_enabled(previous_); }
+  NoGradScope(const NoGradScope&) = delete;
+  NoGradScope& operator=(const NoGradScope&) = delete;
+
+ private:
+  Tape<T>& tape_;
+  bool previous_;
+};
+
+template <class T>
+const Tensor<T>& Var<T>::value() const {
+  if (!tape_) throw StaleVarError("value() of an empty Var");
+  return tape_->value(*this);
+}
+
+template <class T>
+const Tensor<T>& Var<T>::grad() const {
+  if (!tape_) throw StaleVarError("grad() of an empty Var");
+  return tape_->grad(*this);
+}
+
+template <class T>
+const Shape& Var<T>::shape() const {
+  return value().shape();
+}
+
+template <class T>
+T Var<T>::item() const {
+  const Tensor<T>& v = value();
+  if (v.size() != 1) {
+    throw ShapeError("item() needs a one-element Var, got shape " + shape_to_string(v.shape()),
+                     {"item", id_, {}});
+  }
+  return *v.data();
+}
+
+template <class T>
+Var<T> Var<T>::label(std::string_view name) const {
+  if (!tape_) throw StaleVarError("label() of an empty Var");
+  tape_->set_label(*this, name);
+  return *this;
+}
+
+}  // namespace tapegrad

@@ -1,0 +1,302 @@
+#include "tapegrad/core/tape.hpp"
+
+#include <exception>
+#include <new>
+#include <string>
+#include <type_traits>
+
+#include <xtensor/xexception.hpp>
+
+#include "tapegrad/core/registry.hpp"
+
+namespace tapegrad {
+
+// Growing the node vector must move tensors, never copy them.
+static_assert(std::is_nothrow_move_constructible_v<Node<float>>);
+static_assert(std::is_nothrow_move_constructible_v<Node<double>>);
+
+namespace {
+
+template <class T>
+std::string input_shapes(const std::vector<Node<T>>& nodes, Span<Var<T>> inputs) {
+  std::string text;
+  for (const Var<T>& v : inputs) {
+    if (!text.empty()) text += ", ";
+    text += shape_to_string(nodes[v.id()].shape());
+  }
+  return text;
+}
+
+}  // namespace
+
+template <class T>
+Tape<T>::Tape() = default;
+
+template <class T>
+Tape<T>::~Tape() = default;
+
+template <class T>
+NodeId Tape<T>::acquire_node() {
+  if (count_ == nodes_.size()) nodes_.emplace_back();
+  Node<T>& n = nodes_[count_];
+  n.op = nullptr;
+  n.parameter = nullptr;
+  n.first_input = static_cast<std::uint32_t>(edges_.size());
+  n.input_count = 0;
+  n.saved_count = 0;
+  n.requires_grad = false;
+  n.grad_live = false;
+  n.released = false;
+  n.label.clear();
+  return static_cast<NodeId>(count_++);
+}
+
+template <class T>
+Var<T> Tape<T>::add_leaf(std::string_view label, bool requires_grad) {
+  const NodeId id = acquire_node();
+  nodes_[id].requires_grad = requires_grad && grad_enabled_;
+  nodes_[id].label = label;
+  return Var<T>(this, id, generation_);
+}
+
+template <class T>
+Var<T> Tape<T>::constant(const Tensor<T>& value, std::string_view label) {
+  Var<T> v = add_leaf(label, false);
+  nodes_[v.id()].own_value = value;  // copies into the reused buffer
+  return v;
+}
+
+template <class T>
+Var<T> Tape<T>::constant(Tensor<T>&& value, std::string_view label) {
+  Var<T> v = add_leaf(label, false);
+  nodes_[v.id()].own_value = std::move(value);
+  return v;
+}
+
+template <class T>
+Var<T> Tape<T>::variable(const Tensor<T>& value, std::string_view label) {
+  Var<T> v = add_leaf(label, true);
+  nodes_[v.id()].own_value = value;
+  return v;
+}
+
+template <class T>
+Var<T> Tape<T>::variable(Tensor<T>&& value, std::string_view label) {
+  Var<T> v = add_leaf(label, true);
+  nodes_[v.id()].own_value = std::move(value);
+  return v;
+}
+
+template <class T>
+Var<T> Tape<T>::watch(Parameter<T>& parameter) {
+  Var<T> v = add_leaf(parameter.label(), true);
+  nodes_[v.id()].parameter = &parameter;
+  if (parameter.grad().shape() != parameter.value().shape()) parameter.zero_grad();
+  return v;
+}
+
+template <class T>
+void Tape<T>::check(Var<T> v, std::string_view op) const {
+  const ErrorSite site{std::string(op), std::nullopt, {}};
+  if (v.tape() == nullptr) throw StaleVarError("an empty Var (default-constructed) was used", site);
+  if (v.tape() != this) {
+    throw TapeMismatchError("a Var of another tape was used (node " + std::to_string(v.id()) +
+                                " of that tape); Vars of two tapes cannot be combined",
+                            site);
+  }
+  if (v.generation() != generation_ || v.id() >= count_) {
+    throw StaleVarError("a Var recorded before the tape's reset() was used (node " +
+                            std::to_string(v.id()) + "); record it again after reset()",
+                        site);
+  }
+}
+
+template <class T>
+void Tape<T>::check_inputs(const Operation<T>& op, Span<Var<T>> inputs) const {
+  for (const Var<T>& v : inputs) check(v, op.name());
+  const int arity = op.arity();
+  if (arity != Operation<T>::kVariadic && static_cast<std::size_t>(arity) != inputs.size()) {
+    throw ValueError("takes " + std::to_string(arity) + " input(s), got " +
+                         std::to_string(inputs.size()),
+                     {std::string(op.name()), static_cast<NodeId>(count_), {}});
+  }
+}
+
+template <class T>
+Var<T> Tape<T>::record(const Operation<T>& op, Span<Var<T>> inputs) {
+  check_inputs(op, inputs);
+  const NodeId id = acquire_node();
+  Node<T>& n = nodes_[id];
+  n.op = &op;
+  n.input_count = static_cast<std::uint32_t>(inputs.size());
+  bool requires_grad = false;
+  for (const Var<T>& v : inputs) {
+    edges_.push_back(v.id());
+    requires_grad = requires_grad || nodes_[v.id()].requires_grad;
+  }
+  n.requires_grad = requires_grad && grad_enabled_;
+
+  // A failed forward leaves the tape exactly as it was before the call.
+  const auto roll_back = [&] {
+    edges_.resize(nodes_[id].first_input);
+    --count_;
+  };
+  ForwardContext<T> ctx(nodes_, id, edges_.data() + n.first_input);
+  try {
+    op.forward(ctx);
+  } catch (const Error&) {
+    roll_back();
+    throw;
+  } catch (const std::bad_alloc&) {
+    roll_back();
+    throw;
+  } catch (const xt::broadcast_error&) {
+    const ErrorSite site = ctx.site();
+    const std::string shapes = input_shapes(nodes_, inputs);
+    roll_back();
+    throw ShapeError("cannot broadcast input shapes " + shapes, site);
+  } catch (const std::exception& e) {
+    const ErrorSite site = ctx.site();
+    roll_back();
+    throw Error(std::string("forward failed: ") + e.what(), site);
+  }
+  return Var<T>(this, id, generation_);
+}
+
+template <class T>
+Var<T> Tape<T>::record(std::unique_ptr<const Operation<T>> op, Span<Var<T>> inputs) {
+  if (!op) throw ValueError("record() was given a null op");
+  owned_ops_.push_back(std::move(op));
+  try {
+    return record(*owned_ops_.back(), inputs);
+  } catch (...) {
+    owned_ops_.pop_back();
+    throw;
+  }
+}
+
+template <class T>
+Var<T> Tape<T>::apply(std::string_view op_name, Span<Var<T>> inputs,
+                      const Attributes& attributes) {
+  return record(Registry<T>::global().make(op_name, attributes), inputs);
+}
+
+template <class T>
+void Tape<T>::backward(Var<T> output, const BackwardOptions& options) {
+  check(output, "backward");
+  const Node<T>& out = nodes_[output.id()];
+  if (out.value().size() != 1) {
+    throw GradientError("backward() without a seed needs a one-element output, got shape " +
+                            shape_to_string(out.shape()) +
+                            "; pass a seed tensor of that shape for a vector-Jacobian product",
+                        {"backward", output.id(), out.label});
+  }
+  Tensor<T> seed = Tensor<T>::from_shape(out.shape());
+  seed.fill(T(1));
+  backward(output, seed, options);
+}
+
+template <class T>
+void Tape<T>::backward(Var<T> output, const Tensor<T>& seed, const BackwardOptions& options) {
+  check(output, "backward");
+  Node<T>& out = nodes_[output.id()];
+  const ErrorSite site{"backward", output.id(), out.label};
+  if (seed.shape() != out.shape()) {
+    throw GradientError("seed of shape " + shape_to_string(seed.shape()) +
+                            " does not match the output's shape " + shape_to_string(out.shape()),
+                        site);
+  }
+  if (!out.requires_grad) {
+    throw GradientError(
+        "the output does not depend on any variable or watched parameter (or was recorded "
+        "under NoGradScope), so it has no gradient",
+        site);
+  }
+  for (std::size_t i = 0; i < count_; ++i) nodes_[i].grad_live = false;
+  GradSlot<T> seed_slot = grad_slot(out);
+  if (seed_slot.fresh) {
+    xt::noalias(seed_slot.tensor) = seed;
+  } else {
+    xt::noalias(seed_slot.tensor) += seed;
+  }
+  sweep(output, options);
+}
+
+template <class T>
+void Tape<T>::sweep(Var<T> output, const BackwardOptions& options) {
+  for (std::size_t i = output.id() + 1; i-- > 0;) {
+    Node<T>& n = nodes_[i];
+    if (!n.grad_live || n.is_leaf()) continue;
+    if (n.released) {
+      throw StateReleasedError(
+          "backward through a node whose saved state an earlier backward(release_saved = true) "
+          "freed; record the forward pass again, or keep the state",
+          {std::string(n.op->name()), static_cast<NodeId>(i), n.label});
+    }
+    BackpropContext<T> ctx(nodes_, static_cast<NodeId>(i), edges_.data() + n.first_input);
+    n.op->backprop(ctx);
+    if (options.release_saved) {
+      n.saved.clear();
+      n.saved.shrink_to_fit();
+      n.saved_count = 0;
+      n.released = true;
+    }
+  }
+}
+
+template <class T>
+const Tensor<T>& Tape<T>::value(Var<T> v) const {
+  check(v, "value");
+  return nodes_[v.id()].value();
+}
+
+template <class T>
+const Tensor<T>& Tape<T>::grad(Var<T> v) {
+  check(v, "grad");
+  Node<T>& n = nodes_[v.id()];
+  if (!n.grad_live && !n.parameter) {
+    n.own_grad.resize(n.own_value.shape());
+    n.own_grad.fill(T(0));
+  }
+  return n.grad();
+}
+
+template <class T>
+bool Tape<T>::has_grad(Var<T> v) const {
+  check(v, "has_grad");
+  return nodes_[v.id()].grad_live;
+}
+
+template <class T>
+void Tape<T>::set_label(Var<T> v, std::string_view label) {
+  check(v, "label");
+  nodes_[v.id()].label = label;
+}
+
+template <class T>
+void Tape<T>::reset() {
+  count_ = 0;
+  edges_.clear();
+  owned_ops_.clear();
+  ++generation_;
+}
+
+template <class T>
+const Node<T>& Tape<T>::node(NodeId id) const {
+  if (id >= count_) {
+    throw ValueError("node " + std::to_string(id) + " does not exist (the tape has " +
+                     std::to_string(count_) + " nodes)");
+  }
+  return nodes_[id];
+}
+
+template <class T>
+Span<NodeId> Tape<T>::inputs(NodeId id) const {
+  const Node<T>& n = node(id);
+  return {edges_.data() + n.first_input, n.input_count};
+}
+
+template class Tape<float>;
+template class Tape<double>;
+
+}  // namespace tapegrad

@@ -1,0 +1,63 @@
+#pragma once
+// The shape shared by add, sub, mul and div: numpy broadcasting forward, and
+// each input's gradient Kernel::grad_a / grad_b (expressions of a, b, the
+// output y and its gradient g) summed back to that input's shape.
+
+#include <string_view>
+
+#include "ops/support.hpp"
+#include "tapegrad/core/operation.hpp"
+#include "tapegrad/tensor/broadcast.hpp"
+
+namespace tapegrad::ops {
+
+template <class T, class Kernel>
+class BinaryElementwise final : public Operation<T> {
+ public:
+  static constexpr int kArity = 2;
+
+  std::string_view name() const override { return Kernel::kName; }
+  int arity() const override { return kArity; }
+
+  void forward(ForwardContext<T>& ctx) const override {
+    const Tensor<T>& a = ctx.input(0);
+    const Tensor<T>& b = ctx.input(1);
+    if (a.shape() == b.shape()) {
+      xt::noalias(ctx.output(a.shape())) = Kernel::value(a, b);
+      return;
+    }
+    const auto shape = broadcast_shapes(a.shape(), b.shape());
+    if (!shape) {
+      throw ShapeError("cannot broadcast shapes " + shape_to_string(a.shape()) + " and " +
+                           shape_to_string(b.shape()),
+                       ctx.site());
+    }
+    xt::noalias(ctx.output(*shape)) = Kernel::value(a, b);
+  }
+
+  void backprop(BackpropContext<T>& ctx) const override {
+    const Tensor<T>& a = ctx.input(0);
+    const Tensor<T>& b = ctx.input(1);
+    const Tensor<T>& y = ctx.output();
+    const Tensor<T>& g = ctx.grad_output();
+    if (ctx.needs_grad(0)) send(ctx, 0, Kernel::grad_a(a, b, y, g));
+    if (ctx.needs_grad(1)) send(ctx, 1, Kernel::grad_b(a, b, y, g));
+  }
+
+ private:
+  // A contribution shaped like the output goes straight to an input of the
+  // same shape; a broadcast input gets it summed over the stretched axes.
+  template <class E>
+  static void send(BackpropContext<T>& ctx, std::size_t i, const E& contribution) {
+    const Shape& out_shape = ctx.output().shape();
+    if (ctx.input(i).shape() == out_shape) {
+      ctx.accumulate(i, contribution);
+      return;
+    }
+    Tensor<T>& full = ctx.scratch(0, out_shape);
+    xt::noalias(full) = contribution;
+    ctx.accumulate_reduced(i, full);
+  }
+};
+
+}  // namespace tapegrad::ops

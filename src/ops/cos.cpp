@@ -1,0 +1,41 @@
+// Op "cos": y = cos(x); dy/dx = -sin(x).
+#include <xtensor/xmath.hpp>
+
+#include "ops/support.hpp"
+#include "ops/unary_elementwise.hpp"
+#include "tapegrad/ops/math.hpp"
+
+namespace tapegrad {
+namespace ops {
+namespace {
+
+struct CosKernel {
+  static constexpr std::string_view kName = "cos";
+
+  template <class T, class X>
+  auto value(const X& x) const {
+    return xt::cos(x);
+  }
+  template <class T, class X, class Y, class G>
+  auto grad([[maybe_unused]] const X& x, [[maybe_unused]] const Y& y, const G& g) const {
+    return -g * xt::sin(x);
+  }
+};
+
+template <class T>
+using CosOp = UnaryElementwise<T, CosKernel>;
+
+[[maybe_unused]] const bool registered = register_builtin<CosOp>("cos", {}, "y = cos(x); dy/dx = -sin(x)");
+
+}  // namespace
+}  // namespace ops
+
+template <class T>
+Var<T> cos(Var<T> x) {
+  return ops::record_stateless<ops::CosOp<T>>({x});
+}
+
+template Var<float> cos(Var<float>);
+template Var<double> cos(Var<double>);
+
+}  // namespace tapegrad

@@ -1,0 +1,107 @@
+// Op "cross_entropy": L = Σ_rows (log Σ_c exp(x_c) − x_label) from logits,
+// fused with the log-softmax and stable for logits of any magnitude; divided
+// by the number of rows when mean = 1 (the default). The softmax
+// probabilities are saved, so backprop is ∂x = g · scale · (p − onehot).
+// Labels are whole numbers in [0, classes) and get no gradient.
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "ops/loss_reduction.hpp"
+#include "ops/rows.hpp"
+#include "ops/support.hpp"
+#include "tapegrad/ops/losses.hpp"
+
+namespace tapegrad {
+namespace ops {
+namespace {
+
+template <class T>
+class CrossEntropyOp final : public Operation<T> {
+ public:
+  static constexpr int kArity = 2;
+
+  explicit CrossEntropyOp(Reduction reduction = Reduction::mean) : reduction_(reduction) {}
+  explicit CrossEntropyOp(const Attributes& a) : reduction_(reduction_from(a, Reduction::mean)) {}
+
+  std::string_view name() const override { return "cross_entropy"; }
+  int arity() const override { return kArity; }
+  Attributes attributes() const override { return reduction_attributes(reduction_); }
+
+  void forward(ForwardContext<T>& ctx) const override {
+    const Rows r = rows_of(ctx, 0, "cross_entropy");
+    check_labels(ctx, r);
+    const T scale = reduction_factor<T>(reduction_, r.count, ctx);
+    const T* logits = ctx.input(0).data();
+    const T* labels = ctx.input(1).data();
+    T* p = ctx.save(ctx.input(0).shape()).data();
+    T total = 0;
+    for (std::size_t row = 0; row < r.count; ++row) {
+      const T* x = logits + row * r.length;
+      T* probabilities = p + row * r.length;
+      const T max = *std::max_element(x, x + r.length);
+      T sum = 0;
+      for (std::size_t c = 0; c < r.length; ++c) sum += probabilities[c] = std::exp(x[c] - max);
+      for (std::size_t c = 0; c < r.length; ++c) probabilities[c] /= sum;
+      const auto label = static_cast<std::size_t>(labels[row]);
+      total += max + std::log(sum) - x[label];
+    }
+    ctx.output(Shape{})() = scale * total;
+  }
+
+  void backprop(BackpropContext<T>& ctx) const override {
+    if (!ctx.needs_grad(0)) return;
+    const Rows r = rows_of(ctx, 0, "cross_entropy");
+    const T g = ctx.grad_output()() * reduction_factor<T>(reduction_, r.count, ctx);
+    const T* p = ctx.saved(0).data();
+    const T* labels = ctx.input(1).data();
+    GradSlot<T> dx = ctx.gradient(0);
+    T* d = dx.tensor.data();
+    for (std::size_t row = 0; row < r.count; ++row) {
+      const std::size_t offset = row * r.length;
+      const auto label = static_cast<std::size_t>(labels[row]);
+      for (std::size_t c = 0; c < r.length; ++c) {
+        const T contribution = g * (p[offset + c] - (c == label ? T(1) : T(0)));
+        d[offset + c] = dx.fresh ? contribution : d[offset + c] + contribution;
+      }
+    }
+  }
+
+ private:
+  static void check_labels(const detail::NodeView<T>& ctx, const Rows& r) {
+    const Tensor<T>& labels = ctx.input(1);
+    if (labels.size() != r.count || labels.dimension() > 1) {
+      throw ShapeError(fmt::format("logits {} need one label per row, got labels of shape {}",
+                                   shape_to_string(ctx.input(0).shape()),
+                                   shape_to_string(labels.shape())),
+                       ctx.site());
+    }
+    for (std::size_t row = 0; row < r.count; ++row) {
+      const T label = labels.data()[row];
+      if (!(label >= 0) || label >= static_cast<T>(r.length) || std::floor(label) != label) {
+        throw ValueError(fmt::format("label {} of row {} is not a class index in [0, {})", label,
+                                     row, r.length),
+                         ctx.site());
+      }
+    }
+  }
+
+  Reduction reduction_;
+};
+
+[[maybe_unused]] const bool registered = register_builtin<CrossEntropyOp>(
+    "cross_entropy", {"mean"}, "L = Σ (logsumexp(x) − x[label]) (mean = 1: divided by rows)");
+
+}  // namespace
+}  // namespace ops
+
+template <class T>
+Var<T> cross_entropy(Var<T> logits, Var<T> labels, Reduction reduction) {
+  return ops::record_with<ops::CrossEntropyOp<T>>({logits, labels}, reduction);
+}
+
+template Var<float> cross_entropy(Var<float>, Var<float>, Reduction);
+template Var<double> cross_entropy(Var<double>, Var<double>, Reduction);
+
+}  // namespace tapegrad

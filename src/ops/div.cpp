@@ -1,0 +1,45 @@
+// Op "div": y = a / b; dy/db = -y / b, with broadcasting.
+#include "ops/binary_elementwise.hpp"
+#include "ops/support.hpp"
+#include "tapegrad/ops/arithmetic.hpp"
+
+namespace tapegrad {
+namespace ops {
+namespace {
+
+struct DivKernel {
+  static constexpr std::string_view kName = "div";
+
+  template <class A, class B>
+  static auto value(const A& a, const B& b) {
+    return a / b;
+  }
+  template <class A, class B, class Y, class G>
+  static auto grad_a([[maybe_unused]] const A& a, [[maybe_unused]] const B& b,
+                     [[maybe_unused]] const Y& y, const G& g) {
+    return g / b;
+  }
+  template <class A, class B, class Y, class G>
+  static auto grad_b([[maybe_unused]] const A& a, [[maybe_unused]] const B& b,
+                     [[maybe_unused]] const Y& y, const G& g) {
+    return -(g * y) / b;
+  }
+};
+
+template <class T>
+using DivOp = BinaryElementwise<T, DivKernel>;
+
+[[maybe_unused]] const bool registered = register_builtin<DivOp>("div", {}, "y = a / b; dy/db = -y / b");
+
+}  // namespace
+}  // namespace ops
+
+template <class T>
+Var<T> div(Var<T> a, Var<T> b) {
+  return ops::record_stateless<ops::DivOp<T>>({a, b});
+}
+
+template Var<float> div(Var<float>, Var<float>);
+template Var<double> div(Var<double>, Var<double>);
+
+}  // namespace tapegrad

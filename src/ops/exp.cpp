@@ -1,0 +1,41 @@
+// Op "exp": y = exp(x); dy/dx = y.
+#include <xtensor/xmath.hpp>
+
+#include "ops/support.hpp"
+#include "ops/unary_elementwise.hpp"
+#include "tapegrad/ops/math.hpp"
+
+namespace tapegrad {
+namespace ops {
+namespace {
+
+struct ExpKernel {
+  static constexpr std::string_view kName = "exp";
+
+  template <class T, class X>
+  auto value(const X& x) const {
+    return xt::exp(x);
+  }
+  template <class T, class X, class Y, class G>
+  auto grad([[maybe_unused]] const X& x, [[maybe_unused]] const Y& y, const G& g) const {
+    return g * y;
+  }
+};
+
+template <class T>
+using ExpOp = UnaryElementwise<T, ExpKernel>;
+
+[[maybe_unused]] const bool registered = register_builtin<ExpOp>("exp", {}, "y = exp(x); dy/dx = y");
+
+}  // namespace
+}  // namespace ops
+
+template <class T>
+Var<T> exp(Var<T> x) {
+  return ops::record_stateless<ops::ExpOp<T>>({x});
+}
+
+template Var<float> exp(Var<float>);
+template Var<double> exp(Var<double>);
+
+}  // namespace tapegrad

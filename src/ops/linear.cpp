@@ -1,0 +1,126 @@
+// Op "linear": y = x · Wᵀ (+ b), fused. x is (batch, in) or (in,), W is
+// (out, in), b is (out,). Forward is one GEMM plus a bias row added to every
+// sample; backprop is ∂x = g · W, ∂W = gᵀ · x (two GEMMs) and ∂b = Σ_rows g.
+#include <algorithm>
+
+#include "ops/support.hpp"
+#include "tapegrad/ops/linalg.hpp"
+#include "tensor/blas.hpp"
+
+namespace tapegrad {
+namespace ops {
+namespace {
+
+struct LinearDims {
+  std::size_t batch, in, out;
+};
+
+template <class T>
+class LinearOp final : public Operation<T> {
+ public:
+  static constexpr int kArity = Operation<T>::kVariadic;  // (x, W) or (x, W, b)
+  std::string_view name() const override { return "linear"; }
+  int arity() const override { return kArity; }
+
+  void forward(ForwardContext<T>& ctx) const override {
+    const LinearDims d = dims(ctx);
+    const Tensor<T>& x = ctx.input(0);
+    Shape out_shape = x.dimension() == 2 ? Shape{d.batch, d.out} : Shape{d.out};
+    Tensor<T>& y = ctx.output(out_shape);
+    T* out = y.data();
+    if (ctx.input_count() == 3) {
+      const T* bias = ctx.input(2).data();
+      for (std::size_t r = 0; r < d.batch; ++r) std::copy(bias, bias + d.out, out + r * d.out);
+    }
+    const T beta = ctx.input_count() == 3 ? T(1) : T(0);
+    if (d.in == 0) {
+      if (beta == T(0)) std::fill(out, out + d.batch * d.out, T(0));
+    } else if (d.batch > 0 && d.out > 0) {
+      blas::gemm<T>(false, true, d.batch, d.out, d.in, T(1), x.data(), d.in,
+                    ctx.input(1).data(), d.in, beta, out, d.out);
+    }
+  }
+
+  void backprop(BackpropContext<T>& ctx) const override {
+    const LinearDims d = dims(ctx);
+    const T* g = ctx.grad_output().data();
+    if (d.batch == 0 || d.out == 0 || d.in == 0) {
+      zero_fresh_gradients(ctx);
+      return;
+    }
+    if (ctx.needs_grad(0)) {  // (batch × in) = (batch × out) · (out × in)
+      GradSlot<T> dx = ctx.gradient(0);
+      blas::gemm<T>(false, false, d.batch, d.in, d.out, T(1), g, d.out, ctx.input(1).data(), d.in,
+                    dx.fresh ? T(0) : T(1), dx.tensor.data(), d.in);
+    }
+    if (ctx.needs_grad(1)) {  // (out × in) = (batch × out)ᵀ · (batch × in)
+      GradSlot<T> dw = ctx.gradient(1);
+      blas::gemm<T>(true, false, d.out, d.in, d.batch, T(1), g, d.out, ctx.input(0).data(), d.in,
+                    dw.fresh ? T(0) : T(1), dw.tensor.data(), d.in);
+    }
+    if (ctx.input_count() == 3 && ctx.needs_grad(2)) {
+      GradSlot<T> db = ctx.gradient(2);
+      T* bias_grad = db.tensor.data();
+      if (db.fresh) std::fill(bias_grad, bias_grad + d.out, T(0));
+      for (std::size_t r = 0; r < d.batch; ++r) {
+        const T* row = g + r * d.out;
+        for (std::size_t j = 0; j < d.out; ++j) bias_grad[j] += row[j];
+      }
+    }
+  }
+
+ private:
+  static LinearDims dims(const detail::NodeView<T>& ctx) {
+    if (ctx.input_count() != 2 && ctx.input_count() != 3) {
+      throw ValueError("takes 2 or 3 inputs (x, W[, b]), got " + std::to_string(ctx.input_count()),
+                       ctx.site());
+    }
+    require_rank(ctx, 0, {1, 2}, "needs x of shape (batch, in) or (in,)");
+    require_rank(ctx, 1, {2}, "needs W of shape (out, in)");
+    const Shape& x = ctx.input(0).shape();
+    const Shape& w = ctx.input(1).shape();
+    const LinearDims d{x.size() == 2 ? x[0] : 1, x.back(), w[0]};
+    if (w[1] != d.in) {
+      throw ShapeError("x " + shape_to_string(x) + " and W " + shape_to_string(w) +
+                           " disagree on the input size",
+                       ctx.site());
+    }
+    if (ctx.input_count() == 3 && ctx.input(2).shape() != Shape{d.out}) {
+      throw ShapeError("bias " + shape_to_string(ctx.input(2).shape()) + " must have shape " +
+                           shape_to_string(Shape{d.out}) + " for W " + shape_to_string(w),
+                       ctx.site());
+    }
+    return d;
+  }
+
+  static void zero_fresh_gradients(BackpropContext<T>& ctx) {
+    for (std::size_t i = 0; i < ctx.input_count(); ++i) {
+      if (!ctx.needs_grad(i)) continue;
+      GradSlot<T> slot = ctx.gradient(i);
+      if (slot.fresh) slot.tensor.fill(T(0));
+    }
+  }
+};
+
+[[maybe_unused]] const bool registered =
+    register_builtin<LinearOp>("linear", {}, "y = x · Wᵀ + b (fused layer; b optional)");
+
+}  // namespace
+}  // namespace ops
+
+template <class T>
+Var<T> linear(Var<T> x, Var<T> weight) {
+  return ops::record_stateless<ops::LinearOp<T>>({x, weight});
+}
+
+template <class T>
+Var<T> linear(Var<T> x, Var<T> weight, Var<T> bias) {
+  return ops::record_stateless<ops::LinearOp<T>>({x, weight, bias});
+}
+
+template Var<float> linear(Var<float>, Var<float>);
+template Var<double> linear(Var<double>, Var<double>);
+template Var<float> linear(Var<float>, Var<float>, Var<float>);
+template Var<double> linear(Var<double>, Var<double>, Var<double>);
+
+}  // namespace tapegrad

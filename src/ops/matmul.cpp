@@ -1,0 +1,99 @@
+// Op "matmul": y = a · b through GEMM, vectors taken as a 1-row (left) or
+// 1-column (right) matrix. Backprop: ∂a = g · bᵀ and ∂b = aᵀ · g, with the
+// transposes passed to GEMM as flags.
+#include <algorithm>
+
+#include "ops/support.hpp"
+#include "tapegrad/ops/linalg.hpp"
+#include "tensor/blas.hpp"
+
+namespace tapegrad {
+namespace ops {
+namespace {
+
+/// The (m × k) · (k × n) problem behind a matmul of these two shapes.
+struct Dims {
+  std::size_t m, k, n;
+};
+
+template <class T>
+class MatmulOp final : public Operation<T> {
+ public:
+  static constexpr int kArity = 2;
+  std::string_view name() const override { return "matmul"; }
+  int arity() const override { return kArity; }
+
+  void forward(ForwardContext<T>& ctx) const override {
+    const Tensor<T>& a = ctx.input(0);
+    const Tensor<T>& b = ctx.input(1);
+    const Dims d = dims(ctx);
+    Shape out_shape;
+    if (a.dimension() == 2) out_shape.push_back(d.m);
+    if (b.dimension() == 2) out_shape.push_back(d.n);
+    Tensor<T>& y = ctx.output(out_shape);
+    gemm(false, false, d.m, d.n, d.k, a.data(), b.data(), T(0), y.data());
+  }
+
+  void backprop(BackpropContext<T>& ctx) const override {
+    const Tensor<T>& a = ctx.input(0);
+    const Tensor<T>& b = ctx.input(1);
+    const T* g = ctx.grad_output().data();
+    const Dims d = dims(ctx);
+    if (ctx.needs_grad(0)) {  // (m × k) = (m × n) · (k × n)ᵀ
+      GradSlot<T> da = ctx.gradient(0);
+      gemm_into(da, false, true, d.m, d.k, d.n, g, b.data());
+    }
+    if (ctx.needs_grad(1)) {  // (k × n) = (m × k)ᵀ · (m × n)
+      GradSlot<T> db = ctx.gradient(1);
+      gemm_into(db, true, false, d.k, d.n, d.m, a.data(), g);
+    }
+  }
+
+ private:
+  static Dims dims(const detail::NodeView<T>& ctx) {
+    require_rank(ctx, 0, {1, 2}, "needs a vector or matrix on the left");
+    require_rank(ctx, 1, {1, 2}, "needs a vector or matrix on the right");
+    const Shape& a = ctx.input(0).shape();
+    const Shape& b = ctx.input(1).shape();
+    const Dims d{a.size() == 2 ? a[0] : 1, a.back(), b.size() == 2 ? b[1] : 1};
+    if (b[0] != d.k) {
+      throw ShapeError("inner dimensions differ: " + shape_to_string(a) + " · " +
+                           shape_to_string(b),
+                       ctx.site());
+    }
+    return d;
+  }
+
+  /// C (m × n) = A (m × k, or its transpose) · B (k × n, or its transpose) + beta C.
+  static void gemm(bool ta, bool tb, std::size_t m, std::size_t n, std::size_t k, const T* a,
+                   const T* b, T beta, T* c) {
+    if (m == 0 || n == 0) return;
+    if (k == 0) {
+      if (beta == T(0)) std::fill(c, c + m * n, T(0));
+      return;
+    }
+    // Row lengths as stored: A is m×k (k×m when transposed), B is k×n (n×k).
+    blas::gemm<T>(ta, tb, m, n, k, T(1), a, ta ? m : k, b, tb ? k : n, beta, c, n);
+  }
+
+  static void gemm_into(GradSlot<T>& target, bool ta, bool tb, std::size_t m, std::size_t n,
+                        std::size_t k, const T* a, const T* b) {
+    gemm(ta, tb, m, n, k, a, b, target.fresh ? T(0) : T(1), target.tensor.data());
+  }
+};
+
+[[maybe_unused]] const bool registered =
+    register_builtin<MatmulOp>("matmul", {}, "y = a · b (matrix or vector operands)");
+
+}  // namespace
+}  // namespace ops
+
+template <class T>
+Var<T> matmul(Var<T> a, Var<T> b) {
+  return ops::record_stateless<ops::MatmulOp<T>>({a, b});
+}
+
+template Var<float> matmul(Var<float>, Var<float>);
+template Var<double> matmul(Var<double>, Var<double>);
+
+}  // namespace tapegrad

@@ -1,0 +1,73 @@
+// Op "mse": L = ½ Σ (y − t)², as in the lecture, or that divided by the
+// number of samples (rows; a vector is one sample) with attribute mean = 1.
+// Backprop: ∂y = g · scale · (y − t), ∂t = −∂y.
+#include "ops/loss_reduction.hpp"
+#include "ops/support.hpp"
+#include "tapegrad/ops/losses.hpp"
+
+namespace tapegrad {
+namespace ops {
+namespace {
+
+template <class T>
+class MseOp final : public Operation<T> {
+ public:
+  static constexpr int kArity = 2;
+
+  explicit MseOp(Reduction reduction = Reduction::sum) : reduction_(reduction) {}
+  explicit MseOp(const Attributes& a) : reduction_(reduction_from(a, Reduction::sum)) {}
+
+  std::string_view name() const override { return "mse"; }
+  int arity() const override { return kArity; }
+  Attributes attributes() const override { return reduction_attributes(reduction_); }
+
+  void forward(ForwardContext<T>& ctx) const override {
+    const T scale = factor(ctx);
+    const Tensor<T>& y = ctx.input(0);
+    const Tensor<T>& t = ctx.input(1);
+    T total = 0;
+    for (std::size_t i = 0, n = y.size(); i < n; ++i) {
+      const T diff = y.data()[i] - t.data()[i];
+      total += diff * diff;
+    }
+    ctx.output(Shape{})() = T(0.5) * scale * total;
+  }
+
+  void backprop(BackpropContext<T>& ctx) const override {
+    const T g = ctx.grad_output()() * factor(ctx);
+    const Tensor<T>& y = ctx.input(0);
+    const Tensor<T>& t = ctx.input(1);
+    if (ctx.needs_grad(0)) ctx.accumulate(0, g * (y - t));
+    if (ctx.needs_grad(1)) ctx.accumulate(1, g * (t - y));
+  }
+
+ private:
+  T factor(const detail::NodeView<T>& ctx) const {
+    const Shape& y = ctx.input(0).shape();
+    const Shape& t = ctx.input(1).shape();
+    if (y != t) {
+      throw ShapeError("prediction " + shape_to_string(y) + " and target " + shape_to_string(t) +
+                           " must have the same shape",
+                       ctx.site());
+    }
+    return reduction_factor<T>(reduction_, y.size() == 2 ? y[0] : 1, ctx);
+  }
+
+  Reduction reduction_;
+};
+
+[[maybe_unused]] const bool registered =
+    register_builtin<MseOp>("mse", {"mean"}, "L = ½ Σ (y − t)² (mean = 1: divided by rows)");
+
+}  // namespace
+}  // namespace ops
+
+template <class T>
+Var<T> mse(Var<T> y, Var<T> t, Reduction reduction) {
+  return ops::record_with<ops::MseOp<T>>({y, t}, reduction);
+}
+
+template Var<float> mse(Var<float>, Var<float>, Reduction);
+template Var<double> mse(Var<double>, Var<double>, Reduction);
+
+}  // namespace tapegrad

@@ -1,0 +1,41 @@
+// Op "neg": y = -x.
+#include <xtensor/xmath.hpp>
+
+#include "ops/support.hpp"
+#include "ops/unary_elementwise.hpp"
+#include "tapegrad/ops/arithmetic.hpp"
+
+namespace tapegrad {
+namespace ops {
+namespace {
+
+struct NegKernel {
+  static constexpr std::string_view kName = "neg";
+
+  template <class T, class X>
+  auto value(const X& x) const {
+    return -x;
+  }
+  template <class T, class X, class Y, class G>
+  auto grad([[maybe_unused]] const X& x, [[maybe_unused]] const Y& y, const G& g) const {
+    return -g;
+  }
+};
+
+template <class T>
+using NegOp = UnaryElementwise<T, NegKernel>;
+
+[[maybe_unused]] const bool registered = register_builtin<NegOp>("neg", {}, "y = -x");
+
+}  // namespace
+}  // namespace ops
+
+template <class T>
+Var<T> neg(Var<T> x) {
+  return ops::record_stateless<ops::NegOp<T>>({x});
+}
+
+template Var<float> neg(Var<float>);
+template Var<double> neg(Var<double>);
+
+}  // namespace tapegrad

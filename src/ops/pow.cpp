@@ -1,0 +1,47 @@
+// Op "pow": y = x^p; dy/dx = p x^(p-1).
+#include <xtensor/xmath.hpp>
+
+#include "ops/support.hpp"
+#include "ops/unary_elementwise.hpp"
+#include "tapegrad/ops/math.hpp"
+
+namespace tapegrad {
+namespace ops {
+namespace {
+
+struct PowKernel {
+  static constexpr std::string_view kName = "pow";
+  double exponent = 0;
+
+  PowKernel() = default;
+  explicit PowKernel(double value) : exponent(value) {}
+  explicit PowKernel(const Attributes& a) : exponent(required_attribute(a, kName, "exponent")) {}
+  Attributes attributes() const { return {{"exponent", exponent}}; }
+
+  template <class T, class X>
+  auto value(const X& x) const {
+    return xt::pow(x, T(exponent));
+  }
+  template <class T, class X, class Y, class G>
+  auto grad([[maybe_unused]] const X& x, [[maybe_unused]] const Y& y, const G& g) const {
+    return g * T(exponent) * xt::pow(x, T(exponent - 1));
+  }
+};
+
+template <class T>
+using PowOp = UnaryElementwise<T, PowKernel>;
+
+[[maybe_unused]] const bool registered = register_builtin<PowOp>("pow", {"exponent"}, "y = x^p; dy/dx = p x^(p-1)");
+
+}  // namespace
+}  // namespace ops
+
+template <class T>
+Var<T> pow(Var<T> x, detail::identity_t<T> exponent) {
+  return ops::record_with<ops::PowOp<T>>({x}, ops::PowKernel(static_cast<double>(exponent)));
+}
+
+template Var<float> pow(Var<float>, float);
+template Var<double> pow(Var<double>, double);
+
+}  // namespace tapegrad

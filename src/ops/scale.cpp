@@ -1,0 +1,47 @@
+// Op "scale": y = c x (c: factor).
+#include <xtensor/xmath.hpp>
+
+#include "ops/support.hpp"
+#include "ops/unary_elementwise.hpp"
+#include "tapegrad/ops/arithmetic.hpp"
+
+namespace tapegrad {
+namespace ops {
+namespace {
+
+struct ScaleKernel {
+  static constexpr std::string_view kName = "scale";
+  double factor = 0;
+
+  ScaleKernel() = default;
+  explicit ScaleKernel(double value) : factor(value) {}
+  explicit ScaleKernel(const Attributes& a) : factor(required_attribute(a, kName, "factor")) {}
+  Attributes attributes() const { return {{"factor", factor}}; }
+
+  template <class T, class X>
+  auto value(const X& x) const {
+    return T(factor) * x;
+  }
+  template <class T, class X, class Y, class G>
+  auto grad([[maybe_unused]] const X& x, [[maybe_unused]] const Y& y, const G& g) const {
+    return T(factor) * g;
+  }
+};
+
+template <class T>
+using ScaleOp = UnaryElementwise<T, ScaleKernel>;
+
+[[maybe_unused]] const bool registered = register_builtin<ScaleOp>("scale", {"factor"}, "y = c x (c: factor)");
+
+}  // namespace
+}  // namespace ops
+
+template <class T>
+Var<T> scale(Var<T> x, detail::identity_t<T> factor) {
+  return ops::record_with<ops::ScaleOp<T>>({x}, ops::ScaleKernel(static_cast<double>(factor)));
+}
+
+template Var<float> scale(Var<float>, float);
+template Var<double> scale(Var<double>, double);
+
+}  // namespace tapegrad

@@ -1,0 +1,41 @@
+// Op "sin": y = sin(x); dy/dx = cos(x).
+#include <xtensor/xmath.hpp>
+
+#include "ops/support.hpp"
+#include "ops/unary_elementwise.hpp"
+#include "tapegrad/ops/math.hpp"
+
+namespace tapegrad {
+namespace ops {
+namespace {
+
+struct SinKernel {
+  static constexpr std::string_view kName = "sin";
+
+  template <class T, class X>
+  auto value(const X& x) const {
+    return xt::sin(x);
+  }
+  template <class T, class X, class Y, class G>
+  auto grad([[maybe_unused]] const X& x, [[maybe_unused]] const Y& y, const G& g) const {
+    return g * xt::cos(x);
+  }
+};
+
+template <class T>
+using SinOp = UnaryElementwise<T, SinKernel>;
+
+[[maybe_unused]] const bool registered = register_builtin<SinOp>("sin", {}, "y = sin(x); dy/dx = cos(x)");
+
+}  // namespace
+}  // namespace ops
+
+template <class T>
+Var<T> sin(Var<T> x) {
+  return ops::record_stateless<ops::SinOp<T>>({x});
+}
+
+template Var<float> sin(Var<float>);
+template Var<double> sin(Var<double>);
+
+}  // namespace tapegrad

@@ -1,0 +1,41 @@
+// Op "sqrt": y = sqrt(x); dy/dx = 1 / (2y).
+#include <xtensor/xmath.hpp>
+
+#include "ops/support.hpp"
+#include "ops/unary_elementwise.hpp"
+#include "tapegrad/ops/math.hpp"
+
+namespace tapegrad {
+namespace ops {
+namespace {
+
+struct SqrtKernel {
+  static constexpr std::string_view kName = "sqrt";
+
+  template <class T, class X>
+  auto value(const X& x) const {
+    return xt::sqrt(x);
+  }
+  template <class T, class X, class Y, class G>
+  auto grad([[maybe_unused]] const X& x, [[maybe_unused]] const Y& y, const G& g) const {
+    return g / (T(2) * y);
+  }
+};
+
+template <class T>
+using SqrtOp = UnaryElementwise<T, SqrtKernel>;
+
+[[maybe_unused]] const bool registered = register_builtin<SqrtOp>("sqrt", {}, "y = sqrt(x); dy/dx = 1 / (2y)");
+
+}  // namespace
+}  // namespace ops
+
+template <class T>
+Var<T> sqrt(Var<T> x) {
+  return ops::record_stateless<ops::SqrtOp<T>>({x});
+}
+
+template Var<float> sqrt(Var<float>);
+template Var<double> sqrt(Var<double>);
+
+}  // namespace tapegrad

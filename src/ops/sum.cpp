@@ -1,0 +1,34 @@
+// Op "sum": y = Σ x (over all elements, or along an axis).
+#include "ops/axis_reduction.hpp"
+#include "ops/support.hpp"
+#include "tapegrad/ops/reductions.hpp"
+
+namespace tapegrad {
+namespace ops {
+namespace {
+
+template <class T>
+using SumOp = AxisReduction<T, false>;
+
+[[maybe_unused]] const bool registered =
+    register_builtin<SumOp>("sum", {"axis", "keepdims"}, "y = Σ x (over all elements, or along an axis)");
+
+}  // namespace
+}  // namespace ops
+
+template <class T>
+Var<T> sum(Var<T> x) {
+  return ops::record_stateless<ops::SumOp<T>>({x});
+}
+
+template <class T>
+Var<T> sum(Var<T> x, int axis, bool keepdims) {
+  return ops::record_with<ops::SumOp<T>>({x}, ops::ReductionSpec{axis, keepdims});
+}
+
+template Var<float> sum(Var<float>);
+template Var<double> sum(Var<double>);
+template Var<float> sum(Var<float>, int, bool);
+template Var<double> sum(Var<double>, int, bool);
+
+}  // namespace tapegrad

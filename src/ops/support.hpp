@@ -1,0 +1,92 @@
+#pragma once
+// What every built-in op file uses: registration under a name for both value
+// types, the tape a free function records on, and rank/shape checks that
+// raise tapegrad errors naming the op, the shapes and the node.
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "tapegrad/core/error.hpp"
+#include "tapegrad/core/registry.hpp"
+#include "tapegrad/core/tape.hpp"
+
+namespace tapegrad::ops {
+
+/// Registers `Op<float>` and `Op<double>` as `name`. Ops with attributes
+/// are built by their `Op(const Attributes&)` constructor.
+template <template <class> class Op>
+bool register_builtin(std::string name, std::vector<std::string> attributes, std::string summary) {
+  const auto add = [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    OpInfo<T> info;
+    info.name = name;
+    info.arity = Op<T>::kArity;
+    info.attributes = attributes;
+    info.summary = summary;
+    info.origin = "tapegrad";
+    info.factory = [](const Attributes& a) -> std::unique_ptr<const Operation<T>> {
+      if constexpr (std::is_constructible_v<Op<T>, const Attributes&>) {
+        return std::make_unique<Op<T>>(a);
+      } else {
+        return std::make_unique<Op<T>>();
+      }
+    };
+    Registry<T>::global().add(std::move(info));
+  };
+  add(std::type_identity<float>{});
+  add(std::type_identity<double>{});
+  return true;
+}
+
+/// The tape `x` lives on; an empty Var is an error naming the op.
+template <class T>
+Tape<T>& tape_of(const Var<T>& x, std::string_view op) {
+  if (!x.valid()) {
+    throw StaleVarError("an empty Var (default-constructed) was passed",
+                        {std::string(op), std::nullopt, {}});
+  }
+  return *x.tape();
+}
+
+/// Records the shared stateless instance of `Op` on x's tape.
+template <class Op, class T>
+Var<T> record_stateless(std::initializer_list<Var<T>> inputs) {
+  static const Op op;
+  return tape_of(*inputs.begin(), op.name()).record(op, inputs);
+}
+
+/// Records a new `Op(args...)` (an op carrying attributes) on x's tape.
+template <class Op, class T, class... Args>
+Var<T> record_with(std::initializer_list<Var<T>> inputs, Args&&... args) {
+  auto op = std::make_unique<Op>(std::forward<Args>(args)...);
+  Tape<T>& tape = tape_of(*inputs.begin(), op->name());
+  return tape.record(std::move(op), inputs);
+}
+
+/// Reads a required attribute, or throws ValueError naming the op.
+inline double required_attribute(const Attributes& a, std::string_view op, std::string_view name) {
+  const double* value = a.find(name);
+  if (!value) {
+    throw ValueError("missing attribute '" + std::string(name) + "'",
+                     {std::string(op), std::nullopt, {}});
+  }
+  return *value;
+}
+
+/// Throws ShapeError unless input i's rank is one of `ranks`.
+template <class T>
+void require_rank(const detail::NodeView<T>& ctx, std::size_t i,
+                  std::initializer_list<std::size_t> ranks, std::string_view what) {
+  const std::size_t rank = ctx.input(i).dimension();
+  for (std::size_t r : ranks) {
+    if (r == rank) return;
+  }
+  throw ShapeError(std::string(what) + ", got shape " + shape_to_string(ctx.input(i).shape()),
+                   ctx.site());
+}
+
+}  // namespace tapegrad::ops

@@ -1,0 +1,67 @@
+// Op "transpose": swaps a matrix's axes (a vector or scalar passes through).
+// This materialises the result; matmul and linear never need it, since they
+// hand transposes to GEMM as flags.
+#include "ops/support.hpp"
+#include "tapegrad/ops/linalg.hpp"
+
+namespace tapegrad {
+namespace ops {
+namespace {
+
+/// out (cols × rows) = in (rows × cols)ᵀ, added to out when `accumulate`.
+template <class T>
+void transpose_into(const T* in, std::size_t rows, std::size_t cols, T* out, bool accumulate) {
+  for (std::size_t r = 0; r < rows; ++r) {
+    for (std::size_t c = 0; c < cols; ++c) {
+      T& target = out[c * rows + r];
+      target = accumulate ? target + in[r * cols + c] : in[r * cols + c];
+    }
+  }
+}
+
+template <class T>
+class TransposeOp final : public Operation<T> {
+ public:
+  static constexpr int kArity = 1;
+  std::string_view name() const override { return "transpose"; }
+  int arity() const override { return kArity; }
+
+  void forward(ForwardContext<T>& ctx) const override {
+    require_rank(ctx, 0, {0, 1, 2}, "needs a scalar, vector or matrix");
+    const Tensor<T>& x = ctx.input(0);
+    Shape shape = x.shape();
+    std::reverse(shape.begin(), shape.end());
+    Tensor<T>& y = ctx.output(shape);
+    const auto [rows, cols] = extents(x.shape());
+    transpose_into(x.data(), rows, cols, y.data(), false);
+  }
+
+  void backprop(BackpropContext<T>& ctx) const override {
+    if (!ctx.needs_grad(0)) return;
+    const Tensor<T>& g = ctx.grad_output();
+    GradSlot<T> dx = ctx.gradient(0);
+    const auto [rows, cols] = extents(g.shape());
+    transpose_into(g.data(), rows, cols, dx.tensor.data(), !dx.fresh);
+  }
+
+ private:
+  static std::pair<std::size_t, std::size_t> extents(const Shape& s) {
+    return s.size() == 2 ? std::pair{s[0], s[1]} : std::pair{std::size_t{1}, shape_size(s)};
+  }
+};
+
+[[maybe_unused]] const bool registered =
+    register_builtin<TransposeOp>("transpose", {}, "y = xᵀ (matrix axes swapped)");
+
+}  // namespace
+}  // namespace ops
+
+template <class T>
+Var<T> transpose(Var<T> x) {
+  return ops::record_stateless<ops::TransposeOp<T>>({x});
+}
+
+template Var<float> transpose(Var<float>);
+template Var<double> transpose(Var<double>);
+
+}  // namespace tapegrad

@@ -1,0 +1,18 @@
+#pragma once
+// The one door to BLAS. cblas.h stays inside blas.cpp (it clashes with
+// xtensor-blas and pollutes the global namespace); ops call these.
+
+#include <cstddef>
+
+namespace tapegrad::blas {
+
+/// C = alpha · op(A) · op(B) + beta · C, all row-major; op(X) is X or Xᵀ.
+/// m×k · k×n → m×n; lda/ldb/ldc are the row lengths of A, B, C as stored.
+template <class T>
+void gemm(bool transpose_a, bool transpose_b, std::size_t m, std::size_t n, std::size_t k, T alpha,
+          const T* a, std::size_t lda, const T* b, std::size_t ldb, T beta, T* c, std::size_t ldc);
+
+void set_threads(int threads);
+int threads();
+
+}  // namespace tapegrad::blas
