@@ -1,0 +1,64 @@
+// The lecture's worked example on the tape: forward values, the loss, every
+// gradient of SEED.md's table, then 100 gradient steps (α = 0.5).
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <vector>
+
+#include "lecture/network.hpp"
+
+namespace {
+
+std::string format_tensor(const tapegrad::Tensor<double>& t) {
+  const auto number = [](double v) { return fmt::format("{:.10f}", v); };
+  if (t.dimension() == 1) {
+    std::vector<std::string> items;
+    for (double v : t) items.push_back(number(v));
+    return fmt::format("[{}]", fmt::join(items, ", "));
+  }
+  std::vector<std::string> rows;
+  for (std::size_t i = 0; i < t.shape()[0]; ++i) {
+    std::vector<std::string> items;
+    for (std::size_t j = 0; j < t.shape()[1]; ++j) items.push_back(number(t(i, j)));
+    rows.push_back(fmt::format("[{}]", fmt::join(items, ", ")));
+  }
+  return fmt::format("[{}]", fmt::join(rows, ", "));
+}
+
+void row(std::string_view name, const tapegrad::Tensor<double>& value) {
+  fmt::print("  {:<20} {}\n", name, format_tensor(value));
+}
+
+}  // namespace
+
+int main() {
+  lecture::Network net;
+  tapegrad::Tape<double> tape;
+  const auto pass = net.forward(tape);
+  tape.backward(pass.loss);
+
+  fmt::print("Forward pass (x = [0.5, 0.1], t = [0.01, 0.99])\n");
+  row("a(1)", pass.a1.value());
+  row("h(1)", pass.h1.value());
+  row("a(2)", pass.a2.value());
+  row("y", pass.y.value());
+  fmt::print("  {:<20} {:.10f}\n", "L", pass.loss.item());
+  fmt::print("Backward pass\n");
+  row("∇y L", pass.y.grad());
+  row("∇a(2) L = ∇b(2) L", pass.a2.grad());
+  row("∇W(2) L", net.w2.grad());
+  row("∇h(1) L", pass.h1.grad());
+  row("∇a(1) L = ∇b(1) L", pass.a1.grad());
+  row("∇W(1) L", net.w1.grad());
+
+  fmt::print("Gradient descent, α = 0.5\n");
+  net.zero_grad();
+  for (int step = 0; step <= 100; ++step) {
+    tape.reset();
+    const auto p = net.forward(tape);
+    if (step % 10 == 0) fmt::print("  step {:>3}  L = {:.10f}\n", step, p.loss.item());
+    if (step == 100) break;
+    tape.backward(p.loss);
+    net.step(0.5);
+  }
+}

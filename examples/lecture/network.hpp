@@ -1,0 +1,54 @@
+#pragma once
+// The lecture's 2-2-2 network (SEED.md): two sigmoid layers, a = W h + b,
+// loss ½‖y − t‖². Row i of W holds the weights into neuron i. Shared by the
+// lecture example and its golden test, so both run the very same graph.
+
+#include <array>
+
+#include <tapegrad/tapegrad.hpp>
+
+namespace lecture {
+
+using tapegrad::Parameter;
+using tapegrad::Tape;
+using tapegrad::Tensor;
+using tapegrad::Var;
+
+struct Network {
+  Parameter<double> w1{Tensor<double>{{0.15, 0.20}, {0.25, 0.30}}, "W(1)"};
+  Parameter<double> b1{Tensor<double>{0.35, 0.35}, "b(1)"};
+  Parameter<double> w2{Tensor<double>{{0.40, 0.45}, {0.50, 0.55}}, "W(2)"};
+  Parameter<double> b2{Tensor<double>{0.60, 0.60}, "b(2)"};
+  Tensor<double> x{0.5, 0.1};
+  Tensor<double> t{0.01, 0.99};
+
+  /// Every quantity of the forward pass, as Vars on the tape.
+  struct Pass {
+    Var<double> a1, h1, a2, y, loss;
+  };
+
+  Pass forward(Tape<double>& tape) {
+    Pass p;
+    const Var<double> h0 = tape.constant(x, "x");
+    p.a1 = (matmul(tape.watch(w1), h0) + tape.watch(b1)).label("a(1)");
+    p.h1 = sigmoid(p.a1).label("h(1)");
+    p.a2 = (matmul(tape.watch(w2), p.h1) + tape.watch(b2)).label("a(2)");
+    p.y = sigmoid(p.a2).label("y");
+    p.loss = mse(p.y, tape.constant(t, "t")).label("L");
+    return p;
+  }
+
+  std::array<Parameter<double>*, 4> parameters() { return {&w1, &b1, &w2, &b2}; }
+
+  void zero_grad() {
+    for (Parameter<double>* p : parameters()) p->zero_grad();
+  }
+
+  /// θ ← θ − α ∇θ for every parameter, then clears the gradients.
+  void step(double alpha) {
+    for (Parameter<double>* p : parameters()) p->value() -= alpha * p->grad();
+    zero_grad();
+  }
+};
+
+}  // namespace lecture
