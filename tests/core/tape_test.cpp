@@ -1,0 +1,457 @@
+// The tape engine: leaves, the reverse sweep, seeds, reset(), no-grad scopes
+// and released state.
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "support/random.hpp"
+#include "tapegrad/tapegrad.hpp"
+
+namespace tapegrad {
+namespace {
+
+/// y = x; counts how often its backprop is called.
+template <class T>
+class CountingIdentity final : public Operation<T> {
+ public:
+  explicit CountingIdentity(int* calls) : calls_(calls) {}
+
+  std::string_view name() const override { return "counting_identity"; }
+  int arity() const override { return 1; }
+  void forward(ForwardContext<T>& ctx) const override {
+    const Tensor<T>& x = ctx.input(0);
+    xt::noalias(ctx.output(x.shape())) = x;
+  }
+  void backprop(BackpropContext<T>& ctx) const override {
+    ++*calls_;
+    if (ctx.needs_grad(0)) ctx.accumulate(0, ctx.grad_output());
+  }
+
+ private:
+  int* calls_;
+};
+
+/// y = x; saves a copy of x in forward (so release_saved has something to free).
+class SavingIdentity final : public Operation<double> {
+ public:
+  std::string_view name() const override { return "saving_identity"; }
+  int arity() const override { return 1; }
+  void forward(ForwardContext<double>& ctx) const override {
+    const Tensor<double>& x = ctx.input(0);
+    xt::noalias(ctx.output(x.shape())) = x;
+    xt::noalias(ctx.save(x.shape())) = x;
+  }
+  void backprop(BackpropContext<double>& ctx) const override {
+    if (ctx.needs_grad(0)) ctx.accumulate(0, ctx.grad_output() + 0.0 * ctx.saved(0));
+  }
+};
+
+void expect_tensor_eq(const Tensor<double>& got, const Tensor<double>& want) {
+  ASSERT_EQ(got.shape(), want.shape());
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    EXPECT_DOUBLE_EQ(got.data()[i], want.data()[i]) << "element " << i;
+  }
+}
+
+// ---------------------------------------------------------------- leaves
+
+TEST(TapeLeaves, ConstantNeedsNoGradientVariableDoes) {
+  Tape<double> tape;
+  Var<double> c = tape.constant(Tensor<double>{2.0, 3.0}, "c");
+  Var<double> x = tape.variable(Tensor<double>{5.0, 7.0}, "x");
+
+  EXPECT_FALSE(tape.node(c.id()).requires_grad);
+  EXPECT_TRUE(tape.node(c.id()).is_leaf());
+  EXPECT_TRUE(tape.node(x.id()).requires_grad);
+  EXPECT_TRUE(tape.node(x.id()).is_leaf());
+  EXPECT_EQ(tape.node(c.id()).label, "c");
+  EXPECT_EQ(tape.node(x.id()).label, "x");
+
+  Var<double> y = sum(c * x);
+  EXPECT_TRUE(tape.node(y.id()).requires_grad);
+  EXPECT_FALSE(tape.node(y.id()).is_leaf());
+  tape.backward(y);
+
+  EXPECT_TRUE(tape.has_grad(x));
+  EXPECT_FALSE(tape.has_grad(c));
+  expect_tensor_eq(x.grad(), Tensor<double>{2.0, 3.0});
+  // A constant's gradient reads as zeros of its shape.
+  expect_tensor_eq(c.grad(), Tensor<double>{0.0, 0.0});
+}
+
+TEST(TapeLeaves, OpOfConstantsOnlyDoesNotRequireGrad) {
+  Tape<double> tape;
+  Var<double> a = tape.constant(Tensor<double>{1.0, 2.0});
+  Var<double> b = tape.constant(Tensor<double>{3.0, 4.0});
+  Var<double> y = a * b;
+  EXPECT_FALSE(tape.node(y.id()).requires_grad);
+  expect_tensor_eq(y.value(), Tensor<double>{3.0, 8.0});
+}
+
+// ---------------------------------------------------------------- sweep
+
+TEST(TapeSweep, FanOutGradientsSum) {
+  Tape<double> tape;
+  const Tensor<double> x0{0.5, -1.5, 2.0};
+  Var<double> x = tape.variable(x0, "x");
+  // x is used three times: y = Σ (x + 2x + sin x).
+  Var<double> y = sum(x + 2.0 * x + sin(x));
+  tape.backward(y);
+  Tensor<double> want = Tensor<double>::from_shape({3});
+  for (std::size_t i = 0; i < 3; ++i) want(i) = 1.0 + 2.0 + std::cos(x0(i));
+  expect_tensor_eq(x.grad(), want);
+}
+
+TEST(TapeSweep, FanOutThroughOneProduct) {
+  Tape<double> tape;
+  Var<double> x = tape.variable(Tensor<double>{1.0, -2.0, 3.0});
+  Var<double> y = sum(x * x * x);  // three uses of x: gradient 3x²
+  tape.backward(y);
+  expect_tensor_eq(x.grad(), Tensor<double>{3.0, 12.0, 27.0});
+}
+
+TEST(TapeSweep, SkipsNodesNotConnectedToTheOutput) {
+  Tape<double> tape;
+  int on_path = 0;
+  int side = 0;
+  Var<double> x = tape.variable(Tensor<double>{1.0, 2.0});
+  Var<double> a = tape.apply<CountingIdentity<double>>({x}, &on_path);
+  // A side branch recorded after the path, and even after the output.
+  Var<double> branch = tape.apply<CountingIdentity<double>>({x}, &side);
+  Var<double> y = sum(a * a);
+  Var<double> late = tape.apply<CountingIdentity<double>>({branch}, &side);
+  (void)late;
+
+  tape.backward(y);
+  EXPECT_EQ(on_path, 1);
+  EXPECT_EQ(side, 0);
+  EXPECT_FALSE(tape.has_grad(branch));
+  expect_tensor_eq(x.grad(), Tensor<double>{2.0, 4.0});
+}
+
+TEST(TapeSweep, GradientOfUnreachedNodeIsZerosOfItsShape) {
+  Tape<double> tape;
+  Var<double> x = tape.variable(Tensor<double>{1.0, 2.0});
+  Var<double> w = tape.variable(testing::random_tensor({2, 3}, 7), "w");
+  Var<double> unused = exp(w);
+  Var<double> y = sum(square(x));
+  tape.backward(y);
+
+  EXPECT_FALSE(tape.has_grad(w));
+  EXPECT_FALSE(tape.has_grad(unused));
+  const Tensor<double>& gw = w.grad();
+  ASSERT_EQ(gw.shape(), (Shape{2, 3}));
+  for (double v : gw) EXPECT_EQ(v, 0.0);
+  const Tensor<double>& gu = tape.grad(unused);
+  ASSERT_EQ(gu.shape(), (Shape{2, 3}));
+  for (double v : gu) EXPECT_EQ(v, 0.0);
+}
+
+TEST(TapeSweep, GradientOfTheOutputItselfIsTheSeed) {
+  Tape<double> tape;
+  Var<double> x = tape.variable(Tensor<double>{1.0, 2.0});
+  Var<double> y = sum(x);
+  tape.backward(y);
+  EXPECT_EQ(y.grad().shape(), Shape{});
+  EXPECT_DOUBLE_EQ(y.grad()(), 1.0);
+}
+
+TEST(TapeSweep, BackwardOnAScalarVariableItself) {
+  Tape<double> tape;
+  Tensor<double> v = Tensor<double>::from_shape({});
+  v() = 3.0;
+  Var<double> x = tape.variable(v);
+  tape.backward(x);
+  EXPECT_DOUBLE_EQ(x.grad()(), 1.0);
+}
+
+// ---------------------------------------------------------------- seeds
+
+TEST(TapeSeed, NonScalarWithoutSeedThrowsGradientError) {
+  Tape<double> tape;
+  Var<double> x = tape.variable(Tensor<double>{1.0, 2.0, 3.0});
+  Var<double> y = square(x).label("y");
+  try {
+    tape.backward(y);
+    FAIL() << "expected GradientError";
+  } catch (const GradientError& e) {
+    EXPECT_NE(std::string(e.what()).find("seed"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("(3,)"), std::string::npos) << e.what();
+    EXPECT_EQ(e.op(), "backward");
+    EXPECT_EQ(e.node(), y.id());
+    EXPECT_EQ(e.label(), "y");
+  }
+  EXPECT_FALSE(tape.has_grad(x));
+}
+
+TEST(TapeSeed, SeededBackwardIsAVectorJacobianProduct) {
+  Tape<double> tape;
+  // W (2,3) constant, x (3,) variable: y = W x, so ∂(sᵀy)/∂x = Wᵀ s and
+  // ∂(sᵀy)/∂W would be s xᵀ (W is a variable here too).
+  Var<double> w = tape.variable(Tensor<double>{{1.0, 2.0, 3.0}, {4.0, 5.0, 6.0}}, "W");
+  Var<double> x = tape.variable(Tensor<double>{1.0, -1.0, 2.0}, "x");
+  Var<double> y = matmul(w, x);
+  expect_tensor_eq(y.value(), Tensor<double>{5.0, 11.0});
+
+  const Tensor<double> seed{10.0, -1.0};
+  tape.backward(y, seed);
+  expect_tensor_eq(x.grad(), Tensor<double>{10.0 - 4.0, 20.0 - 5.0, 30.0 - 6.0});
+  expect_tensor_eq(w.grad(), Tensor<double>{{10.0, -10.0, 20.0}, {-1.0, 1.0, -2.0}});
+}
+
+TEST(TapeSeed, ElementwiseSeedScalesEachGradient) {
+  Tape<double> tape;
+  Var<double> x = tape.variable(Tensor<double>{1.0, 2.0, 3.0});
+  Var<double> y = x * x;
+  tape.backward(y, Tensor<double>{1.0, 10.0, 100.0});
+  expect_tensor_eq(x.grad(), Tensor<double>{2.0, 40.0, 600.0});
+}
+
+TEST(TapeSeed, SeedOfWrongShapeThrowsGradientError) {
+  Tape<double> tape;
+  Var<double> x = tape.variable(Tensor<double>{1.0, 2.0, 3.0});
+  Var<double> y = x * x;
+  try {
+    tape.backward(y, Tensor<double>{1.0, 2.0});
+    FAIL() << "expected GradientError";
+  } catch (const GradientError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("seed of shape (2,)"), std::string::npos) << what;
+    EXPECT_NE(what.find("(3,)"), std::string::npos) << what;
+    EXPECT_EQ(e.node(), y.id());
+  }
+  // A (1,3) seed has the right size but not the right shape.
+  EXPECT_THROW(tape.backward(y, Tensor<double>{{1.0, 2.0, 3.0}}), GradientError);
+}
+
+TEST(TapeSeed, OutputWithoutVariablesThrowsGradientError) {
+  Tape<double> tape;
+  Var<double> c = tape.constant(Tensor<double>{1.0, 2.0});
+  Var<double> y = sum(c * c);
+  try {
+    tape.backward(y);
+    FAIL() << "expected GradientError";
+  } catch (const GradientError& e) {
+    EXPECT_NE(std::string(e.what()).find("does not depend on any variable"), std::string::npos)
+        << e.what();
+    EXPECT_EQ(e.op(), "backward");
+    EXPECT_EQ(e.node(), y.id());
+  }
+}
+
+// ---------------------------------------------------------------- size, reset
+
+TEST(TapeReset, SizeCountsNodes) {
+  Tape<double> tape;
+  EXPECT_EQ(tape.size(), 0u);
+  Var<double> x = tape.variable(Tensor<double>{1.0, 2.0});
+  EXPECT_EQ(tape.size(), 1u);
+  Var<double> y = sum(sin(x) * x);  // sin, mul, sum
+  EXPECT_EQ(tape.size(), 4u);
+  EXPECT_EQ(y.id(), 3u);
+  (void)(x + 1.0);  // shift: one node
+  EXPECT_EQ(tape.size(), 5u);
+  (void)(x / 4.0);  // a scalar constant and a div: two nodes
+  EXPECT_EQ(tape.size(), 7u);
+  tape.reset();
+  EXPECT_EQ(tape.size(), 0u);
+}
+
+TEST(TapeReset, ReRecordingReusesNodeBuffersAndGivesTheSameValues) {
+  Tape<double> tape;
+  const Tensor<double> x0 = testing::random_tensor({4, 3}, 11);
+  const Tensor<double> w0 = testing::random_tensor({2, 3}, 12);
+
+  std::vector<Tensor<double>> first_values;
+  std::vector<const double*> first_buffers;
+  Tensor<double> first_grad;
+  {
+    Var<double> x = tape.variable(x0);
+    Var<double> w = tape.variable(w0);
+    Var<double> y = sum(tanh(matmul(x, transpose(w))));
+    tape.backward(y);
+    first_grad = w.grad();
+    for (NodeId id = 0; id < tape.size(); ++id) {
+      first_values.push_back(tape.node(id).value());
+      first_buffers.push_back(tape.node(id).value().data());
+    }
+  }
+  const std::size_t first_size = tape.size();
+
+  tape.reset();
+  EXPECT_EQ(tape.size(), 0u);
+
+  Var<double> x = tape.variable(x0);
+  Var<double> w = tape.variable(w0);
+  Var<double> y = sum(tanh(matmul(x, transpose(w))));
+  tape.backward(y);
+
+  ASSERT_EQ(tape.size(), first_size);
+  for (NodeId id = 0; id < tape.size(); ++id) {
+    expect_tensor_eq(tape.node(id).value(), first_values[id]);
+    EXPECT_EQ(tape.node(id).value().data(), first_buffers[id]) << "node " << id;
+  }
+  expect_tensor_eq(w.grad(), first_grad);
+}
+
+TEST(TapeReset, GradientBuffersAreReusedAcrossReset) {
+  Tape<double> tape;
+  const Tensor<double> x0 = testing::random_tensor({5}, 3);
+  Var<double> x = tape.variable(x0);
+  tape.backward(sum(exp(x)));
+  const double* grad_buffer = x.grad().data();
+  tape.reset();
+  x = tape.variable(x0);
+  tape.backward(sum(exp(x)));
+  EXPECT_EQ(x.grad().data(), grad_buffer);
+  for (std::size_t i = 0; i < 5; ++i) EXPECT_DOUBLE_EQ(x.grad()(i), std::exp(x0(i)));
+}
+
+// ---------------------------------------------------------------- no-grad scope
+
+TEST(TapeNoGrad, NodesInsideTheScopeDoNotRequireGrad) {
+  Tape<double> tape;
+  Var<double> x = tape.variable(Tensor<double>{1.0, 2.0});
+  Var<double> v;
+  Var<double> y;
+  {
+    NoGradScope<double> scope(tape);
+    EXPECT_FALSE(tape.grad_enabled());
+    v = tape.variable(Tensor<double>{3.0, 4.0});
+    y = sum(x * x);
+  }
+  EXPECT_TRUE(tape.grad_enabled());
+  EXPECT_FALSE(tape.node(v.id()).requires_grad);
+  EXPECT_FALSE(tape.node(y.id()).requires_grad);
+  EXPECT_DOUBLE_EQ(y.item(), 5.0);
+  EXPECT_THROW(tape.backward(y), GradientError);
+  EXPECT_FALSE(tape.has_grad(x));
+}
+
+TEST(TapeNoGrad, ANoGradNodeActsAsAConstantInALaterGraph) {
+  Tape<double> tape;
+  const Tensor<double> x0{0.5, -1.0};
+  Var<double> x = tape.variable(x0);
+  Var<double> z;
+  {
+    NoGradScope<double> scope(tape);
+    z = exp(x);
+  }
+  Var<double> y = sum(z * x);  // d/dx with z held constant is z
+  tape.backward(y);
+  EXPECT_FALSE(tape.has_grad(z));
+  for (std::size_t i = 0; i < 2; ++i) EXPECT_DOUBLE_EQ(x.grad()(i), std::exp(x0(i)));
+}
+
+TEST(TapeNoGrad, NestedScopesRestoreTheirPreviousState) {
+  Tape<double> tape;
+  ASSERT_TRUE(tape.grad_enabled());
+  {
+    NoGradScope<double> outer(tape);
+    EXPECT_FALSE(tape.grad_enabled());
+    {
+      NoGradScope<double> inner(tape);
+      EXPECT_FALSE(tape.grad_enabled());
+    }
+    EXPECT_FALSE(tape.grad_enabled());  // still inside the outer scope
+  }
+  EXPECT_TRUE(tape.grad_enabled());
+
+  tape.set_grad_enabled(false);
+  {
+    NoGradScope<double> scope(tape);
+    EXPECT_FALSE(tape.grad_enabled());
+  }
+  EXPECT_FALSE(tape.grad_enabled());  // restored to what it was, not to true
+  tape.set_grad_enabled(true);
+}
+
+// ---------------------------------------------------------------- repeated backward
+
+TEST(TapeRepeatedBackward, SecondBackwardGivesFreshGradients) {
+  Tape<double> tape;
+  Var<double> x = tape.variable(Tensor<double>{1.0, 2.0, 3.0});
+  Var<double> h = x * x;
+  Var<double> y = sum(h + h);  // fan-out at h too
+  tape.backward(y);
+  expect_tensor_eq(x.grad(), Tensor<double>{4.0, 8.0, 12.0});
+  tape.backward(y);
+  expect_tensor_eq(x.grad(), Tensor<double>{4.0, 8.0, 12.0});
+  expect_tensor_eq(h.grad(), Tensor<double>{2.0, 2.0, 2.0});
+}
+
+TEST(TapeRepeatedBackward, GradientFromAnEarlierOutputDoesNotLinger) {
+  Tape<double> tape;
+  Var<double> a = tape.variable(Tensor<double>{1.0, 2.0});
+  Var<double> b = tape.variable(Tensor<double>{3.0, 4.0});
+  Var<double> ya = sum(a * a);
+  Var<double> yb = sum(b * 3.0);
+  tape.backward(ya);
+  expect_tensor_eq(a.grad(), Tensor<double>{2.0, 4.0});
+  tape.backward(yb);
+  EXPECT_FALSE(tape.has_grad(a));
+  expect_tensor_eq(a.grad(), Tensor<double>{0.0, 0.0});
+  expect_tensor_eq(b.grad(), Tensor<double>{3.0, 3.0});
+}
+
+TEST(TapeReleaseSaved, SecondBackwardThroughReleasedStateThrows) {
+  Tape<double> tape;
+  Var<double> x = tape.variable(Tensor<double>{1.0, 2.0});
+  Var<double> s = tape.apply<SavingIdentity>({x}).label("kept");
+  Var<double> y = sum(s * s);
+  tape.backward(y, {.release_saved = true});
+  expect_tensor_eq(x.grad(), Tensor<double>{2.0, 4.0});
+  EXPECT_TRUE(tape.node(s.id()).saved.empty());
+
+  try {
+    tape.backward(y);
+    FAIL() << "expected StateReleasedError";
+  } catch (const StateReleasedError& e) {
+    // The sweep meets the output (op "sum") first.
+    const std::string what = e.what();
+    EXPECT_EQ(e.op(), "sum");
+    EXPECT_EQ(e.node(), y.id());
+    EXPECT_NE(what.find("sum"), std::string::npos) << what;
+    EXPECT_NE(what.find("[node " + std::to_string(y.id()) + "]"), std::string::npos) << what;
+    EXPECT_NE(what.find("release_saved"), std::string::npos) << what;
+  }
+}
+
+TEST(TapeReleaseSaved, ErrorNamesTheLabelledReleasedNode) {
+  Tape<double> tape;
+  Var<double> x = tape.variable(Tensor<double>{1.0, 2.0});
+  Var<double> s = tape.apply<SavingIdentity>({x}).label("kept");
+  Var<double> y1 = sum(s);
+  tape.backward(y1, {.release_saved = true});
+  // A new output through the released node: sum2 is fresh, s is released.
+  Var<double> y2 = sum(s * 2.0);
+  try {
+    tape.backward(y2);
+    FAIL() << "expected StateReleasedError";
+  } catch (const StateReleasedError& e) {
+    const std::string what = e.what();
+    EXPECT_EQ(e.op(), "saving_identity");
+    EXPECT_EQ(e.node(), s.id());
+    EXPECT_EQ(e.label(), "kept");
+    EXPECT_NE(what.find("saving_identity"), std::string::npos) << what;
+    EXPECT_NE(what.find("[node " + std::to_string(s.id()) + " 'kept']"), std::string::npos)
+        << what;
+  }
+}
+
+TEST(TapeReleaseSaved, ReRecordingAfterResetWorksAgain) {
+  Tape<double> tape;
+  Var<double> x = tape.variable(Tensor<double>{1.0, 2.0});
+  Var<double> y = sum(tape.apply<SavingIdentity>({x}));
+  tape.backward(y, {.release_saved = true});
+  tape.reset();
+  x = tape.variable(Tensor<double>{1.0, 2.0});
+  y = sum(tape.apply<SavingIdentity>({x}) * 3.0);
+  tape.backward(y);
+  expect_tensor_eq(x.grad(), Tensor<double>{3.0, 3.0});
+}
+
+}  // namespace
+}  // namespace tapegrad
