@@ -2,7 +2,7 @@
 // Gradient checking: the tape's analytic gradient against central finite
 // differences, in float64. A non-scalar output y is reduced to L = Σ r ⊙ y
 // with a fixed random r, so the whole vector-Jacobian product is checked,
-// not just its sum.
+// not just its sum; a one-element output is checked as it is.
 
 #include <cstddef>
 #include <cstdint>

@@ -7,6 +7,7 @@
 #include "tapegrad/core/parameter.hpp"
 #include "tapegrad/core/registry.hpp"
 #include "tapegrad/core/tape.hpp"
+#include "tapegrad/core/threads.hpp"
 #include "tapegrad/core/var.hpp"
 #include "tapegrad/gradcheck.hpp"
 #include "tapegrad/ops/activations.hpp"

@@ -183,43 +183,48 @@ Var<T> Tape<T>::apply(std::string_view op_name, Span<Var<T>> inputs,
 
 template <class T>
 void Tape<T>::backward(Var<T> output, const BackwardOptions& options) {
-  check(output, "backward");
-  const Node<T>& out = nodes_[output.id()];
+  Node<T>& out = start_backward(output);
   if (out.value().size() != 1) {
     throw GradientError("backward() without a seed needs a one-element output, got shape " +
                             shape_to_string(out.shape()) +
                             "; pass a seed tensor of that shape for a vector-Jacobian product",
                         {"backward", output.id(), out.label});
   }
-  Tensor<T> seed = Tensor<T>::from_shape(out.shape());
-  seed.fill(T(1));
-  backward(output, seed, options);
+  GradSlot<T> slot = grad_slot(out);
+  *slot.tensor.data() = slot.fresh ? T(1) : *slot.tensor.data() + T(1);
+  sweep(output, options);
 }
 
 template <class T>
-void Tape<T>::backward(Var<T> output, const Tensor<T>& seed, const BackwardOptions& options) {
-  check(output, "backward");
-  Node<T>& out = nodes_[output.id()];
-  const ErrorSite site{"backward", output.id(), out.label};
+void Tape<T>::backward_seeded(Var<T> output, const Tensor<T>& seed,
+                              const BackwardOptions& options) {
+  Node<T>& out = start_backward(output);
   if (seed.shape() != out.shape()) {
     throw GradientError("seed of shape " + shape_to_string(seed.shape()) +
                             " does not match the output's shape " + shape_to_string(out.shape()),
-                        site);
+                        {"backward", output.id(), out.label});
   }
+  GradSlot<T> slot = grad_slot(out);
+  if (slot.fresh) {
+    xt::noalias(slot.tensor) = seed;
+  } else {
+    xt::noalias(slot.tensor) += seed;
+  }
+  sweep(output, options);
+}
+
+template <class T>
+Node<T>& Tape<T>::start_backward(Var<T> output) {
+  check(output, "backward");
+  Node<T>& out = nodes_[output.id()];
   if (!out.requires_grad) {
     throw GradientError(
         "the output does not depend on any variable or watched parameter (or was recorded "
         "under NoGradScope), so it has no gradient",
-        site);
+        {"backward", output.id(), out.label});
   }
   for (std::size_t i = 0; i < count_; ++i) nodes_[i].grad_live = false;
-  GradSlot<T> seed_slot = grad_slot(out);
-  if (seed_slot.fresh) {
-    xt::noalias(seed_slot.tensor) = seed;
-  } else {
-    xt::noalias(seed_slot.tensor) += seed;
-  }
-  sweep(output, options);
+  return out;
 }
 
 template <class T>
@@ -277,6 +282,7 @@ template <class T>
 void Tape<T>::reset() {
   count_ = 0;
   edges_.clear();
+  arena_.clear();
   owned_ops_.clear();
   ++generation_;
 }

@@ -28,7 +28,7 @@ class Checker {
     std::vector<Var<double>> vars = record();
     Var<double> y = f_(tape_, vars);
     tape_.check(y, "gradcheck");
-    projection_ = random_like(y.value());
+    projection_ = projection_for(y.value());
     tape_.backward(y, projection_);
     std::vector<Tensor<double>> analytic;
     for (const Var<double>& v : vars) analytic.push_back(v.grad());
@@ -86,10 +86,16 @@ class Checker {
     return (plus - minus) / (2 * options_.eps);
   }
 
-  Tensor<double> random_like(const Tensor<double>& y) const {
+  /// r for L = Σ r ⊙ y: 1 for a one-element y, so that a scalar function's
+  /// report shows its own derivative; random otherwise.
+  Tensor<double> projection_for(const Tensor<double>& y) const {
+    Tensor<double> r = Tensor<double>::from_shape(y.shape());
+    if (y.size() == 1) {
+      r.fill(1);
+      return r;
+    }
     std::mt19937_64 rng(options_.seed);
     std::normal_distribution<double> normal;
-    Tensor<double> r = Tensor<double>::from_shape(y.shape());
     for (double& value : r) value = normal(rng);
     return r;
   }

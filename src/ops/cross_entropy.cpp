@@ -98,7 +98,11 @@ class CrossEntropyOp final : public Operation<T> {
 
 template <class T>
 Var<T> cross_entropy(Var<T> logits, Var<T> labels, Reduction reduction) {
-  return ops::record_with<ops::CrossEntropyOp<T>>({logits, labels}, reduction);
+  // One shared instance per reduction: recording allocates nothing.
+  static const ops::CrossEntropyOp<T> summed(Reduction::sum);
+  static const ops::CrossEntropyOp<T> averaged(Reduction::mean);
+  const ops::CrossEntropyOp<T>& op = reduction == Reduction::sum ? summed : averaged;
+  return ops::tape_of(logits, op.name()).record(op, {logits, labels});
 }
 
 template Var<float> cross_entropy(Var<float>, Var<float>, Reduction);

@@ -64,7 +64,11 @@ class MseOp final : public Operation<T> {
 
 template <class T>
 Var<T> mse(Var<T> y, Var<T> t, Reduction reduction) {
-  return ops::record_with<ops::MseOp<T>>({y, t}, reduction);
+  // One shared instance per reduction: recording allocates nothing.
+  static const ops::MseOp<T> summed(Reduction::sum);
+  static const ops::MseOp<T> averaged(Reduction::mean);
+  const ops::MseOp<T>& op = reduction == Reduction::sum ? summed : averaged;
+  return ops::tape_of(y, op.name()).record(op, {y, t});
 }
 
 template Var<float> mse(Var<float>, Var<float>, Reduction);

@@ -24,7 +24,9 @@ struct PowKernel {
   }
   template <class T, class X, class Y, class G>
   auto grad([[maybe_unused]] const X& x, [[maybe_unused]] const Y& y, const G& g) const {
-    return g * T(exponent) * xt::pow(x, T(exponent - 1));
+    // For p = 0 the derivative is 0 everywhere, including x = 0 where
+    // p · x^(p−1) would be 0 · inf.
+    return g * T(exponent) * xt::pow(x, T(exponent == 0 ? 0 : exponent - 1));
   }
 };
 

@@ -62,9 +62,9 @@ Var<T> record_stateless(std::initializer_list<Var<T>> inputs) {
 /// Records a new `Op(args...)` (an op carrying attributes) on x's tape.
 template <class Op, class T, class... Args>
 Var<T> record_with(std::initializer_list<Var<T>> inputs, Args&&... args) {
-  auto op = std::make_unique<Op>(std::forward<Args>(args)...);
-  Tape<T>& tape = tape_of(*inputs.begin(), op->name());
-  return tape.record(std::move(op), inputs);
+  const Var<T>& first = *inputs.begin();
+  if (!first.valid()) tape_of(first, Op(args...).name());  // throws, naming the op
+  return first.tape()->template apply<Op>(inputs, std::forward<Args>(args)...);
 }
 
 /// Reads a required attribute, or throws ValueError naming the op.

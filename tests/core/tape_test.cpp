@@ -26,7 +26,8 @@ class CountingIdentity final : public Operation<T> {
   }
   void backprop(BackpropContext<T>& ctx) const override {
     ++*calls_;
-    if (ctx.needs_grad(0)) ctx.accumulate(0, ctx.grad_output());
+    if (ctx.needs_grad(0))
+      ctx.accumulate(0, ctx.grad_output());
   }
 
  private:
@@ -44,7 +45,8 @@ class SavingIdentity final : public Operation<double> {
     xt::noalias(ctx.save(x.shape())) = x;
   }
   void backprop(BackpropContext<double>& ctx) const override {
-    if (ctx.needs_grad(0)) ctx.accumulate(0, ctx.grad_output() + 0.0 * ctx.saved(0));
+    if (ctx.needs_grad(0))
+      ctx.accumulate(0, ctx.grad_output() + 0.0 * ctx.saved(0));
   }
 };
 
@@ -100,7 +102,8 @@ TEST(TapeSweep, FanOutGradientsSum) {
   Var<double> y = sum(x + 2.0 * x + sin(x));
   tape.backward(y);
   Tensor<double> want = Tensor<double>::from_shape({3});
-  for (std::size_t i = 0; i < 3; ++i) want(i) = 1.0 + 2.0 + std::cos(x0(i));
+  for (std::size_t i = 0; i < 3; ++i)
+    want(i) = 1.0 + 2.0 + std::cos(x0(i));
   expect_tensor_eq(x.grad(), want);
 }
 
@@ -143,10 +146,12 @@ TEST(TapeSweep, GradientOfUnreachedNodeIsZerosOfItsShape) {
   EXPECT_FALSE(tape.has_grad(unused));
   const Tensor<double>& gw = w.grad();
   ASSERT_EQ(gw.shape(), (Shape{2, 3}));
-  for (double v : gw) EXPECT_EQ(v, 0.0);
+  for (double v : gw)
+    EXPECT_EQ(v, 0.0);
   const Tensor<double>& gu = tape.grad(unused);
   ASSERT_EQ(gu.shape(), (Shape{2, 3}));
-  for (double v : gu) EXPECT_EQ(v, 0.0);
+  for (double v : gu)
+    EXPECT_EQ(v, 0.0);
 }
 
 TEST(TapeSweep, GradientOfTheOutputItselfIsTheSeed) {
@@ -306,7 +311,55 @@ TEST(TapeReset, GradientBuffersAreReusedAcrossReset) {
   x = tape.variable(x0);
   tape.backward(sum(exp(x)));
   EXPECT_EQ(x.grad().data(), grad_buffer);
-  for (std::size_t i = 0; i < 5; ++i) EXPECT_DOUBLE_EQ(x.grad()(i), std::exp(x0(i)));
+  for (std::size_t i = 0; i < 5; ++i)
+    EXPECT_DOUBLE_EQ(x.grad()(i), std::exp(x0(i)));
+}
+
+/// y = 2x; counts its constructions and destructions.
+class CountedOp final : public Operation<double> {
+ public:
+  explicit CountedOp(int* alive) : alive_(alive) { ++*alive_; }
+  ~CountedOp() override { --*alive_; }
+  CountedOp(const CountedOp&) = delete;
+  CountedOp& operator=(const CountedOp&) = delete;
+
+  std::string_view name() const override { return "counted"; }
+  int arity() const override { return 1; }
+  void forward(ForwardContext<double>& ctx) const override {
+    const Tensor<double>& x = ctx.input(0);
+    xt::noalias(ctx.output(x.shape())) = 2.0 * x;
+  }
+  void backprop(BackpropContext<double>& ctx) const override {
+    if (ctx.needs_grad(0))
+      ctx.accumulate(0, 2.0 * ctx.grad_output());
+  }
+
+ private:
+  int* alive_;
+};
+
+TEST(TapeReset, OpsOwnedByTheTapeLiveUntilReset) {
+  int alive = 0;
+  {
+    Tape<double> tape;
+    for (int step = 0; step < 3; ++step) {
+      Var<double> x = tape.variable(Tensor<double>{1.0, 2.0});
+      Var<double> y = x;
+      for (int k = 0; k < 100; ++k)
+        y = tape.apply<CountedOp>({y}, &alive);
+      EXPECT_EQ(alive, 100);
+      Var<double> z = tape.apply<CountedOp>({x}, &alive);
+      EXPECT_EQ(alive, 101);
+      EXPECT_DOUBLE_EQ(z.value()(1), 4.0);
+      tape.backward(sum(tape.apply<CountedOp>({x}, &alive)));
+      expect_tensor_eq(x.grad(), Tensor<double>{2.0, 2.0});
+      tape.reset();
+      EXPECT_EQ(alive, 0) << "step " << step;
+    }
+    (void)tape.apply<CountedOp>({tape.variable(Tensor<double>{1.0})}, &alive);
+    EXPECT_EQ(alive, 1);
+  }
+  EXPECT_EQ(alive, 0);  // the tape's destructor destroys what it still owns
 }
 
 // ---------------------------------------------------------------- no-grad scope
@@ -342,7 +395,8 @@ TEST(TapeNoGrad, ANoGradNodeActsAsAConstantInALaterGraph) {
   Var<double> y = sum(z * x);  // d/dx with z held constant is z
   tape.backward(y);
   EXPECT_FALSE(tape.has_grad(z));
-  for (std::size_t i = 0; i < 2; ++i) EXPECT_DOUBLE_EQ(x.grad()(i), std::exp(x0(i)));
+  for (std::size_t i = 0; i < 2; ++i)
+    EXPECT_DOUBLE_EQ(x.grad()(i), std::exp(x0(i)));
 }
 
 TEST(TapeNoGrad, NestedScopesRestoreTheirPreviousState) {
@@ -401,7 +455,7 @@ TEST(TapeReleaseSaved, SecondBackwardThroughReleasedStateThrows) {
   Var<double> x = tape.variable(Tensor<double>{1.0, 2.0});
   Var<double> s = tape.apply<SavingIdentity>({x}).label("kept");
   Var<double> y = sum(s * s);
-  tape.backward(y, {.release_saved = true});
+  tape.backward(y, BackwardOptions{.release_saved = true});
   expect_tensor_eq(x.grad(), Tensor<double>{2.0, 4.0});
   EXPECT_TRUE(tape.node(s.id()).saved.empty());
 
@@ -424,7 +478,7 @@ TEST(TapeReleaseSaved, ErrorNamesTheLabelledReleasedNode) {
   Var<double> x = tape.variable(Tensor<double>{1.0, 2.0});
   Var<double> s = tape.apply<SavingIdentity>({x}).label("kept");
   Var<double> y1 = sum(s);
-  tape.backward(y1, {.release_saved = true});
+  tape.backward(y1, BackwardOptions{.release_saved = true});
   // A new output through the released node: sum2 is fresh, s is released.
   Var<double> y2 = sum(s * 2.0);
   try {
@@ -436,8 +490,7 @@ TEST(TapeReleaseSaved, ErrorNamesTheLabelledReleasedNode) {
     EXPECT_EQ(e.node(), s.id());
     EXPECT_EQ(e.label(), "kept");
     EXPECT_NE(what.find("saving_identity"), std::string::npos) << what;
-    EXPECT_NE(what.find("[node " + std::to_string(s.id()) + " 'kept']"), std::string::npos)
-        << what;
+    EXPECT_NE(what.find("[node " + std::to_string(s.id()) + " 'kept']"), std::string::npos) << what;
   }
 }
 
@@ -445,7 +498,7 @@ TEST(TapeReleaseSaved, ReRecordingAfterResetWorksAgain) {
   Tape<double> tape;
   Var<double> x = tape.variable(Tensor<double>{1.0, 2.0});
   Var<double> y = sum(tape.apply<SavingIdentity>({x}));
-  tape.backward(y, {.release_saved = true});
+  tape.backward(y, BackwardOptions{.release_saved = true});
   tape.reset();
   x = tape.variable(Tensor<double>{1.0, 2.0});
   y = sum(tape.apply<SavingIdentity>({x}) * 3.0);

@@ -34,7 +34,7 @@ TEST(AddOp, BroadcastGradientsSumOverStretchedAxes) {
   tape.backward(sum(add(add(add(a, row), col), s)));
   EXPECT_EQ(a.grad(), xt::ones<double>({3, 4}));
   EXPECT_EQ(row.grad(), (Tensor<double>{3.0, 3.0, 3.0, 3.0}));
-  EXPECT_EQ(col.grad(), (Tensor<double>{{4.0}, {4.0}, {4.0}}));
+  EXPECT_EQ(col.grad(), testing::column({4.0, 4.0, 4.0}));
   ASSERT_EQ(s.grad().dimension(), 0u);
   EXPECT_EQ(s.grad()(), 12.0);
 }

@@ -16,7 +16,7 @@ TEST(MulOp, GradcheckValuesBroadcastAndErrors) {
 TEST(MulOp, ForwardValuesAndOperators) {
   Tape<double> tape;
   const Var<double> a = tape.variable(Tensor<double>{{1.0, 2.0, 3.0}, {4.0, 5.0, 6.0}});
-  const Var<double> b = tape.variable(Tensor<double>{{2.0}, {-1.0}});
+  const Var<double> b = tape.variable(testing::column({2.0, -1.0}));
   const Var<double> y = a * b;
   EXPECT_EQ(y.value(), (Tensor<double>{{2.0, 4.0, 6.0}, {-4.0, -5.0, -6.0}}));
   EXPECT_EQ(tape.node(y.id()).op->name(), "mul");

@@ -25,23 +25,32 @@
 #include "tapegrad/tapegrad.hpp"
 
 /// Gradcheck asserting success, with the worst element in the message.
-#define TG_EXPECT_GRADCHECK(expr, context)                     \
-  do {                                                         \
-    const ::tapegrad::GradcheckResult tg_result_ = (expr);     \
+#define TG_EXPECT_GRADCHECK(expr, context)                                \
+  do {                                                                    \
+    const ::tapegrad::GradcheckResult tg_result_ = (expr);                \
     EXPECT_TRUE(tg_result_.ok) << context << ": " << tg_result_.report(); \
-    EXPECT_GT(tg_result_.checked, 0u) << context;              \
+    EXPECT_GT(tg_result_.checked, 0u) << context;                         \
   } while (false)
 
 namespace tapegrad::testing {
 
+/// A (n, 1) column (a braced {{a}, {b}} is ambiguous for xarray).
+inline Tensor<double> column(std::initializer_list<double> values) {
+  Tensor<double> t = Tensor<double>::from_shape({values.size(), 1});
+  std::copy(values.begin(), values.end(), t.begin());
+  return t;
+}
+
 /// "(2, 3)" for a gtest message.
-inline std::string str(const Shape& shape) { return shape_to_string(shape); }
+inline std::string str(const Shape& shape) {
+  return shape_to_string(shape);
+}
 
 /// Gradcheck of a one-input function of Vars.
 inline GradcheckResult check_unary(const std::function<Var<double>(Var<double>)>& f,
                                    const Tensor<double>& x, const GradcheckOptions& options = {}) {
-  return gradcheck(
-      [&](Tape<double>&, const std::vector<Var<double>>& in) { return f(in[0]); }, {x}, options);
+  return gradcheck([&](Tape<double>&, const std::vector<Var<double>>& in) { return f(in[0]); }, {x},
+                   options);
 }
 
 /// Gradcheck of a two-input function of Vars.
@@ -62,18 +71,19 @@ inline std::vector<Shape> elementwise_shapes() {
 /// Operand shape pairs for broadcasting binary ops, both directions.
 inline std::vector<std::pair<Shape, Shape>> broadcast_pairs() {
   std::vector<std::pair<Shape, Shape>> pairs = {
-      {Shape{}, Shape{3, 4}},     // scalar with matrix
-      {Shape{4}, Shape{3, 4}},    // row vector (n,) with (B, n)
+      {Shape{}, Shape{3, 4}},      // scalar with matrix
+      {Shape{4}, Shape{3, 4}},     // row vector (n,) with (B, n)
       {Shape{1, 4}, Shape{3, 4}},  // (1, n) with (B, n)
       {Shape{3, 1}, Shape{3, 4}},  // (B, 1) with (B, n)
       {Shape{3, 1}, Shape{1, 4}},  // outer-product style
-      {Shape{}, Shape{5}},        // scalar with vector
-      {Shape{1}, Shape{5}},       // size-1 vector with vector
+      {Shape{}, Shape{5}},         // scalar with vector
+      {Shape{1}, Shape{5}},        // size-1 vector with vector
       {Shape{1, 1}, Shape{3, 4}},  // 1×1 with matrix
-      {Shape{}, Shape{}},         // two scalars
+      {Shape{}, Shape{}},          // two scalars
   };
   const std::size_t n = pairs.size();
-  for (std::size_t i = 0; i < n; ++i) pairs.emplace_back(pairs[i].second, pairs[i].first);
+  for (std::size_t i = 0; i < n; ++i)
+    pairs.emplace_back(pairs[i].second, pairs[i].first);
   return pairs;
 }
 
@@ -136,11 +146,14 @@ inline Tensor<double> broadcast_reference(const Tensor<double>& a, const Tensor<
     return t.data()[ti * extent(t, 0) + tj];
   };
   Shape shape;
-  if (rank == 2) shape = {rows, cols};
-  if (rank == 1) shape = {cols};
+  if (rank == 2)
+    shape = {rows, cols};
+  if (rank == 1)
+    shape = {cols};
   Tensor<double> out = Tensor<double>::from_shape(shape);
   for (std::size_t i = 0; i < rows; ++i) {
-    for (std::size_t j = 0; j < cols; ++j) out.data()[i * cols + j] = f(at(a, i, j), at(b, i, j));
+    for (std::size_t j = 0; j < cols; ++j)
+      out.data()[i * cols + j] = f(at(a, i, j), at(b, i, j));
   }
   return out;
 }
@@ -152,7 +165,8 @@ inline Tensor<double> away_from_zero(const Shape& shape, std::uint64_t seed, dou
   Tensor<double> t = random_tensor(shape, seed, low, high);
   Tensor<double> sign = random_tensor(shape, seed + 1000);
   for (std::size_t i = 0; i < t.size(); ++i) {
-    if (sign.data()[i] < 0) t.data()[i] = -t.data()[i];
+    if (sign.data()[i] < 0)
+      t.data()[i] = -t.data()[i];
   }
   return t;
 }
@@ -207,7 +221,6 @@ inline void check_binary_op(std::string_view name,
   }
 }
 
-
 /// How an elementwise unary op is checked: its inputs' domain and closed forms.
 struct UnaryCase {
   std::string_view name;
@@ -256,7 +269,10 @@ inline void check_unary_op(const UnaryCase& c) {
   {  // two inputs to a one-input op, by name
     Tape<double> tape;
     const Var<double> x = tape.variable(unary_inputs(c, {2, 3}, seed++));
-    expect_op_error<ValueError>(tape, [&] { (void)tape.apply(c.name, {x, x}, c.attributes); },
+    expect_op_error<ValueError>(tape,
+                                [&] {
+                                  (void)tape.apply(c.name, {x, x}, c.attributes);
+                                },
                                 c.name, {"takes 1 input(s), got 2"});
   }
 }

@@ -16,7 +16,7 @@ TEST(SubOp, GradcheckValuesBroadcastAndErrors) {
 TEST(SubOp, ForwardValuesAndOperators) {
   Tape<double> tape;
   const Var<double> a = tape.variable(Tensor<double>{{1.0, 2.0}, {3.0, 4.0}});
-  const Var<double> b = tape.variable(Tensor<double>{{0.5}, {-1.0}});
+  const Var<double> b = tape.variable(testing::column({0.5, -1.0}));
   const Var<double> y = a - b;
   EXPECT_EQ(y.value(), (Tensor<double>{{0.5, 1.5}, {4.0, 5.0}}));
   EXPECT_EQ(tape.node(y.id()).op->name(), "sub");

@@ -163,6 +163,14 @@ class BackpropContext : public detail::NodeView<T> {
   /// Adds `full` (the output's broadcast shape) to ∂L/∂input_i after summing
   /// away the axes along which input i was broadcast.
   void accumulate_reduced(std::size_t i, const Tensor<T>& full) {
+    const Shape& shape = this->input(i).shape();
+    const auto broadcast = broadcast_shapes(shape, full.shape());
+    if (!broadcast || *broadcast != full.shape()) {
+      throw ShapeError("backprop produced a gradient of shape " + shape_to_string(full.shape()) +
+                           ", which input " + std::to_string(i) + " of shape " +
+                           shape_to_string(shape) + " does not broadcast to",
+                       this->site());
+    }
     GradSlot<T> target = gradient(i);
     reduce_to_shape(full, target.tensor, !target.fresh);
   }

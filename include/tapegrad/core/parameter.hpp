@@ -32,7 +32,8 @@ class Parameter {
   }
 
   const std::string& label() const noexcept { return label_; }
-  void set_label(std::string_view label) { label_ = label; }
+  // Via a temporary: assigning a string_view trips GCC 12's -Wrestrict (PR105329).
+  void set_label(std::string_view label) { label_ = std::string(label); }
 
  private:
   Tensor<T> value_;

@@ -13,12 +13,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <type_traits>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "tapegrad/core/attributes.hpp"
 #include "tapegrad/core/node.hpp"
+#include "tapegrad/core/op_arena.hpp"
 #include "tapegrad/core/operation.hpp"
 #include "tapegrad/core/parameter.hpp"
 #include "tapegrad/core/var.hpp"
@@ -54,10 +56,17 @@ class TAPEGRAD_EXPORT Tape {
 
   /// Records the registered op `op_name` (built from `attributes`).
   Var<T> apply(std::string_view op_name, Span<Var<T>> inputs, const Attributes& attributes = {});
-  /// Records a new `Op(args...)`, owned by the tape until reset().
+  /// Records a new `Op(args...)`, owned by the tape until reset() (in an
+  /// arena that reset() keeps, so steady-state recording allocates nothing).
   template <class Op, class... Args>
   Var<T> apply(Span<Var<T>> inputs, Args&&... args) {
-    return record(std::make_unique<Op>(std::forward<Args>(args)...), inputs);
+    const Op& op = arena_.template make<Op>(std::forward<Args>(args)...);
+    try {
+      return record(op, inputs);
+    } catch (...) {
+      arena_.pop();
+      throw;
+    }
   }
   /// Records `op`, which must outlive this recording (e.g. a static instance).
   Var<T> record(const Operation<T>& op, Span<Var<T>> inputs);
@@ -66,7 +75,16 @@ class TAPEGRAD_EXPORT Tape {
   /// Reverse sweep from a one-element output, seeded with 1.
   void backward(Var<T> output, const BackwardOptions& options = {});
   /// Reverse sweep seeded with ∂L/∂output = seed (a vector-Jacobian product).
-  void backward(Var<T> output, const Tensor<T>& seed, const BackwardOptions& options = {});
+  /// (A template only so that `backward(y, {.release_saved = true})` cannot
+  /// be mistaken for a seed written as a braced list.)
+  template <class Seed, class = std::enable_if_t<std::is_convertible_v<const Seed&, Tensor<T>>>>
+  void backward(Var<T> output, const Seed& seed, const BackwardOptions& options = {}) {
+    if constexpr (std::is_same_v<Seed, Tensor<T>>) {
+      backward_seeded(output, seed, options);
+    } else {
+      backward_seeded(output, Tensor<T>(seed), options);  // e.g. an xt::xarray of another allocator
+    }
+  }
 
   const Tensor<T>& value(Var<T> v) const;
   /// ∂output/∂v of the last backward; zeros of v's shape when no path from
@@ -96,12 +114,16 @@ class TAPEGRAD_EXPORT Tape {
   NodeId acquire_node();
   Var<T> add_leaf(std::string_view label, bool requires_grad);
   void check_inputs(const Operation<T>& op, Span<Var<T>> inputs) const;
+  void backward_seeded(Var<T> output, const Tensor<T>& seed, const BackwardOptions& options);
+  /// Checks `output` and clears every gradient flag; returns the output node.
+  Node<T>& start_backward(Var<T> output);
   void sweep(Var<T> output, const BackwardOptions& options);
 
   std::vector<Node<T>> nodes_;  // [0, count_) are live; the rest keep buffers
   std::size_t count_ = 0;
   std::vector<NodeId> edges_;
-  std::vector<std::unique_ptr<const Operation<T>>> owned_ops_;
+  OpArena<T> arena_;                                              // ops built by apply<Op>()
+  std::vector<std::unique_ptr<const Operation<T>>> owned_ops_;  // ops handed over by record()
   std::uint32_t generation_ = 0;
   bool grad_enabled_ = true;
 };
@@ -145,7 +167,7 @@ T Var<T>::item() const {
   const Tensor<T>& v = value();
   if (v.size() != 1) {
     throw ShapeError("item() needs a one-element Var, got shape " + shape_to_string(v.shape()),
-                     {"item", id_, {}});
+                     {"item", id_, tape_->node(id_).label});
   }
   return *v.data();
 }

@@ -1,0 +1,135 @@
+#include <gtest/gtest.h>
+
+#include "ops/op_test_support.hpp"
+
+namespace tapegrad {
+namespace {
+
+using testing::random_tensor;
+
+/// a · b by a hand loop, with numpy's vector conventions.
+Tensor<double> matmul_reference(const Tensor<double>& a, const Tensor<double>& b) {
+  const std::size_t m = a.dimension() == 2 ? a.shape()[0] : 1;
+  const std::size_t k = a.shape().back();
+  const std::size_t n = b.dimension() == 2 ? b.shape()[1] : 1;
+  Shape shape;
+  if (a.dimension() == 2)
+    shape.push_back(m);
+  if (b.dimension() == 2)
+    shape.push_back(n);
+  Tensor<double> out = Tensor<double>::from_shape(shape);
+  for (std::size_t i = 0; i < m; ++i) {
+    for (std::size_t j = 0; j < n; ++j) {
+      double total = 0;
+      for (std::size_t p = 0; p < k; ++p)
+        total += a.data()[i * k + p] * b.data()[p * n + j];
+      out.data()[i * n + j] = total;
+    }
+  }
+  return out;
+}
+
+const std::vector<std::pair<Shape, Shape>>& matmul_shapes() {
+  static const std::vector<std::pair<Shape, Shape>> shapes = {
+      {{2, 3}, {3, 4}}, {{1, 1}, {1, 1}}, {{1, 5}, {5, 1}}, {{4, 1}, {1, 3}}, {{1, 3}, {3, 2}},
+      {{3, 2}, {2, 1}}, {{2, 3}, {3}},    {{3}, {3, 4}},    {{4}, {4}},       {{1}, {1}},
+      {{1}, {1, 3}},    {{2, 1}, {1}},    {{5, 4}, {4, 6}},
+  };
+  return shapes;
+}
+
+TEST(MatmulOp, GradcheckOnAllOperandRanks) {
+  std::uint64_t seed = 1;
+  for (const auto& [sa, sb] : matmul_shapes()) {
+    const Tensor<double> a = random_tensor(sa, seed++);
+    const Tensor<double> b = random_tensor(sb, seed++);
+    TG_EXPECT_GRADCHECK(
+        testing::check_binary([](Var<double> x, Var<double> y) { return matmul(x, y); }, a, b),
+        "matmul " << testing::str(sa) << " · " << testing::str(sb));
+  }
+  TG_EXPECT_GRADCHECK(gradcheck("matmul", {random_tensor({3, 2}, 50), random_tensor({2, 4}, 51)}),
+                      "matmul by name");
+}
+
+TEST(MatmulOp, ForwardAgainstHandLoop) {
+  std::uint64_t seed = 100;
+  for (const auto& [sa, sb] : matmul_shapes()) {
+    const Tensor<double> a = random_tensor(sa, seed++);
+    const Tensor<double> b = random_tensor(sb, seed++);
+    Tape<double> tape;
+    const Var<double> y = matmul(tape.constant(a), tape.constant(b));
+    testing::expect_tensor_near(y.value(), matmul_reference(a, b), 1e-14,
+                                "matmul " + testing::str(sa) + " · " + testing::str(sb));
+  }
+  Tape<double> tape;
+  const Var<double> dot = matmul(tape.constant(Tensor<double>{1.0, 2.0, 3.0}),
+                                 tape.constant(Tensor<double>{4.0, 5.0, 6.0}));
+  EXPECT_EQ(dot.rank(), 0u);
+  EXPECT_EQ(dot.item(), 32.0);
+  const Var<double> known = matmul(tape.constant(Tensor<double>{{1.0, 2.0}, {3.0, 4.0}}),
+                                   tape.constant(Tensor<double>{{5.0, 6.0}, {7.0, 8.0}}));
+  EXPECT_EQ(known.value(), (Tensor<double>{{19.0, 22.0}, {43.0, 50.0}}));
+}
+
+TEST(MatmulOp, GradientsAreGTimesBTransposeAndATransposeTimesG) {
+  const Tensor<double> av = random_tensor({3, 2}, 1);
+  const Tensor<double> bv = random_tensor({2, 4}, 2);
+  const Tensor<double> g = random_tensor({3, 4}, 3);
+  Tape<double> tape;
+  const Var<double> a = tape.variable(av);
+  const Var<double> b = tape.variable(bv);
+  tape.backward(matmul(a, b), g);
+  for (std::size_t i = 0; i < 3; ++i) {
+    for (std::size_t p = 0; p < 2; ++p) {
+      double expected = 0;
+      for (std::size_t j = 0; j < 4; ++j)
+        expected += g(i, j) * bv(p, j);
+      EXPECT_NEAR(a.grad()(i, p), expected, 1e-14);
+    }
+  }
+  for (std::size_t p = 0; p < 2; ++p) {
+    for (std::size_t j = 0; j < 4; ++j) {
+      double expected = 0;
+      for (std::size_t i = 0; i < 3; ++i)
+        expected += av(i, p) * g(i, j);
+      EXPECT_NEAR(b.grad()(p, j), expected, 1e-14);
+    }
+  }
+}
+
+TEST(MatmulOp, SameOperandTwiceAccumulates) {
+  const Tensor<double> av = random_tensor({3, 3}, 4);
+  Tape<double> tape;
+  const Var<double> a = tape.variable(av);
+  tape.backward(sum(matmul(a, a)));
+  // ∂ Σ (A A) / ∂A = 1 Aᵀ + Aᵀ 1
+  for (std::size_t i = 0; i < 3; ++i) {
+    for (std::size_t p = 0; p < 3; ++p) {
+      double expected = 0;
+      for (std::size_t j = 0; j < 3; ++j)
+        expected += av(p, j) + av(j, i);
+      EXPECT_NEAR(a.grad()(i, p), expected, 1e-14);
+    }
+  }
+}
+
+TEST(MatmulOp, ShapeErrors) {
+  Tape<double> tape;
+  const Var<double> a = tape.variable(random_tensor({2, 3}, 1));
+  const Var<double> b = tape.variable(random_tensor({4, 5}, 2));
+  testing::expect_op_error<ShapeError>(tape, [&] { (void)matmul(a, b); }, "matmul",
+                                       {"(2, 3)", "(4, 5)", "inner"});
+  const Var<double> v = tape.variable(random_tensor({4}, 3));
+  testing::expect_op_error<ShapeError>(tape, [&] { (void)matmul(a, v); }, "matmul",
+                                       {"(2, 3)", "(4,)"});
+  testing::expect_op_error<ShapeError>(tape, [&] { (void)matmul(v, a); }, "matmul",
+                                       {"(4,)", "(2, 3)"});
+  const Var<double> scalar = tape.variable(random_tensor({}, 4));
+  testing::expect_op_error<ShapeError>(tape, [&] { (void)matmul(scalar, a); }, "matmul", {"()"});
+  const Var<double> cube = tape.variable(random_tensor({3, 3, 3}, 5));
+  testing::expect_op_error<ShapeError>(tape, [&] { (void)matmul(a, cube); }, "matmul",
+                                       {"(3, 3, 3)"});
+}
+
+}  // namespace
+}  // namespace tapegrad
