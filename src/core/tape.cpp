@@ -3,7 +3,6 @@
 #include <exception>
 #include <new>
 #include <string>
-#include <type_traits>
 
 #include <xtensor/xexception.hpp>
 
@@ -11,14 +10,10 @@
 
 namespace tapegrad {
 
-// Growing the node vector must move tensors, never copy them.
-static_assert(std::is_nothrow_move_constructible_v<Node<float>>);
-static_assert(std::is_nothrow_move_constructible_v<Node<double>>);
-
 namespace {
 
 template <class T>
-std::string input_shapes(const std::vector<Node<T>>& nodes, Span<Var<T>> inputs) {
+std::string input_shapes(const NodeStore<T>& nodes, Span<Var<T>> inputs) {
   std::string text;
   for (const Var<T>& v : inputs) {
     if (!text.empty()) text += ", ";
@@ -37,7 +32,7 @@ Tape<T>::~Tape() = default;
 
 template <class T>
 NodeId Tape<T>::acquire_node() {
-  if (count_ == nodes_.size()) nodes_.emplace_back();
+  if (count_ == nodes_.capacity()) nodes_.grow();
   Node<T>& n = nodes_[count_];
   n.op = nullptr;
   n.parameter = nullptr;

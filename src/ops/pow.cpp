@@ -1,5 +1,8 @@
 // Op "pow": y = x^p; dy/dx = p x^(p-1).
+#include <cmath>
+
 #include <xtensor/xmath.hpp>
+#include <xtensor/xvectorize.hpp>
 
 #include "ops/support.hpp"
 #include "ops/unary_elementwise.hpp"
@@ -18,15 +21,23 @@ struct PowKernel {
   explicit PowKernel(const Attributes& a) : exponent(required_attribute(a, kName, "exponent")) {}
   Attributes attributes() const { return {{"exponent", exponent}}; }
 
+  // std::pow, element by element: xsimd's vector pow goes through
+  // exp(p · log x), which misses exact results (2³ = 7.9999999999999982
+  // without AVX-512) and gets 0⁰ wrong.
+  template <class T>
+  static auto exact_pow(T p) {
+    return xt::vectorize([p](T v) { return std::pow(v, p); });
+  }
+
   template <class T, class X>
   auto value(const X& x) const {
-    return xt::pow(x, T(exponent));
+    return exact_pow<T>(T(exponent))(x);
   }
   template <class T, class X, class Y, class G>
   auto grad([[maybe_unused]] const X& x, [[maybe_unused]] const Y& y, const G& g) const {
     // For p = 0 the derivative is 0 everywhere, including x = 0 where
     // p · x^(p−1) would be 0 · inf.
-    return g * T(exponent) * xt::pow(x, T(exponent == 0 ? 0 : exponent - 1));
+    return g * T(exponent) * exact_pow<T>(T(exponent == 0 ? 0 : exponent - 1))(x);
   }
 };
 

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include <string>
 #include <vector>
 
@@ -504,6 +506,24 @@ TEST(TapeReleaseSaved, ReRecordingAfterResetWorksAgain) {
   y = sum(tape.apply<SavingIdentity>({x}) * 3.0);
   tape.backward(y);
   expect_tensor_eq(x.grad(), Tensor<double>{3.0, 3.0});
+}
+
+TEST(TapeStorage, ValueAndGradReferencesSurviveMoreRecording) {
+  Tape<double> tape;
+  Var<double> x = tape.variable(Tensor<double>{1.0, 2.0}, "x");
+  Var<double> e = exp(x);
+  const Tensor<double>& value = e.value();
+  const double* data = value.data();
+  Var<double> y = e;
+  for (int i = 0; i < 2000; ++i) y = y * 1.0;  // several chunks of nodes
+  EXPECT_EQ(value.data(), data);
+  ASSERT_EQ(value.shape(), (Shape{2}));
+  EXPECT_DOUBLE_EQ(value(1), std::exp(2.0));
+  tape.backward(sum(y));
+  const Tensor<double>& grad = x.grad();
+  (void)sum(y * 3.0);
+  EXPECT_DOUBLE_EQ(grad(0), std::exp(1.0));
+  EXPECT_DOUBLE_EQ(grad(1), std::exp(2.0));
 }
 
 }  // namespace

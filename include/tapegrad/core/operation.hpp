@@ -26,6 +26,7 @@
 #include "tapegrad/core/attributes.hpp"
 #include "tapegrad/core/error.hpp"
 #include "tapegrad/core/node.hpp"
+#include "tapegrad/core/node_store.hpp"
 #include "tapegrad/export.hpp"
 #include "tapegrad/tensor/broadcast.hpp"
 #include "tapegrad/tensor/tensor.hpp"
@@ -64,7 +65,7 @@ namespace detail {
 template <class T>
 class NodeView {
  public:
-  NodeView(std::vector<Node<T>>& nodes, NodeId id, const NodeId* inputs) noexcept
+  NodeView(NodeStore<T>& nodes, NodeId id, const NodeId* inputs) noexcept
       : nodes_(nodes), id_(id), inputs_(inputs) {}
 
   std::size_t input_count() const noexcept { return nodes_[id_].input_count; }
@@ -94,7 +95,7 @@ class NodeView {
   }
 
  private:
-  std::vector<Node<T>>& nodes_;
+  NodeStore<T>& nodes_;
   NodeId id_;
   const NodeId* inputs_;
 };

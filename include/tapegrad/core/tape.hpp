@@ -8,7 +8,8 @@
 // reset() forgets the nodes but keeps their buffers, so a training loop that
 // records the same shapes every step allocates nothing after the first.
 //
-// A tape is used by one thread at a time; use one tape per thread.
+// References returned by value() and grad() stay valid until reset(): nodes
+// never move. A tape is used by one thread at a time; use one tape per thread.
 
 #include <cstddef>
 #include <cstdint>
@@ -20,6 +21,7 @@
 
 #include "tapegrad/core/attributes.hpp"
 #include "tapegrad/core/node.hpp"
+#include "tapegrad/core/node_store.hpp"
 #include "tapegrad/core/op_arena.hpp"
 #include "tapegrad/core/operation.hpp"
 #include "tapegrad/core/parameter.hpp"
@@ -119,7 +121,7 @@ class TAPEGRAD_EXPORT Tape {
   Node<T>& start_backward(Var<T> output);
   void sweep(Var<T> output, const BackwardOptions& options);
 
-  std::vector<Node<T>> nodes_;  // [0, count_) are live; the rest keep buffers
+  NodeStore<T> nodes_;  // [0, count_) are live; the rest keep their buffers
   std::size_t count_ = 0;
   std::vector<NodeId> edges_;
   OpArena<T> arena_;                                              // ops built by apply<Op>()
