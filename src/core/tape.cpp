@@ -86,12 +86,12 @@ template <class T>
 Var<T> Tape<T>::watch(Parameter<T>& parameter) {
   Var<T> v = add_leaf(parameter.label(), true);
   nodes_[v.id()].parameter = &parameter;
-  if (parameter.grad().shape() != parameter.value().shape()) parameter.zero_grad();
   return v;
 }
 
 template <class T>
 void Tape<T>::check(Var<T> v, std::string_view op) const {
+  if (v.tape() == this && v.generation() == generation_ && v.id() < count_) return;
   const ErrorSite site{std::string(op), std::nullopt, {}};
   if (v.tape() == nullptr) throw StaleVarError("an empty Var (default-constructed) was used", site);
   if (v.tape() != this) {
@@ -99,16 +99,17 @@ void Tape<T>::check(Var<T> v, std::string_view op) const {
                                 " of that tape); Vars of two tapes cannot be combined",
                             site);
   }
-  if (v.generation() != generation_ || v.id() >= count_) {
-    throw StaleVarError("a Var recorded before the tape's reset() was used (node " +
-                            std::to_string(v.id()) + "); record it again after reset()",
-                        site);
-  }
+  throw StaleVarError("a Var recorded before the tape's reset() was used (node " +
+                          std::to_string(v.id()) + "); record it again after reset()",
+                      site);
 }
 
 template <class T>
 void Tape<T>::check_inputs(const Operation<T>& op, Span<Var<T>> inputs) const {
-  for (const Var<T>& v : inputs) check(v, op.name());
+  for (const Var<T>& v : inputs) {
+    // Inline fast test; the op's name is looked up only to report an error.
+    if (v.tape() != this || v.generation() != generation_ || v.id() >= count_) check(v, op.name());
+  }
   const int arity = op.arity();
   if (arity != Operation<T>::kVariadic && static_cast<std::size_t>(arity) != inputs.size()) {
     throw ValueError("takes " + std::to_string(arity) + " input(s), got " +

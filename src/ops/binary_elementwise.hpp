@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "ops/support.hpp"
+#include "ops/unary_elementwise.hpp"
 #include "tapegrad/core/operation.hpp"
 #include "tapegrad/tensor/broadcast.hpp"
 
@@ -23,7 +24,13 @@ class BinaryElementwise final : public Operation<T> {
     const Tensor<T>& a = ctx.input(0);
     const Tensor<T>& b = ctx.input(1);
     if (a.shape() == b.shape()) {
-      xt::noalias(ctx.output(a.shape())) = Kernel::value(a, b);
+      Tensor<T>& y = ctx.output(a.shape());
+      const std::size_t n = a.size();
+      if (n <= kScalarPathSize) {  // see unary_elementwise.hpp
+        for (std::size_t i = 0; i < n; ++i) y.data()[i] = Kernel::value(a.data()[i], b.data()[i]);
+        return;
+      }
+      xt::noalias(y) = Kernel::value(a, b);
       return;
     }
     const auto shape = broadcast_shapes(a.shape(), b.shape());
@@ -40,11 +47,35 @@ class BinaryElementwise final : public Operation<T> {
     const Tensor<T>& b = ctx.input(1);
     const Tensor<T>& y = ctx.output();
     const Tensor<T>& g = ctx.grad_output();
+    if (a.shape() == b.shape() && a.size() <= kScalarPathSize) {
+      backprop_elements(ctx, a.data(), b.data(), y.data(), g.data(), a.size());
+      return;
+    }
     if (ctx.needs_grad(0)) send(ctx, 0, Kernel::grad_a(a, b, y, g));
     if (ctx.needs_grad(1)) send(ctx, 1, Kernel::grad_b(a, b, y, g));
   }
 
  private:
+  static void backprop_elements(BackpropContext<T>& ctx, const T* a, const T* b, const T* y,
+                                const T* g, std::size_t n) {
+    if (ctx.needs_grad(0)) {
+      GradSlot<T> da = ctx.gradient(0);
+      for (std::size_t i = 0; i < n; ++i) {
+        const T contribution = Kernel::grad_a(a[i], b[i], y[i], g[i]);
+        T& target = da.tensor.data()[i];
+        target = da.fresh ? contribution : target + contribution;
+      }
+    }
+    if (ctx.needs_grad(1)) {
+      GradSlot<T> db = ctx.gradient(1);
+      for (std::size_t i = 0; i < n; ++i) {
+        const T contribution = Kernel::grad_b(a[i], b[i], y[i], g[i]);
+        T& target = db.tensor.data()[i];
+        target = db.fresh ? contribution : target + contribution;
+      }
+    }
+  }
+
   // A contribution shaped like the output goes straight to an input of the
   // same shape; a broadcast input gets it summed over the stretched axes.
   template <class E>

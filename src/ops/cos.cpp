@@ -14,11 +14,11 @@ struct CosKernel {
 
   template <class T, class X>
   auto value(const X& x) const {
-    return xt::cos(x);
+    return math::cos(x);
   }
   template <class T, class X, class Y, class G>
   auto grad([[maybe_unused]] const X& x, [[maybe_unused]] const Y& y, const G& g) const {
-    return -g * xt::sin(x);
+    return -g * math::sin(x);
   }
 };
 

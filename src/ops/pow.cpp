@@ -24,20 +24,24 @@ struct PowKernel {
   // std::pow, element by element: xsimd's vector pow goes through
   // exp(p · log x), which misses exact results (2³ = 7.9999999999999982
   // without AVX-512) and gets 0⁰ wrong.
-  template <class T>
-  static auto exact_pow(T p) {
-    return xt::vectorize([p](T v) { return std::pow(v, p); });
+  template <class T, class X>
+  static auto exact_pow(const X& x, T p) {
+    if constexpr (std::is_arithmetic_v<X>) {
+      return std::pow(x, p);
+    } else {
+      return xt::vectorize([p](T v) { return std::pow(v, p); })(x);
+    }
   }
 
   template <class T, class X>
   auto value(const X& x) const {
-    return exact_pow<T>(T(exponent))(x);
+    return exact_pow(x, T(exponent));
   }
   template <class T, class X, class Y, class G>
   auto grad([[maybe_unused]] const X& x, [[maybe_unused]] const Y& y, const G& g) const {
     // For p = 0 the derivative is 0 everywhere, including x = 0 where
     // p · x^(p−1) would be 0 · inf.
-    return g * T(exponent) * exact_pow<T>(T(exponent == 0 ? 0 : exponent - 1))(x);
+    return g * T(exponent) * exact_pow(x, T(exponent == 0 ? 0 : exponent - 1));
   }
 };
 

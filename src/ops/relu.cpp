@@ -1,4 +1,6 @@
 // Op "relu": y = max(x, 0); dy/dx = 1 where x > 0, else 0.
+#include <type_traits>
+
 #include <xtensor/xmath.hpp>
 
 #include "ops/support.hpp"
@@ -12,13 +14,22 @@ namespace {
 struct ReluKernel {
   static constexpr std::string_view kName = "relu";
 
+  // (xt::maximum and xt::where, since x * (x > 0) does not compile with xsimd.)
   template <class T, class X>
   auto value(const X& x) const {
-    return xt::maximum(x, T(0));
+    if constexpr (std::is_arithmetic_v<X>) {
+      return x > T(0) ? x : T(0);
+    } else {
+      return xt::maximum(x, T(0));
+    }
   }
   template <class T, class X, class Y, class G>
   auto grad([[maybe_unused]] const X& x, [[maybe_unused]] const Y& y, const G& g) const {
-    return xt::where(x > T(0), g, T(0));
+    if constexpr (std::is_arithmetic_v<X>) {
+      return x > T(0) ? g : T(0);
+    } else {
+      return xt::where(x > T(0), g, T(0));
+    }
   }
 };
 

@@ -14,7 +14,7 @@ struct SigmoidKernel {
 
   template <class T, class X>
   auto value(const X& x) const {
-    return T(1) / (T(1) + xt::exp(-x));
+    return T(1) / (T(1) + math::exp(-x));
   }
   template <class T, class X, class Y, class G>
   auto grad([[maybe_unused]] const X& x, [[maybe_unused]] const Y& y, const G& g) const {

@@ -14,7 +14,7 @@ struct TanhKernel {
 
   template <class T, class X>
   auto value(const X& x) const {
-    return xt::tanh(x);
+    return math::tanh(x);
   }
   template <class T, class X, class Y, class G>
   auto grad([[maybe_unused]] const X& x, [[maybe_unused]] const Y& y, const G& g) const {

@@ -1,16 +1,44 @@
 #pragma once
 // The shape shared by every elementwise op of one input: forward evaluates
 // Kernel::value(x) into the output buffer; backprop adds
-// Kernel::grad(x, y, g) (an expression of input x, output y, gradient g).
-// A kernel with attributes (pow's exponent) is built from Attributes and
-// reports them back; a stateless one is an empty struct.
+// Kernel::grad(x, y, g) (input x, output y, gradient g). Kernels are written
+// once, generically: the same code runs on a whole tensor (an xtensor
+// expression, vectorised) and on one element (a plain number), which is
+// how tiny tensors — rank-0 scalars above all — skip xtensor's per-call
+// machinery. A kernel with attributes (pow's exponent) is built from
+// Attributes and reports them back; a stateless one is an empty struct.
 
+#include <cmath>
 #include <string_view>
 #include <type_traits>
+
+#include <xtensor/xmath.hpp>
 
 #include "tapegrad/core/operation.hpp"
 
 namespace tapegrad::ops {
+
+/// Math functions usable on both a number and an xtensor expression: the
+/// overload set of std:: and xt:: (overload resolution picks std:: for a
+/// number). Kernels call math::exp(x) and work at both granularities.
+namespace math {
+using std::cos;
+using std::exp;
+using std::log;
+using std::sin;
+using std::sqrt;
+using std::tanh;
+using xt::cos;
+using xt::exp;
+using xt::log;
+using xt::sin;
+using xt::sqrt;
+using xt::tanh;
+}  // namespace math
+
+/// Tensors at most this large are computed element by element with plain
+/// scalar code: for them xtensor's assignment setup costs more than the math.
+inline constexpr std::size_t kScalarPathSize = 16;
 
 template <class T, class Kernel>
 class UnaryElementwise final : public Operation<T> {
@@ -27,12 +55,31 @@ class UnaryElementwise final : public Operation<T> {
 
   void forward(ForwardContext<T>& ctx) const override {
     const Tensor<T>& x = ctx.input(0);
-    xt::noalias(ctx.output(x.shape())) = kernel_.template value<T>(x);
+    Tensor<T>& y = ctx.output(x.shape());
+    const std::size_t n = x.size();
+    if (n <= kScalarPathSize) {
+      for (std::size_t i = 0; i < n; ++i) y.data()[i] = kernel_.template value<T>(x.data()[i]);
+      return;
+    }
+    xt::noalias(y) = kernel_.template value<T>(x);
   }
 
   void backprop(BackpropContext<T>& ctx) const override {
     if (!ctx.needs_grad(0)) return;
-    ctx.accumulate(0, kernel_.template grad<T>(ctx.input(0), ctx.output(), ctx.grad_output()));
+    const Tensor<T>& x = ctx.input(0);
+    const Tensor<T>& y = ctx.output();
+    const Tensor<T>& g = ctx.grad_output();
+    const std::size_t n = x.size();
+    if (n <= kScalarPathSize) {
+      GradSlot<T> dx = ctx.gradient(0);
+      for (std::size_t i = 0; i < n; ++i) {
+        const T contribution = kernel_.template grad<T>(x.data()[i], y.data()[i], g.data()[i]);
+        T& target = dx.tensor.data()[i];
+        target = dx.fresh ? contribution : target + contribution;
+      }
+      return;
+    }
+    ctx.accumulate(0, kernel_.template grad<T>(x, y, g));
   }
 
   Attributes attributes() const override {

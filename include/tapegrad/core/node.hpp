@@ -55,10 +55,9 @@ struct GradSlot {
 template <class T>
 GradSlot<T> grad_slot(Node<T>& node) {
   if (node.parameter) {
-    Tensor<T>& grad = node.parameter->grad();
-    if (grad.shape() != node.parameter->value().shape()) node.parameter->zero_grad();
+    const auto [grad, fresh] = node.parameter->accumulation_target();
     node.grad_live = true;
-    return {grad, false};
+    return {*grad, fresh};
   }
   const bool fresh = !node.grad_live;
   if (fresh) {

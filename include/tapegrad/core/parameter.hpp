@@ -2,12 +2,15 @@
 // A Parameter lives outside any tape, across training iterations. Watching it
 // on a tape records a leaf that reads the parameter's value in place (no copy)
 // and accumulates its gradient into parameter.grad() until zero_grad().
+//
+// zero_grad() costs nothing: it marks the gradient as zero, and the next
+// backward writes its first contribution instead of adding it (a GEMM with
+// beta = 0), so a training step never sweeps the gradients just to clear
+// them. Reading grad() while marked fills in the zeros.
 
 #include <string>
 #include <string_view>
 #include <utility>
-
-#include <xtensor/xbuilder.hpp>
 
 #include "tapegrad/tensor/tensor.hpp"
 
@@ -17,18 +20,34 @@ template <class T>
 class Parameter {
  public:
   explicit Parameter(Tensor<T> value, std::string label = {})
-      : value_(std::move(value)), grad_(xt::zeros<T>(value_.shape())), label_(std::move(label)) {}
+      : value_(std::move(value)), label_(std::move(label)) {}
 
   Tensor<T>& value() noexcept { return value_; }
   const Tensor<T>& value() const noexcept { return value_; }
-  Tensor<T>& grad() noexcept { return grad_; }
-  const Tensor<T>& grad() const noexcept { return grad_; }
   const Shape& shape() const noexcept { return value_.shape(); }
 
-  /// Sets the gradient to zeros of the value's shape (reusing its buffer).
-  void zero_grad() {
-    grad_.resize(value_.shape());
-    grad_.fill(T(0));
+  /// ∂L/∂parameter accumulated since the last zero_grad(), shaped like value().
+  Tensor<T>& grad() {
+    settle();
+    return grad_;
+  }
+  /// (Fills in pending zeros, so it is not safe to call concurrently with
+  /// itself on the same parameter before the first backward.)
+  const Tensor<T>& grad() const {
+    settle();
+    return grad_;
+  }
+
+  /// Marks the gradient as zero; O(1).
+  void zero_grad() noexcept { grad_is_zero_ = true; }
+
+  /// For the tape: the buffer a contribution goes to, and whether it holds
+  /// nothing yet (then the contribution is assigned, not added).
+  std::pair<Tensor<T>*, bool> accumulation_target() {
+    const bool fresh = grad_is_zero_ || grad_.shape() != value_.shape();
+    if (fresh) grad_.resize(value_.shape());
+    grad_is_zero_ = false;
+    return {&grad_, fresh};
   }
 
   const std::string& label() const noexcept { return label_; }
@@ -36,8 +55,16 @@ class Parameter {
   void set_label(std::string_view label) { label_ = std::string(label); }
 
  private:
+  void settle() const {
+    if (!grad_is_zero_ && grad_.shape() == value_.shape()) return;
+    grad_.resize(value_.shape());
+    grad_.fill(T(0));
+    grad_is_zero_ = false;
+  }
+
   Tensor<T> value_;
-  Tensor<T> grad_;
+  mutable Tensor<T> grad_;
+  mutable bool grad_is_zero_ = true;
   std::string label_;
 };
 
