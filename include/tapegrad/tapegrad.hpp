@@ -2,6 +2,7 @@
 // Everything a user of tapegrad needs, in one include.
 
 #include "tapegrad/core/attributes.hpp"
+#include "tapegrad/core/denormals.hpp"
 #include "tapegrad/core/error.hpp"
 #include "tapegrad/core/operation.hpp"
 #include "tapegrad/core/parameter.hpp"

@@ -32,22 +32,14 @@ class LinearOp final : public Operation<T> {
       const T* bias = ctx.input(2).data();
       for (std::size_t r = 0; r < d.batch; ++r) std::copy(bias, bias + d.out, out + r * d.out);
     }
-    const T beta = ctx.input_count() == 3 ? T(1) : T(0);
-    if (d.in == 0) {
-      if (beta == T(0)) std::fill(out, out + d.batch * d.out, T(0));
-    } else if (d.batch > 0 && d.out > 0) {
-      blas::gemm<T>(false, true, d.batch, d.out, d.in, T(1), x.data(), d.in,
-                    ctx.input(1).data(), d.in, beta, out, d.out);
-    }
+    const T beta = ctx.input_count() == 3 ? T(1) : T(0);  // keep the bias rows
+    blas::gemm<T>(false, true, d.batch, d.out, d.in, T(1), x.data(), d.in, ctx.input(1).data(),
+                  d.in, beta, out, d.out);
   }
 
   void backprop(BackpropContext<T>& ctx) const override {
     const LinearDims d = dims(ctx);
     const T* g = ctx.grad_output().data();
-    if (d.batch == 0 || d.out == 0 || d.in == 0) {
-      zero_fresh_gradients(ctx);
-      return;
-    }
     if (ctx.needs_grad(0)) {  // (batch × in) = (batch × out) · (out × in)
       GradSlot<T> dx = ctx.gradient(0);
       blas::gemm<T>(false, false, d.batch, d.in, d.out, T(1), g, d.out, ctx.input(1).data(), d.in,
@@ -91,14 +83,6 @@ class LinearOp final : public Operation<T> {
                        ctx.site());
     }
     return d;
-  }
-
-  static void zero_fresh_gradients(BackpropContext<T>& ctx) {
-    for (std::size_t i = 0; i < ctx.input_count(); ++i) {
-      if (!ctx.needs_grad(i)) continue;
-      GradSlot<T> slot = ctx.gradient(i);
-      if (slot.fresh) slot.tensor.fill(T(0));
-    }
   }
 };
 

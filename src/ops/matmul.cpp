@@ -1,8 +1,6 @@
 // Op "matmul": y = a · b through GEMM, vectors taken as a 1-row (left) or
 // 1-column (right) matrix. Backprop: ∂a = g · bᵀ and ∂b = aᵀ · g, with the
 // transposes passed to GEMM as flags.
-#include <algorithm>
-
 #include "ops/support.hpp"
 #include "tapegrad/ops/linalg.hpp"
 #include "tensor/blas.hpp"
@@ -67,11 +65,6 @@ class MatmulOp final : public Operation<T> {
   /// C (m × n) = A (m × k, or its transpose) · B (k × n, or its transpose) + beta C.
   static void gemm(bool ta, bool tb, std::size_t m, std::size_t n, std::size_t k, const T* a,
                    const T* b, T beta, T* c) {
-    if (m == 0 || n == 0) return;
-    if (k == 0) {
-      if (beta == T(0)) std::fill(c, c + m * n, T(0));
-      return;
-    }
     // Row lengths as stored: A is m×k (k×m when transposed), B is k×n (n×k).
     blas::gemm<T>(ta, tb, m, n, k, T(1), a, ta ? m : k, b, tb ? k : n, beta, c, n);
   }
