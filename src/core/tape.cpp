@@ -40,7 +40,7 @@ NodeId Tape<T>::acquire_node() {
   n.input_count = 0;
   n.saved_count = 0;
   n.requires_grad = false;
-  n.grad_live = false;
+  n.grad_sweep = 0;
   n.released = false;
   n.label.clear();
   return static_cast<NodeId>(count_++);
@@ -186,7 +186,7 @@ void Tape<T>::backward(Var<T> output, const BackwardOptions& options) {
                             "; pass a seed tensor of that shape for a vector-Jacobian product",
                         {"backward", output.id(), out.label});
   }
-  GradSlot<T> slot = grad_slot(out);
+  GradSlot<T> slot = grad_slot(out, sweep_);
   *slot.tensor.data() = slot.fresh ? T(1) : *slot.tensor.data() + T(1);
   sweep(output, options);
 }
@@ -200,7 +200,7 @@ void Tape<T>::backward_seeded(Var<T> output, const Tensor<T>& seed,
                             " does not match the output's shape " + shape_to_string(out.shape()),
                         {"backward", output.id(), out.label});
   }
-  GradSlot<T> slot = grad_slot(out);
+  GradSlot<T> slot = grad_slot(out, sweep_);
   if (slot.fresh) {
     xt::noalias(slot.tensor) = seed;
   } else {
@@ -219,7 +219,10 @@ Node<T>& Tape<T>::start_backward(Var<T> output) {
         "under NoGradScope), so it has no gradient",
         {"backward", output.id(), out.label});
   }
-  for (std::size_t i = 0; i < count_; ++i) nodes_[i].grad_live = false;
+  if (++sweep_ == 0) {  // the counter wrapped: forget every old sweep once
+    for (std::size_t i = 0; i < nodes_.capacity(); ++i) nodes_[i].grad_sweep = 0;
+    sweep_ = 1;
+  }
   return out;
 }
 
@@ -227,14 +230,14 @@ template <class T>
 void Tape<T>::sweep(Var<T> output, const BackwardOptions& options) {
   for (std::size_t i = output.id() + 1; i-- > 0;) {
     Node<T>& n = nodes_[i];
-    if (!n.grad_live || n.is_leaf()) continue;
+    if (n.grad_sweep != sweep_ || n.is_leaf()) continue;
     if (n.released) {
       throw StateReleasedError(
           "backward through a node whose saved state an earlier backward(release_saved = true) "
           "freed; record the forward pass again, or keep the state",
           {std::string(n.op->name()), static_cast<NodeId>(i), n.label});
     }
-    BackpropContext<T> ctx(nodes_, static_cast<NodeId>(i), edges_.data() + n.first_input);
+    BackpropContext<T> ctx(nodes_, static_cast<NodeId>(i), edges_.data() + n.first_input, sweep_);
     n.op->backprop(ctx);
     if (options.release_saved) {
       n.saved.clear();
@@ -255,7 +258,7 @@ template <class T>
 const Tensor<T>& Tape<T>::grad(Var<T> v) {
   check(v, "grad");
   Node<T>& n = nodes_[v.id()];
-  if (!n.grad_live && !n.parameter) {
+  if (n.grad_sweep != sweep_ && !n.parameter) {
     n.own_grad.resize(n.own_value.shape());
     n.own_grad.fill(T(0));
   }
@@ -265,7 +268,7 @@ const Tensor<T>& Tape<T>::grad(Var<T> v) {
 template <class T>
 bool Tape<T>::has_grad(Var<T> v) const {
   check(v, "has_grad");
-  return nodes_[v.id()].grad_live;
+  return nodes_[v.id()].grad_sweep == sweep_ && sweep_ != 0;
 }
 
 template <class T>

@@ -28,7 +28,10 @@ struct Node {
   std::uint32_t input_count = 0;
   std::uint32_t saved_count = 0;  // live entries of `saved`
   bool requires_grad = false;
-  bool grad_live = false;  // received a gradient in the current sweep
+  /// The backward sweep that last sent this node a gradient (0: none). A
+  /// gradient is current when this equals the tape's sweep counter, so
+  /// starting a sweep never has to visit every node to clear a flag.
+  std::uint32_t grad_sweep = 0;
   bool released = false;   // saved state freed by backward(release_saved)
 
   Tensor<T> own_value;
@@ -50,19 +53,20 @@ struct GradSlot {
   bool fresh;
 };
 
-/// The slot through which every contribution to `node`'s gradient flows, so
-/// that fan-out sums and a parameter keeps accumulating across backwards.
+/// The slot through which every contribution to `node`'s gradient in sweep
+/// `sweep` flows, so that fan-out sums and a parameter keeps accumulating
+/// across backwards.
 template <class T>
-GradSlot<T> grad_slot(Node<T>& node) {
+GradSlot<T> grad_slot(Node<T>& node, std::uint32_t sweep) {
   if (node.parameter) {
     const auto [grad, fresh] = node.parameter->accumulation_target();
-    node.grad_live = true;
+    node.grad_sweep = sweep;
     return {*grad, fresh};
   }
-  const bool fresh = !node.grad_live;
+  const bool fresh = node.grad_sweep != sweep;
   if (fresh) {
-    node.own_grad.resize(node.own_value.shape());
-    node.grad_live = true;
+    if (node.own_grad.shape() != node.own_value.shape()) node.own_grad.resize(node.own_value.shape());
+    node.grad_sweep = sweep;
   }
   return {node.own_grad, fresh};
 }

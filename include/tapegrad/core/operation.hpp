@@ -111,7 +111,12 @@ class ForwardContext : public detail::NodeView<T> {
   template <class S>
   Tensor<T>& output(const S& shape) {
     Tensor<T>& out = this->node().own_value;
-    out.resize(shape);
+    // Most recordings reuse a node of the same shape: skip xtensor's resize.
+    const auto& current = out.shape();
+    if (current.size() != shape.size() ||
+        !std::equal(current.begin(), current.end(), shape.begin())) {
+      out.resize(shape);
+    }
     return out;
   }
   Tensor<T>& output(const Shape& shape) { return output<Shape>(shape); }
@@ -133,7 +138,9 @@ class ForwardContext : public detail::NodeView<T> {
 template <class T>
 class BackpropContext : public detail::NodeView<T> {
  public:
-  using detail::NodeView<T>::NodeView;
+  BackpropContext(NodeStore<T>& nodes, NodeId id, const NodeId* inputs,
+                  std::uint32_t sweep) noexcept
+      : detail::NodeView<T>(nodes, id, inputs), sweep_(sweep) {}
 
   /// g = ∂L/∂output, shaped like the output.
   const Tensor<T>& grad_output() const noexcept { return this->node().own_grad; }
@@ -178,9 +185,11 @@ class BackpropContext : public detail::NodeView<T> {
 
   /// Direct access to ∂L/∂input_i, for ops that write it with their own
   /// kernels (a GEMM with beta = fresh ? 0 : 1). Shaped like the input.
-  GradSlot<T> gradient(std::size_t i) { return grad_slot(this->input_node(i)); }
+  GradSlot<T> gradient(std::size_t i) { return grad_slot(this->input_node(i), sweep_); }
 
  private:
+  std::uint32_t sweep_;
+
   void check_contribution(std::size_t i, const Shape& shape) const {
     const Shape& expected = this->input(i).shape();
     if (shape != expected) {

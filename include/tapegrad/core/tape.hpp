@@ -127,6 +127,7 @@ class TAPEGRAD_EXPORT Tape {
   OpArena<T> arena_;                                              // ops built by apply<Op>()
   std::vector<std::unique_ptr<const Operation<T>>> owned_ops_;  // ops handed over by record()
   std::uint32_t generation_ = 0;
+  std::uint32_t sweep_ = 0;  // backward sweeps started; see Node::grad_sweep
   bool grad_enabled_ = true;
 };
 
