@@ -6,6 +6,7 @@
 #include "tapegrad/core/error.hpp"
 #include "tapegrad/core/operation.hpp"
 #include "tapegrad/core/parameter.hpp"
+#include "tapegrad/core/plugins.hpp"
 #include "tapegrad/core/registry.hpp"
 #include "tapegrad/core/tape.hpp"
 #include "tapegrad/core/threads.hpp"

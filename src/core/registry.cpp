@@ -97,6 +97,24 @@ std::vector<OpInfo<T>> Registry<T>::entries() const {
   return all;
 }
 
+namespace {
+std::mutex failures_mutex;
+std::vector<std::string>& failures() {
+  static std::vector<std::string> list;
+  return list;
+}
+}  // namespace
+
+void record_registration_failure(const std::string& message) {
+  const std::lock_guard lock(failures_mutex);
+  failures().push_back(message);
+}
+
+std::vector<std::string> registration_failures() {
+  const std::lock_guard lock(failures_mutex);
+  return failures();
+}
+
 template class Registry<float>;
 template class Registry<double>;
 

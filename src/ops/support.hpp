@@ -16,29 +16,11 @@
 
 namespace tapegrad::ops {
 
-/// Registers `Op<float>` and `Op<double>` as `name`. Ops with attributes
-/// are built by their `Op(const Attributes&)` constructor.
+/// Registers a built-in op for float and double (origin "tapegrad").
 template <template <class> class Op>
-bool register_builtin(std::string name, std::vector<std::string> attributes, std::string summary) {
-  const auto add = [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    OpInfo<T> info;
-    info.name = name;
-    info.arity = Op<T>::kArity;
-    info.attributes = attributes;
-    info.summary = summary;
-    info.origin = "tapegrad";
-    info.factory = [](const Attributes& a) -> std::unique_ptr<const Operation<T>> {
-      if constexpr (std::is_constructible_v<Op<T>, const Attributes&>) {
-        return std::make_unique<Op<T>>(a);
-      } else {
-        return std::make_unique<Op<T>>();
-      }
-    };
-    Registry<T>::global().add(std::move(info));
-  };
-  add(std::type_identity<float>{});
-  add(std::type_identity<double>{});
+bool register_builtin(const std::string& name, const std::vector<std::string>& attributes,
+                      const std::string& summary) {
+  const OpRegistration<Op> registration(name, attributes, summary, "tapegrad");
   return true;
 }
 

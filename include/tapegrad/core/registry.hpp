@@ -9,6 +9,8 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "tapegrad/core/attributes.hpp"
@@ -30,6 +32,9 @@ struct OpInfo {
   std::string summary;
   /// Who registered it ("tapegrad" for built-ins), named in duplicate errors.
   std::string origin;
+  /// Whether the op's backprop can itself be recorded and differentiated
+  /// (gradients of gradients). No op offers it yet.
+  bool higher_order = false;
   Factory factory;
 };
 
@@ -53,6 +58,55 @@ class TAPEGRAD_EXPORT Registry {
  private:
   mutable std::mutex mutex_;
   std::map<std::string, OpInfo<T>, std::less<>> ops_;
+};
+
+/// Registration failures raised inside static initialisers, where throwing
+/// would terminate the program (load_ops() reports them).
+TAPEGRAD_EXPORT void record_registration_failure(const std::string& message);
+/// Failures recorded so far, oldest first.
+TAPEGRAD_EXPORT std::vector<std::string> registration_failures();
+
+/// Registers an op class template for float and double from a static
+/// initialiser, for plugins and built-ins alike:
+///
+///   const tapegrad::OpRegistration<Swish> registered("swish", {"beta"},
+///                                                   "y = x·sigmoid(βx)", "my plugin");
+///
+/// Op<T> must have `static constexpr int kArity` and be default-constructible
+/// or constructible from `const Attributes&`. A refused registration (a name
+/// already taken) is recorded, not thrown: see registration_failures().
+template <template <class> class Op>
+class OpRegistration {
+ public:
+  OpRegistration(const std::string& name, const std::vector<std::string>& attributes,
+                 const std::string& summary, const std::string& origin) {
+    add<float>(name, attributes, summary, origin);
+    add<double>(name, attributes, summary, origin);
+  }
+
+ private:
+  template <class T>
+  static void add(const std::string& name, const std::vector<std::string>& attributes,
+                  const std::string& summary, const std::string& origin) {
+    OpInfo<T> info;
+    info.name = name;
+    info.arity = Op<T>::kArity;
+    info.attributes = attributes;
+    info.summary = summary;
+    info.origin = origin;
+    info.factory = [](const Attributes& a) -> std::unique_ptr<const Operation<T>> {
+      if constexpr (std::is_constructible_v<Op<T>, const Attributes&>) {
+        return std::make_unique<Op<T>>(a);
+      } else {
+        return std::make_unique<Op<T>>();
+      }
+    };
+    try {
+      Registry<T>::global().add(std::move(info));
+    } catch (const Error& e) {
+      record_registration_failure(e.what());
+    }
+  }
 };
 
 }  // namespace tapegrad
