@@ -12,7 +12,7 @@ int main() {
   Tape<float> tape;
   Var<float> x = tape.constant(Tensor<float>{{1.0f, 2.0f}, {3.0f, 4.0f}}, "x");  // 2 samples
   Var<float> t = tape.constant(Tensor<float>{{1.0f, 0.0f}, {0.0f, 1.0f}}, "t");
-  Var<float> h = relu(linear(x, tape.watch(w1), tape.watch(b1)));    // x·W1ᵀ + b1
+  Var<float> h = relu(linear(x, tape.watch(w1), tape.watch(b1)));  // x·W1ᵀ + b1
   Var<float> y = sigmoid(matmul(h, transpose(tape.watch(w2))));
   Var<float> loss = mse(y, t, Reduction::mean);
   tape.backward(loss);  // reverse sweep: gradients land in w1.grad(), b1.grad(), w2.grad()

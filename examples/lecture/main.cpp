@@ -13,13 +13,15 @@ std::string format_tensor(const tapegrad::Tensor<double>& t) {
   const auto number = [](double v) { return fmt::format("{:.10f}", v); };
   if (t.dimension() == 1) {
     std::vector<std::string> items;
-    for (double v : t) items.push_back(number(v));
+    for (double v : t)
+      items.push_back(number(v));
     return fmt::format("[{}]", fmt::join(items, ", "));
   }
   std::vector<std::string> rows;
   for (std::size_t i = 0; i < t.shape()[0]; ++i) {
     std::vector<std::string> items;
-    for (std::size_t j = 0; j < t.shape()[1]; ++j) items.push_back(number(t(i, j)));
+    for (std::size_t j = 0; j < t.shape()[1]; ++j)
+      items.push_back(number(t(i, j)));
     rows.push_back(fmt::format("[{}]", fmt::join(items, ", ")));
   }
   return fmt::format("[{}]", fmt::join(rows, ", "));
@@ -56,8 +58,10 @@ int main() {
   for (int step = 0; step <= 100; ++step) {
     tape.reset();
     const auto p = net.forward(tape);
-    if (step % 10 == 0) fmt::print("  step {:>3}  L = {:.10f}\n", step, p.loss.item());
-    if (step == 100) break;
+    if (step % 10 == 0)
+      fmt::print("  step {:>3}  L = {:.10f}\n", step, p.loss.item());
+    if (step == 100)
+      break;
     tape.backward(p.loss);
     net.step(0.5);
   }

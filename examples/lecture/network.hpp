@@ -41,12 +41,14 @@ struct Network {
   std::array<Parameter<double>*, 4> parameters() { return {&w1, &b1, &w2, &b2}; }
 
   void zero_grad() {
-    for (Parameter<double>* p : parameters()) p->zero_grad();
+    for (Parameter<double>* p : parameters())
+      p->zero_grad();
   }
 
   /// θ ← θ − α ∇θ for every parameter, then clears the gradients.
   void step(double alpha) {
-    for (Parameter<double>* p : parameters()) p->value() -= alpha * p->grad();
+    for (Parameter<double>* p : parameters())
+      p->value() -= alpha * p->grad();
     zero_grad();
   }
 };

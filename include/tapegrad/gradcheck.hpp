@@ -19,9 +19,9 @@
 namespace tapegrad {
 
 struct GradcheckOptions {
-  double eps = 1e-6;   ///< finite-difference step
-  double atol = 1e-6;  ///< an element passes when |analytic − numeric| ≤
-  double rtol = 1e-5;  ///<   atol + rtol · |numeric|
+  double eps = 1e-6;        ///< finite-difference step
+  double atol = 1e-6;       ///< an element passes when |analytic − numeric| ≤
+  double rtol = 1e-5;       ///<   atol + rtol · |numeric|
   std::uint64_t seed = 42;  ///< for the projection r of a non-scalar output
 };
 

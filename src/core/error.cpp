@@ -9,11 +9,13 @@ namespace {
 
 std::string compose(const std::string& detail, const ErrorSite& site) {
   std::string message = "tapegrad: ";
-  if (!site.op.empty()) message += fmt::format("{}: ", site.op);
+  if (!site.op.empty())
+    message += fmt::format("{}: ", site.op);
   message += detail;
   if (site.node) {
     message += fmt::format(" [node {}", *site.node);
-    if (!site.label.empty()) message += fmt::format(" '{}'", site.label);
+    if (!site.label.empty())
+      message += fmt::format(" '{}'", site.label);
     message += "]";
   }
   return message;

@@ -17,8 +17,10 @@ namespace {
 
 std::set<std::string> registered_names() {
   std::set<std::string> names;
-  for (const auto& info : Registry<float>::global().entries()) names.insert(info.name);
-  for (const auto& info : Registry<double>::global().entries()) names.insert(info.name);
+  for (const auto& info : Registry<float>::global().entries())
+    names.insert(info.name);
+  for (const auto& info : Registry<double>::global().entries())
+    names.insert(info.name);
   return names;
 }
 
@@ -38,7 +40,8 @@ std::vector<std::string> load_ops(std::string_view path) {
                       {"load_ops", std::nullopt, {}});
   }
   const std::string canonical = std::filesystem::canonical(requested, error).string();
-  if (const auto found = loaded.find(canonical); found != loaded.end()) return found->second;
+  if (const auto found = loaded.find(canonical); found != loaded.end())
+    return found->second;
 
   const std::set<std::string> before = registered_names();
   const std::size_t failures_before = registration_failures().size();
@@ -51,15 +54,16 @@ std::vector<std::string> load_ops(std::string_view path) {
   }
   const std::vector<std::string> failures = registration_failures();
   if (failures.size() > failures_before) {
-    std::vector<std::string> reasons(failures.begin() + static_cast<std::ptrdiff_t>(failures_before),
-                                     failures.end());
-    throw PluginError(fmt::format("'{}' could not register all its ops: {}", requested,
-                                  fmt::join(reasons, "; ")),
-                      {"load_ops", std::nullopt, {}});
+    std::vector<std::string> reasons(
+        failures.begin() + static_cast<std::ptrdiff_t>(failures_before), failures.end());
+    throw PluginError(
+        fmt::format("'{}' could not register all its ops: {}", requested, fmt::join(reasons, "; ")),
+        {"load_ops", std::nullopt, {}});
   }
   std::vector<std::string> added;
   for (const std::string& name : registered_names()) {
-    if (!before.count(name)) added.push_back(name);
+    if (!before.count(name))
+      added.push_back(name);
   }
   if (added.empty()) {
     throw PluginError(

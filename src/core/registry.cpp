@@ -34,10 +34,11 @@ Registry<T>& Registry<T>::global() {
 
 template <class T>
 void Registry<T>::add(OpInfo<T> info) {
-  if (info.name.empty()) throw RegistryError("an op cannot be registered without a name");
+  if (info.name.empty())
+    throw RegistryError("an op cannot be registered without a name");
   if (!info.factory) {
-    throw RegistryError(fmt::format("op '{}' (from {}) was registered without a factory",
-                                    info.name, info.origin));
+    throw RegistryError(
+        fmt::format("op '{}' (from {}) was registered without a factory", info.name, info.origin));
   }
   std::lock_guard lock(mutex_);
   const auto existing = ops_.find(info.name);
@@ -60,10 +61,12 @@ template <class T>
 OpInfo<T> Registry<T>::find(std::string_view name) const {
   std::lock_guard lock(mutex_);
   const auto found = ops_.find(name);
-  if (found != ops_.end()) return found->second;
+  if (found != ops_.end())
+    return found->second;
 
   std::vector<std::pair<std::size_t, std::string_view>> ranked;
-  for (const auto& [candidate, info] : ops_) ranked.emplace_back(edit_distance(name, candidate), candidate);
+  for (const auto& [candidate, info] : ops_)
+    ranked.emplace_back(edit_distance(name, candidate), candidate);
   std::sort(ranked.begin(), ranked.end());
   std::string closest;
   for (std::size_t i = 0; i < std::min<std::size_t>(3, ranked.size()); ++i) {
@@ -80,8 +83,9 @@ std::unique_ptr<const Operation<T>> Registry<T>::make(std::string_view name,
   for (const auto& [key, value] : attributes.items()) {
     if (std::find(info.attributes.begin(), info.attributes.end(), key) == info.attributes.end()) {
       throw ValueError(fmt::format("unknown attribute '{}' (accepted: {})", key,
-                                   info.attributes.empty() ? std::string("none")
-                                                           : fmt::format("{}", fmt::join(info.attributes, ", "))),
+                                   info.attributes.empty()
+                                       ? std::string("none")
+                                       : fmt::format("{}", fmt::join(info.attributes, ", "))),
                        {info.name, std::nullopt, {}});
     }
   }
@@ -93,7 +97,8 @@ std::vector<OpInfo<T>> Registry<T>::entries() const {
   std::lock_guard lock(mutex_);
   std::vector<OpInfo<T>> all;
   all.reserve(ops_.size());
-  for (const auto& [name, info] : ops_) all.push_back(info);
+  for (const auto& [name, info] : ops_)
+    all.push_back(info);
   return all;
 }
 

@@ -16,7 +16,8 @@ template <class T>
 std::string input_shapes(const NodeStore<T>& nodes, Span<Var<T>> inputs) {
   std::string text;
   for (const Var<T>& v : inputs) {
-    if (!text.empty()) text += ", ";
+    if (!text.empty())
+      text += ", ";
     text += shape_to_string(nodes[v.id()].shape());
   }
   return text;
@@ -32,7 +33,8 @@ Tape<T>::~Tape() = default;
 
 template <class T>
 NodeId Tape<T>::acquire_node() {
-  if (count_ == nodes_.capacity()) nodes_.grow();
+  if (count_ == nodes_.capacity())
+    nodes_.grow();
   Node<T>& n = nodes_[count_];
   n.op = nullptr;
   n.parameter = nullptr;
@@ -91,9 +93,11 @@ Var<T> Tape<T>::watch(Parameter<T>& parameter) {
 
 template <class T>
 void Tape<T>::check(Var<T> v, std::string_view op) const {
-  if (v.tape() == this && v.generation() == generation_ && v.id() < count_) return;
+  if (v.tape() == this && v.generation() == generation_ && v.id() < count_)
+    return;
   const ErrorSite site{std::string(op), std::nullopt, {}};
-  if (v.tape() == nullptr) throw StaleVarError("an empty Var (default-constructed) was used", site);
+  if (v.tape() == nullptr)
+    throw StaleVarError("an empty Var (default-constructed) was used", site);
   if (v.tape() != this) {
     throw TapeMismatchError("a Var of another tape was used (node " + std::to_string(v.id()) +
                                 " of that tape); Vars of two tapes cannot be combined",
@@ -108,13 +112,14 @@ template <class T>
 void Tape<T>::check_inputs(const Operation<T>& op, Span<Var<T>> inputs) const {
   for (const Var<T>& v : inputs) {
     // Inline fast test; the op's name is looked up only to report an error.
-    if (v.tape() != this || v.generation() != generation_ || v.id() >= count_) check(v, op.name());
+    if (v.tape() != this || v.generation() != generation_ || v.id() >= count_)
+      check(v, op.name());
   }
   const int arity = op.arity();
   if (arity != Operation<T>::kVariadic && static_cast<std::size_t>(arity) != inputs.size()) {
-    throw ValueError("takes " + std::to_string(arity) + " input(s), got " +
-                         std::to_string(inputs.size()),
-                     {std::string(op.name()), static_cast<NodeId>(count_), {}});
+    throw ValueError(
+        "takes " + std::to_string(arity) + " input(s), got " + std::to_string(inputs.size()),
+        {std::string(op.name()), static_cast<NodeId>(count_), {}});
   }
 }
 
@@ -161,7 +166,8 @@ Var<T> Tape<T>::record(const Operation<T>& op, Span<Var<T>> inputs) {
 
 template <class T>
 Var<T> Tape<T>::record(std::unique_ptr<const Operation<T>> op, Span<Var<T>> inputs) {
-  if (!op) throw ValueError("record() was given a null op");
+  if (!op)
+    throw ValueError("record() was given a null op");
   owned_ops_.push_back(std::move(op));
   try {
     return record(*owned_ops_.back(), inputs);
@@ -172,8 +178,7 @@ Var<T> Tape<T>::record(std::unique_ptr<const Operation<T>> op, Span<Var<T>> inpu
 }
 
 template <class T>
-Var<T> Tape<T>::apply(std::string_view op_name, Span<Var<T>> inputs,
-                      const Attributes& attributes) {
+Var<T> Tape<T>::apply(std::string_view op_name, Span<Var<T>> inputs, const Attributes& attributes) {
   return record(Registry<T>::global().make(op_name, attributes), inputs);
 }
 
@@ -220,7 +225,8 @@ Node<T>& Tape<T>::start_backward(Var<T> output) {
         {"backward", output.id(), out.label});
   }
   if (++sweep_ == 0) {  // the counter wrapped: forget every old sweep once
-    for (std::size_t i = 0; i < nodes_.capacity(); ++i) nodes_[i].grad_sweep = 0;
+    for (std::size_t i = 0; i < nodes_.capacity(); ++i)
+      nodes_[i].grad_sweep = 0;
     sweep_ = 1;
   }
   return out;
@@ -230,7 +236,8 @@ template <class T>
 void Tape<T>::sweep(Var<T> output, const BackwardOptions& options) {
   for (std::size_t i = output.id() + 1; i-- > 0;) {
     Node<T>& n = nodes_[i];
-    if (n.grad_sweep != sweep_ || n.is_leaf()) continue;
+    if (n.grad_sweep != sweep_ || n.is_leaf())
+      continue;
     if (n.released) {
       throw StateReleasedError(
           "backward through a node whose saved state an earlier backward(release_saved = true) "

@@ -14,6 +14,8 @@ void set_num_threads(int threads) {
   blas::set_threads(threads);
 }
 
-int num_threads() { return blas::threads(); }
+int num_threads() {
+  return blas::threads();
+}
 
 }  // namespace tapegrad

@@ -31,7 +31,8 @@ class Checker {
     projection_ = projection_for(y.value());
     tape_.backward(y, projection_);
     std::vector<Tensor<double>> analytic;
-    for (const Var<double>& v : vars) analytic.push_back(v.grad());
+    for (const Var<double>& v : vars)
+      analytic.push_back(v.grad());
 
     GradcheckResult result;
     double worst = -1;
@@ -42,7 +43,8 @@ class Checker {
         const double error = std::abs(a - n);
         const double ratio = error / (options_.atol + options_.rtol * std::abs(n));
         ++result.checked;
-        if (!(ratio <= 1)) result.ok = false;  // NaN fails too
+        if (!(ratio <= 1))
+          result.ok = false;  // NaN fails too
         if (ratio > worst || std::isnan(ratio)) {
           worst = std::isnan(ratio) ? INFINITY : ratio;
           result.input = i;
@@ -62,7 +64,8 @@ class Checker {
   std::vector<Var<double>> record() {
     tape_.reset();
     std::vector<Var<double>> vars;
-    for (const Tensor<double>& input : inputs_) vars.push_back(tape_.variable(input));
+    for (const Tensor<double>& input : inputs_)
+      vars.push_back(tape_.variable(input));
     return vars;
   }
 
@@ -71,7 +74,8 @@ class Checker {
     std::vector<Var<double>> vars = record();
     const Tensor<double>& y = f_(tape_, vars).value();
     double total = 0;
-    for (std::size_t k = 0; k < y.size(); ++k) total += projection_.data()[k] * y.data()[k];
+    for (std::size_t k = 0; k < y.size(); ++k)
+      total += projection_.data()[k] * y.data()[k];
     return total;
   }
 
@@ -96,7 +100,8 @@ class Checker {
     }
     std::mt19937_64 rng(options_.seed);
     std::normal_distribution<double> normal;
-    for (double& value : r) value = normal(rng);
+    for (double& value : r)
+      value = normal(rng);
     return r;
   }
 

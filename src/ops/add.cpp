@@ -16,12 +16,12 @@ struct AddKernel {
   }
   template <class A, class B, class Y, class G>
   static const G& grad_a([[maybe_unused]] const A& a, [[maybe_unused]] const B& b,
-                           [[maybe_unused]] const Y& y, const G& g) {
+                         [[maybe_unused]] const Y& y, const G& g) {
     return g;  // by reference: `auto` would copy the tensor
   }
   template <class A, class B, class Y, class G>
   static const G& grad_b([[maybe_unused]] const A& a, [[maybe_unused]] const B& b,
-                           [[maybe_unused]] const Y& y, const G& g) {
+                         [[maybe_unused]] const Y& y, const G& g) {
     return g;  // by reference: `auto` would copy the tensor
   }
 };

@@ -19,13 +19,15 @@ struct ReductionSpec {
 
   static ReductionSpec from(const Attributes& a) {
     ReductionSpec spec;
-    if (const double* axis = a.find("axis")) spec.axis = static_cast<int>(*axis);
+    if (const double* axis = a.find("axis"))
+      spec.axis = static_cast<int>(*axis);
     spec.keepdims = a.get_or("keepdims", 0) != 0;
     return spec;
   }
   Attributes attributes() const {
     Attributes a;
-    if (axis) a.set("axis", *axis);
+    if (axis)
+      a.set("axis", *axis);
     a.set("keepdims", keepdims ? 1 : 0);
     return a;
   }
@@ -56,16 +58,19 @@ class AxisReduction final : public Operation<T> {
       T* row_out = out + o * l.inner;
       for (std::size_t a = 0; a < l.length; ++a) {
         const T* row_in = in + (o * l.length + a) * l.inner;
-        for (std::size_t i = 0; i < l.inner; ++i) row_out[i] += row_in[i];
+        for (std::size_t i = 0; i < l.inner; ++i)
+          row_out[i] += row_in[i];
       }
     }
     if (kMean) {
-      for (std::size_t k = 0; k < l.outer * l.inner; ++k) out[k] *= scale;
+      for (std::size_t k = 0; k < l.outer * l.inner; ++k)
+        out[k] *= scale;
     }
   }
 
   void backprop(BackpropContext<T>& ctx) const override {
-    if (!ctx.needs_grad(0)) return;
+    if (!ctx.needs_grad(0))
+      return;
     const Layout l = layout(ctx);
     const T scale = factor(l, ctx);
     const T* g = ctx.grad_output().data();
@@ -94,7 +99,8 @@ class AxisReduction final : public Operation<T> {
     Layout l;
     if (!spec_.axis) {
       l.length = shape_size(shape);
-      if (spec_.keepdims) l.out_shape = Shape(shape.size(), 1);
+      if (spec_.keepdims)
+        l.out_shape = Shape(shape.size(), 1);
       return l;
     }
     const int rank = static_cast<int>(shape.size());
@@ -106,11 +112,14 @@ class AxisReduction final : public Operation<T> {
     }
     for (int k = 0; k < rank; ++k) {
       const std::size_t extent = shape[static_cast<std::size_t>(k)];
-      if (k < axis) l.outer *= extent;
-      if (k > axis) l.inner *= extent;
+      if (k < axis)
+        l.outer *= extent;
+      if (k > axis)
+        l.inner *= extent;
       if (k == axis) {
         l.length = extent;
-        if (spec_.keepdims) l.out_shape.push_back(1);
+        if (spec_.keepdims)
+          l.out_shape.push_back(1);
       } else {
         l.out_shape.push_back(extent);
       }
@@ -119,7 +128,8 @@ class AxisReduction final : public Operation<T> {
   }
 
   static T factor(const Layout& l, const detail::NodeView<T>& ctx) {
-    if (!kMean) return T(1);
+    if (!kMean)
+      return T(1);
     if (l.length == 0) {
       throw ValueError("the mean of no elements is undefined (shape " +
                            shape_to_string(ctx.input(0).shape()) + ")",

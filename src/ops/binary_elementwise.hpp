@@ -27,7 +27,8 @@ class BinaryElementwise final : public Operation<T> {
       Tensor<T>& y = ctx.output(a.shape());
       const std::size_t n = a.size();
       if (n <= kScalarPathSize) {  // see unary_elementwise.hpp
-        for (std::size_t i = 0; i < n; ++i) y.data()[i] = Kernel::value(a.data()[i], b.data()[i]);
+        for (std::size_t i = 0; i < n; ++i)
+          y.data()[i] = Kernel::value(a.data()[i], b.data()[i]);
         return;
       }
       xt::noalias(y) = Kernel::value(a, b);
@@ -51,8 +52,10 @@ class BinaryElementwise final : public Operation<T> {
       backprop_elements(ctx, a.data(), b.data(), y.data(), g.data(), a.size());
       return;
     }
-    if (ctx.needs_grad(0)) send(ctx, 0, Kernel::grad_a(a, b, y, g));
-    if (ctx.needs_grad(1)) send(ctx, 1, Kernel::grad_b(a, b, y, g));
+    if (ctx.needs_grad(0))
+      send(ctx, 0, Kernel::grad_a(a, b, y, g));
+    if (ctx.needs_grad(1))
+      send(ctx, 1, Kernel::grad_b(a, b, y, g));
   }
 
  private:

@@ -25,7 +25,8 @@ struct CosKernel {
 template <class T>
 using CosOp = UnaryElementwise<T, CosKernel>;
 
-[[maybe_unused]] const bool registered = register_builtin<CosOp>("cos", {}, "y = cos(x); dy/dx = -sin(x)");
+[[maybe_unused]] const bool registered =
+    register_builtin<CosOp>("cos", {}, "y = cos(x); dy/dx = -sin(x)");
 
 }  // namespace
 }  // namespace ops

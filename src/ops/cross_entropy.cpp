@@ -42,8 +42,10 @@ class CrossEntropyOp final : public Operation<T> {
       T* probabilities = p + row * r.length;
       const T max = *std::max_element(x, x + r.length);
       T sum = 0;
-      for (std::size_t c = 0; c < r.length; ++c) sum += probabilities[c] = std::exp(x[c] - max);
-      for (std::size_t c = 0; c < r.length; ++c) probabilities[c] /= sum;
+      for (std::size_t c = 0; c < r.length; ++c)
+        sum += probabilities[c] = std::exp(x[c] - max);
+      for (std::size_t c = 0; c < r.length; ++c)
+        probabilities[c] /= sum;
       const auto label = static_cast<std::size_t>(labels[row]);
       total += max + std::log(sum) - x[label];
     }
@@ -51,7 +53,8 @@ class CrossEntropyOp final : public Operation<T> {
   }
 
   void backprop(BackpropContext<T>& ctx) const override {
-    if (!ctx.needs_grad(0)) return;
+    if (!ctx.needs_grad(0))
+      return;
     const Rows r = rows_of(ctx, 0, "cross_entropy");
     const T g = ctx.grad_output()() * reduction_factor<T>(reduction_, r.count, ctx);
     const T* p = ctx.saved(0).data();
@@ -72,17 +75,17 @@ class CrossEntropyOp final : public Operation<T> {
   static void check_labels(const detail::NodeView<T>& ctx, const Rows& r) {
     const Tensor<T>& labels = ctx.input(1);
     if (labels.size() != r.count || labels.dimension() > 1) {
-      throw ShapeError(fmt::format("logits {} need one label per row, got labels of shape {}",
-                                   shape_to_string(ctx.input(0).shape()),
-                                   shape_to_string(labels.shape())),
-                       ctx.site());
+      throw ShapeError(
+          fmt::format("logits {} need one label per row, got labels of shape {}",
+                      shape_to_string(ctx.input(0).shape()), shape_to_string(labels.shape())),
+          ctx.site());
     }
     for (std::size_t row = 0; row < r.count; ++row) {
       const T label = labels.data()[row];
       if (!(label >= 0) || label >= static_cast<T>(r.length) || std::floor(label) != label) {
-        throw ValueError(fmt::format("label {} of row {} is not a class index in [0, {})", label,
-                                     row, r.length),
-                         ctx.site());
+        throw ValueError(
+            fmt::format("label {} of row {} is not a class index in [0, {})", label, row, r.length),
+            ctx.site());
       }
     }
   }

@@ -29,7 +29,8 @@ struct DivKernel {
 template <class T>
 using DivOp = BinaryElementwise<T, DivKernel>;
 
-[[maybe_unused]] const bool registered = register_builtin<DivOp>("div", {}, "y = a / b; dy/db = -y / b");
+[[maybe_unused]] const bool registered =
+    register_builtin<DivOp>("div", {}, "y = a / b; dy/db = -y / b");
 
 }  // namespace
 }  // namespace ops

@@ -25,7 +25,8 @@ struct ExpKernel {
 template <class T>
 using ExpOp = UnaryElementwise<T, ExpKernel>;
 
-[[maybe_unused]] const bool registered = register_builtin<ExpOp>("exp", {}, "y = exp(x); dy/dx = y");
+[[maybe_unused]] const bool registered =
+    register_builtin<ExpOp>("exp", {}, "y = exp(x); dy/dx = y");
 
 }  // namespace
 }  // namespace ops

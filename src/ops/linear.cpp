@@ -30,7 +30,8 @@ class LinearOp final : public Operation<T> {
     T* out = y.data();
     if (ctx.input_count() == 3) {
       const T* bias = ctx.input(2).data();
-      for (std::size_t r = 0; r < d.batch; ++r) std::copy(bias, bias + d.out, out + r * d.out);
+      for (std::size_t r = 0; r < d.batch; ++r)
+        std::copy(bias, bias + d.out, out + r * d.out);
     }
     const T beta = ctx.input_count() == 3 ? T(1) : T(0);  // keep the bias rows
     blas::gemm<T>(false, true, d.batch, d.out, d.in, T(1), x.data(), d.in, ctx.input(1).data(),
@@ -53,10 +54,12 @@ class LinearOp final : public Operation<T> {
     if (ctx.input_count() == 3 && ctx.needs_grad(2)) {
       GradSlot<T> db = ctx.gradient(2);
       T* bias_grad = db.tensor.data();
-      if (db.fresh) std::fill(bias_grad, bias_grad + d.out, T(0));
+      if (db.fresh)
+        std::fill(bias_grad, bias_grad + d.out, T(0));
       for (std::size_t r = 0; r < d.batch; ++r) {
         const T* row = g + r * d.out;
-        for (std::size_t j = 0; j < d.out; ++j) bias_grad[j] += row[j];
+        for (std::size_t j = 0; j < d.out; ++j)
+          bias_grad[j] += row[j];
       }
     }
   }

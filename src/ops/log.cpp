@@ -25,7 +25,8 @@ struct LogKernel {
 template <class T>
 using LogOp = UnaryElementwise<T, LogKernel>;
 
-[[maybe_unused]] const bool registered = register_builtin<LogOp>("log", {}, "y = ln(x); dy/dx = 1 / x");
+[[maybe_unused]] const bool registered =
+    register_builtin<LogOp>("log", {}, "y = ln(x); dy/dx = 1 / x");
 
 }  // namespace
 }  // namespace ops

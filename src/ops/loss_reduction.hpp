@@ -8,7 +8,8 @@ namespace tapegrad::ops {
 
 inline Reduction reduction_from(const Attributes& a, Reduction fallback) {
   const double* mean = a.find("mean");
-  if (!mean) return fallback;
+  if (!mean)
+    return fallback;
   return *mean != 0 ? Reduction::mean : Reduction::sum;
 }
 
@@ -19,8 +20,10 @@ inline Attributes reduction_attributes(Reduction reduction) {
 /// 1 for a sum, 1 / samples for a mean (an empty batch's mean is an error).
 template <class T>
 T reduction_factor(Reduction reduction, std::size_t samples, const detail::NodeView<T>& ctx) {
-  if (reduction == Reduction::sum) return T(1);
-  if (samples == 0) throw ValueError("the mean over an empty batch is undefined", ctx.site());
+  if (reduction == Reduction::sum)
+    return T(1);
+  if (samples == 0)
+    throw ValueError("the mean over an empty batch is undefined", ctx.site());
   return T(1) / static_cast<T>(samples);
 }
 

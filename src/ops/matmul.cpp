@@ -26,8 +26,10 @@ class MatmulOp final : public Operation<T> {
     const Tensor<T>& b = ctx.input(1);
     const Dims d = dims(ctx);
     Shape out_shape;
-    if (a.dimension() == 2) out_shape.push_back(d.m);
-    if (b.dimension() == 2) out_shape.push_back(d.n);
+    if (a.dimension() == 2)
+      out_shape.push_back(d.m);
+    if (b.dimension() == 2)
+      out_shape.push_back(d.n);
     Tensor<T>& y = ctx.output(out_shape);
     gemm(false, false, d.m, d.n, d.k, a.data(), b.data(), T(0), y.data());
   }
@@ -55,9 +57,9 @@ class MatmulOp final : public Operation<T> {
     const Shape& b = ctx.input(1).shape();
     const Dims d{a.size() == 2 ? a[0] : 1, a.back(), b.size() == 2 ? b[1] : 1};
     if (b[0] != d.k) {
-      throw ShapeError("inner dimensions differ: " + shape_to_string(a) + " · " +
-                           shape_to_string(b),
-                       ctx.site());
+      throw ShapeError(
+          "inner dimensions differ: " + shape_to_string(a) + " · " + shape_to_string(b),
+          ctx.site());
     }
     return d;
   }

@@ -10,8 +10,8 @@ namespace {
 template <class T>
 using MeanOp = AxisReduction<T, true>;
 
-[[maybe_unused]] const bool registered =
-    register_builtin<MeanOp>("mean", {"axis", "keepdims"}, "y = Σ x / n (over all elements, or along an axis)");
+[[maybe_unused]] const bool registered = register_builtin<MeanOp>(
+    "mean", {"axis", "keepdims"}, "y = Σ x / n (over all elements, or along an axis)");
 
 }  // namespace
 }  // namespace ops

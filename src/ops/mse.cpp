@@ -37,8 +37,10 @@ class MseOp final : public Operation<T> {
     const T g = ctx.grad_output()() * factor(ctx);
     const Tensor<T>& y = ctx.input(0);
     const Tensor<T>& t = ctx.input(1);
-    if (ctx.needs_grad(0)) ctx.accumulate(0, g * (y - t));
-    if (ctx.needs_grad(1)) ctx.accumulate(1, g * (t - y));
+    if (ctx.needs_grad(0))
+      ctx.accumulate(0, g * (y - t));
+    if (ctx.needs_grad(1))
+      ctx.accumulate(1, g * (t - y));
   }
 
  private:

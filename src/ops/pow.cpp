@@ -48,7 +48,8 @@ struct PowKernel {
 template <class T>
 using PowOp = UnaryElementwise<T, PowKernel>;
 
-[[maybe_unused]] const bool registered = register_builtin<PowOp>("pow", {"exponent"}, "y = x^p; dy/dx = p x^(p-1)");
+[[maybe_unused]] const bool registered =
+    register_builtin<PowOp>("pow", {"exponent"}, "y = x^p; dy/dx = p x^(p-1)");
 
 }  // namespace
 }  // namespace ops

@@ -36,7 +36,8 @@ struct ReluKernel {
 template <class T>
 using ReluOp = UnaryElementwise<T, ReluKernel>;
 
-[[maybe_unused]] const bool registered = register_builtin<ReluOp>("relu", {}, "y = max(x, 0); dy/dx = 1 where x > 0, else 0");
+[[maybe_unused]] const bool registered =
+    register_builtin<ReluOp>("relu", {}, "y = max(x, 0); dy/dx = 1 where x > 0, else 0");
 
 }  // namespace
 }  // namespace ops

@@ -31,7 +31,8 @@ struct ScaleKernel {
 template <class T>
 using ScaleOp = UnaryElementwise<T, ScaleKernel>;
 
-[[maybe_unused]] const bool registered = register_builtin<ScaleOp>("scale", {"factor"}, "y = c x (c: factor)");
+[[maybe_unused]] const bool registered =
+    register_builtin<ScaleOp>("scale", {"factor"}, "y = c x (c: factor)");
 
 }  // namespace
 }  // namespace ops

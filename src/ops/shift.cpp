@@ -32,7 +32,8 @@ struct ShiftKernel {
 template <class T>
 using ShiftOp = UnaryElementwise<T, ShiftKernel>;
 
-[[maybe_unused]] const bool registered = register_builtin<ShiftOp>("shift", {"offset"}, "y = x + c (c: offset)");
+[[maybe_unused]] const bool registered =
+    register_builtin<ShiftOp>("shift", {"offset"}, "y = x + c (c: offset)");
 
 }  // namespace
 }  // namespace ops

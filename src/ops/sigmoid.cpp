@@ -25,7 +25,8 @@ struct SigmoidKernel {
 template <class T>
 using SigmoidOp = UnaryElementwise<T, SigmoidKernel>;
 
-[[maybe_unused]] const bool registered = register_builtin<SigmoidOp>("sigmoid", {}, "y = 1 / (1 + exp(-x)); dy/dx = y (1 - y)");
+[[maybe_unused]] const bool registered =
+    register_builtin<SigmoidOp>("sigmoid", {}, "y = 1 / (1 + exp(-x)); dy/dx = y (1 - y)");
 
 }  // namespace
 }  // namespace ops

@@ -25,7 +25,8 @@ struct SinKernel {
 template <class T>
 using SinOp = UnaryElementwise<T, SinKernel>;
 
-[[maybe_unused]] const bool registered = register_builtin<SinOp>("sin", {}, "y = sin(x); dy/dx = cos(x)");
+[[maybe_unused]] const bool registered =
+    register_builtin<SinOp>("sin", {}, "y = sin(x); dy/dx = cos(x)");
 
 }  // namespace
 }  // namespace ops

@@ -23,19 +23,23 @@ class SoftmaxOp final : public Operation<T> {
     const Rows r = rows_of(ctx, 0, "softmax");
     const Tensor<T>& x = ctx.input(0);
     Tensor<T>& y = ctx.output(x.shape());
-    if (r.length == 0) return;  // no elements, nothing to normalise
+    if (r.length == 0)
+      return;  // no elements, nothing to normalise
     for (std::size_t row = 0; row < r.count; ++row) {
       const T* in = x.data() + row * r.length;
       T* out = y.data() + row * r.length;
       const T max = *std::max_element(in, in + r.length);
       T total = 0;
-      for (std::size_t j = 0; j < r.length; ++j) total += out[j] = std::exp(in[j] - max);
-      for (std::size_t j = 0; j < r.length; ++j) out[j] /= total;
+      for (std::size_t j = 0; j < r.length; ++j)
+        total += out[j] = std::exp(in[j] - max);
+      for (std::size_t j = 0; j < r.length; ++j)
+        out[j] /= total;
     }
   }
 
   void backprop(BackpropContext<T>& ctx) const override {
-    if (!ctx.needs_grad(0)) return;
+    if (!ctx.needs_grad(0))
+      return;
     const Rows r = rows_of(ctx, 0, "softmax");
     GradSlot<T> dx = ctx.gradient(0);
     for (std::size_t row = 0; row < r.count; ++row) {
@@ -44,7 +48,8 @@ class SoftmaxOp final : public Operation<T> {
       const T* g = ctx.grad_output().data() + offset;
       T* d = dx.tensor.data() + offset;
       T dot = 0;
-      for (std::size_t j = 0; j < r.length; ++j) dot += g[j] * y[j];
+      for (std::size_t j = 0; j < r.length; ++j)
+        dot += g[j] * y[j];
       for (std::size_t j = 0; j < r.length; ++j) {
         const T contribution = y[j] * (g[j] - dot);
         d[j] = dx.fresh ? contribution : d[j] + contribution;

@@ -25,7 +25,8 @@ struct SqrtKernel {
 template <class T>
 using SqrtOp = UnaryElementwise<T, SqrtKernel>;
 
-[[maybe_unused]] const bool registered = register_builtin<SqrtOp>("sqrt", {}, "y = sqrt(x); dy/dx = 1 / (2y)");
+[[maybe_unused]] const bool registered =
+    register_builtin<SqrtOp>("sqrt", {}, "y = sqrt(x); dy/dx = 1 / (2y)");
 
 }  // namespace
 }  // namespace ops

@@ -25,7 +25,8 @@ struct SquareKernel {
 template <class T>
 using SquareOp = UnaryElementwise<T, SquareKernel>;
 
-[[maybe_unused]] const bool registered = register_builtin<SquareOp>("square", {}, "y = x²; dy/dx = 2x");
+[[maybe_unused]] const bool registered =
+    register_builtin<SquareOp>("square", {}, "y = x²; dy/dx = 2x");
 
 }  // namespace
 }  // namespace ops

@@ -10,8 +10,8 @@ namespace {
 template <class T>
 using SumOp = AxisReduction<T, false>;
 
-[[maybe_unused]] const bool registered =
-    register_builtin<SumOp>("sum", {"axis", "keepdims"}, "y = Σ x (over all elements, or along an axis)");
+[[maybe_unused]] const bool registered = register_builtin<SumOp>(
+    "sum", {"axis", "keepdims"}, "y = Σ x (over all elements, or along an axis)");
 
 }  // namespace
 }  // namespace ops

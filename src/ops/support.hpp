@@ -45,7 +45,8 @@ Var<T> record_stateless(std::initializer_list<Var<T>> inputs) {
 template <class Op, class T, class... Args>
 Var<T> record_with(std::initializer_list<Var<T>> inputs, Args&&... args) {
   const Var<T>& first = *inputs.begin();
-  if (!first.valid()) tape_of(first, Op(args...).name());  // throws, naming the op
+  if (!first.valid())
+    tape_of(first, Op(args...).name());  // throws, naming the op
   return first.tape()->template apply<Op>(inputs, std::forward<Args>(args)...);
 }
 
@@ -65,7 +66,8 @@ void require_rank(const detail::NodeView<T>& ctx, std::size_t i,
                   std::initializer_list<std::size_t> ranks, std::string_view what) {
   const std::size_t rank = ctx.input(i).dimension();
   for (std::size_t r : ranks) {
-    if (r == rank) return;
+    if (r == rank)
+      return;
   }
   throw ShapeError(std::string(what) + ", got shape " + shape_to_string(ctx.input(i).shape()),
                    ctx.site());

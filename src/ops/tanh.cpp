@@ -25,7 +25,8 @@ struct TanhKernel {
 template <class T>
 using TanhOp = UnaryElementwise<T, TanhKernel>;
 
-[[maybe_unused]] const bool registered = register_builtin<TanhOp>("tanh", {}, "y = tanh(x); dy/dx = 1 - y²");
+[[maybe_unused]] const bool registered =
+    register_builtin<TanhOp>("tanh", {}, "y = tanh(x); dy/dx = 1 - y²");
 
 }  // namespace
 }  // namespace ops

@@ -37,7 +37,8 @@ class TransposeOp final : public Operation<T> {
   }
 
   void backprop(BackpropContext<T>& ctx) const override {
-    if (!ctx.needs_grad(0)) return;
+    if (!ctx.needs_grad(0))
+      return;
     const Tensor<T>& g = ctx.grad_output();
     GradSlot<T> dx = ctx.gradient(0);
     const auto [rows, cols] = extents(g.shape());

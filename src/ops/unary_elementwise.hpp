@@ -47,7 +47,8 @@ class UnaryElementwise final : public Operation<T> {
 
   UnaryElementwise() = default;
   explicit UnaryElementwise(Kernel kernel) : kernel_(kernel) {}
-  template <class K = Kernel, class = std::enable_if_t<std::is_constructible_v<K, const Attributes&>>>
+  template <class K = Kernel,
+            class = std::enable_if_t<std::is_constructible_v<K, const Attributes&>>>
   explicit UnaryElementwise(const Attributes& a) : kernel_(a) {}
 
   std::string_view name() const override { return Kernel::kName; }
@@ -58,14 +59,16 @@ class UnaryElementwise final : public Operation<T> {
     Tensor<T>& y = ctx.output(x.shape());
     const std::size_t n = x.size();
     if (n <= kScalarPathSize) {
-      for (std::size_t i = 0; i < n; ++i) y.data()[i] = kernel_.template value<T>(x.data()[i]);
+      for (std::size_t i = 0; i < n; ++i)
+        y.data()[i] = kernel_.template value<T>(x.data()[i]);
       return;
     }
     xt::noalias(y) = kernel_.template value<T>(x);
   }
 
   void backprop(BackpropContext<T>& ctx) const override {
-    if (!ctx.needs_grad(0)) return;
+    if (!ctx.needs_grad(0))
+      return;
     const Tensor<T>& x = ctx.input(0);
     const Tensor<T>& y = ctx.output();
     const Tensor<T>& g = ctx.grad_output();

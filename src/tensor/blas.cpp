@@ -7,13 +7,17 @@
 namespace tapegrad::blas {
 namespace {
 
-CBLAS_TRANSPOSE flag(bool transpose) { return transpose ? CblasTrans : CblasNoTrans; }
-blasint dim(std::size_t n) { return static_cast<blasint>(n); }
+CBLAS_TRANSPOSE flag(bool transpose) {
+  return transpose ? CblasTrans : CblasNoTrans;
+}
+blasint dim(std::size_t n) {
+  return static_cast<blasint>(n);
+}
 
 // The BLAS routines, named by precision, so gemm<T> below is written once.
-void gemm_call(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, blasint m, blasint n, blasint k,
-               float alpha, const float* a, blasint lda, const float* b, blasint ldb, float beta,
-               float* c, blasint ldc) {
+void gemm_call(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, blasint m, blasint n, blasint k, float alpha,
+               const float* a, blasint lda, const float* b, blasint ldb, float beta, float* c,
+               blasint ldc) {
   cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 void gemm_call(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, blasint m, blasint n, blasint k,
@@ -25,8 +29,8 @@ void blas_gemv(CBLAS_TRANSPOSE t, blasint m, blasint n, float alpha, const float
                const float* x, blasint incx, float* y, blasint incy) {
   cblas_sgemv(CblasRowMajor, t, m, n, alpha, a, lda, x, incx, 1.0f, y, incy);
 }
-void blas_gemv(CBLAS_TRANSPOSE t, blasint m, blasint n, double alpha, const double* a,
-               blasint lda, const double* x, blasint incx, double* y, blasint incy) {
+void blas_gemv(CBLAS_TRANSPOSE t, blasint m, blasint n, double alpha, const double* a, blasint lda,
+               const double* x, blasint incx, double* y, blasint incy) {
   cblas_dgemv(CblasRowMajor, t, m, n, alpha, a, lda, x, incx, 1.0, y, incy);
 }
 void blas_ger(blasint m, blasint n, float alpha, const float* x, blasint incx, const float* y,
@@ -61,7 +65,8 @@ void gemv_rows(std::size_t m, std::size_t n, T alpha, const T* a, std::size_t ld
     const T* row = a + i * lda;
     T sum = 0;
 #pragma omp simd reduction(+ : sum)
-    for (std::size_t j = 0; j < n; ++j) sum += row[j] * x[at<kUnitX>(j, incx)];
+    for (std::size_t j = 0; j < n; ++j)
+      sum += row[j] * x[at<kUnitX>(j, incx)];
     y[i * incy] += alpha * sum;
   }
 }
@@ -74,7 +79,8 @@ void gemv_columns(std::size_t m, std::size_t n, T alpha, const T* a, std::size_t
     const T* row = a + i * lda;
     const T factor = alpha * x[i * incx];
 #pragma omp simd
-    for (std::size_t j = 0; j < n; ++j) y[at<kUnitY>(j, incy)] += factor * row[j];
+    for (std::size_t j = 0; j < n; ++j)
+      y[at<kUnitY>(j, incy)] += factor * row[j];
   }
 }
 
@@ -86,7 +92,8 @@ void ger_rows(std::size_t m, std::size_t n, T alpha, const T* x, std::size_t inc
     T* row = a + i * lda;
     const T factor = alpha * x[i * incx];
 #pragma omp simd
-    for (std::size_t j = 0; j < n; ++j) row[j] += factor * y[at<kUnitY>(j, incy)];
+    for (std::size_t j = 0; j < n; ++j)
+      row[j] += factor * y[at<kUnitY>(j, incy)];
   }
 }
 
@@ -98,7 +105,7 @@ void gemv_call(bool transpose, std::size_t m, std::size_t n, T alpha, const T* a
     blas_gemv(flag(transpose), dim(m), dim(n), alpha, a, dim(lda), x, dim(incx), y, dim(incy));
   } else if (transpose) {
     (incy == 1 ? gemv_columns<true, T> : gemv_columns<false, T>)(m, n, alpha, a, lda, x, incx, y,
-                                                                  incy);
+                                                                 incy);
   } else {
     (incx == 1 ? gemv_rows<true, T> : gemv_rows<false, T>)(m, n, alpha, a, lda, x, incx, y, incy);
   }
@@ -119,13 +126,15 @@ void ger_call(std::size_t m, std::size_t n, T alpha, const T* x, std::size_t inc
 /// whatever C held: BLAS's 0 · NaN would keep a NaN).
 template <class T>
 void scale_block(std::size_t m, std::size_t n, T beta, T* c, std::size_t ldc) {
-  if (beta == T(1)) return;
+  if (beta == T(1))
+    return;
   for (std::size_t i = 0; i < m; ++i) {
     T* row = c + i * ldc;
     if (beta == T(0)) {
       std::fill(row, row + n, T(0));
     } else {
-      for (std::size_t j = 0; j < n; ++j) row[j] *= beta;
+      for (std::size_t j = 0; j < n; ++j)
+        row[j] *= beta;
     }
   }
 }
@@ -138,7 +147,8 @@ void scale_block(std::size_t m, std::size_t n, T beta, T* c, std::size_t ldc) {
 template <class T>
 void gemm(bool ta, bool tb, std::size_t m, std::size_t n, std::size_t k, T alpha, const T* a,
           std::size_t lda, const T* b, std::size_t ldb, T beta, T* c, std::size_t ldc) {
-  if (m == 0 || n == 0) return;
+  if (m == 0 || n == 0)
+    return;
   if (k == 0) {
     scale_block(m, n, beta, c, ldc);
     return;
@@ -164,11 +174,14 @@ void gemm(bool ta, bool tb, std::size_t m, std::size_t n, std::size_t k, T alpha
 
 template void gemm<float>(bool, bool, std::size_t, std::size_t, std::size_t, float, const float*,
                           std::size_t, const float*, std::size_t, float, float*, std::size_t);
-template void gemm<double>(bool, bool, std::size_t, std::size_t, std::size_t, double,
-                           const double*, std::size_t, const double*, std::size_t, double, double*,
-                           std::size_t);
+template void gemm<double>(bool, bool, std::size_t, std::size_t, std::size_t, double, const double*,
+                           std::size_t, const double*, std::size_t, double, double*, std::size_t);
 
-void set_threads(int threads) { openblas_set_num_threads(threads); }
-int threads() { return openblas_get_num_threads(); }
+void set_threads(int threads) {
+  openblas_set_num_threads(threads);
+}
+int threads() {
+  return openblas_get_num_threads();
+}
 
 }  // namespace tapegrad::blas

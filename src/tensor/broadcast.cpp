@@ -13,7 +13,8 @@ std::optional<Shape> broadcast_shapes(const Shape& a, const Shape& b) {
     // Axes are aligned from the right; a missing axis acts as size 1.
     const std::size_t da = k < a.size() ? a[a.size() - 1 - k] : 1;
     const std::size_t db = k < b.size() ? b[b.size() - 1 - k] : 1;
-    if (da != db && da != 1 && db != 1) return std::nullopt;
+    if (da != db && da != 1 && db != 1)
+      return std::nullopt;
     result[rank - 1 - k] = da == 1 ? db : da;
   }
   return result;
@@ -44,18 +45,22 @@ void reduce_general(const Tensor<T>& full, T* out, const Shape& out_shape) {
   const T* in = full.data();
   for (std::size_t r = 0; r < rows; ++r) {
     std::size_t base = 0;
-    for (std::size_t k = 0; k + 1 < rank; ++k) base += index[k] * stride[k];
+    for (std::size_t k = 0; k + 1 < rank; ++k)
+      base += index[k] * stride[k];
     T* target = out + base;
     if (inner_stride == 0) {
       T sum = 0;
-      for (std::size_t j = 0; j < inner; ++j) sum += in[j];
+      for (std::size_t j = 0; j < inner; ++j)
+        sum += in[j];
       *target += sum;
     } else {
-      for (std::size_t j = 0; j < inner; ++j) target[j] += in[j];
+      for (std::size_t j = 0; j < inner; ++j)
+        target[j] += in[j];
     }
     in += inner;
     for (std::size_t k = rank - 1; k-- > 0;) {  // odometer over the outer axes
-      if (++index[k] < shape[k]) break;
+      if (++index[k] < shape[k])
+        break;
       index[k] = 0;
     }
   }
@@ -71,11 +76,13 @@ void reduce_to_shape(const Tensor<T>& full, Tensor<T>& out, bool accumulate) {
     throw std::invalid_argument("reduce_to_shape: " + shape_to_string(out_shape) +
                                 " does not broadcast to " + shape_to_string(full.shape()));
   }
-  if (!accumulate) out.fill(T(0));
+  if (!accumulate)
+    out.fill(T(0));
   if (out_shape == full.shape()) {
     T* o = out.data();
     const T* f = full.data();
-    for (std::size_t i = 0, n = full.size(); i < n; ++i) o[i] += f[i];
+    for (std::size_t i = 0, n = full.size(); i < n; ++i)
+      o[i] += f[i];
     return;
   }
   reduce_general(full, out.data(), out_shape);

@@ -16,7 +16,9 @@ void* __libc_memalign(std::size_t alignment, std::size_t size);
 namespace {
 std::atomic<std::size_t> allocations{0};
 
-void count() noexcept { allocations.fetch_add(1, std::memory_order_relaxed); }
+void count() noexcept {
+  allocations.fetch_add(1, std::memory_order_relaxed);
+}
 }  // namespace
 
 extern "C" {
@@ -45,7 +47,9 @@ int posix_memalign(void** out, std::size_t alignment, std::size_t size) {
 
 namespace tapegrad::bench {
 
-std::size_t allocation_count() noexcept { return allocations.load(std::memory_order_relaxed); }
+std::size_t allocation_count() noexcept {
+  return allocations.load(std::memory_order_relaxed);
+}
 
 double peak_rss_mib() noexcept {
   rusage usage{};

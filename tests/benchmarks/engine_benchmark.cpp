@@ -35,7 +35,8 @@ Tensor<T> random_tensor(const tapegrad::Shape& shape, unsigned seed, T scale = T
   std::mt19937 rng(seed);
   std::uniform_real_distribution<T> uniform(-scale, scale);
   Tensor<T> t = Tensor<T>::from_shape(shape);
-  for (T& v : t) v = uniform(rng);
+  for (T& v : t)
+    v = uniform(rng);
   return t;
 }
 
@@ -47,8 +48,8 @@ const char* dtype() {
 // ---------------------------------------------------------------- GEMM floor
 
 template <class T>
-void gemm(bool ta, bool tb, std::size_t m, std::size_t n, std::size_t k, const T* a,
-          const T* b, T* c) {
+void gemm(bool ta, bool tb, std::size_t m, std::size_t n, std::size_t k, const T* a, const T* b,
+          T* c) {
   const auto trans = [](bool t) { return t ? CblasTrans : CblasNoTrans; };
   const auto lda = static_cast<blasint>(ta ? m : k), ldb = static_cast<blasint>(tb ? k : n);
   const auto M = static_cast<blasint>(m), N = static_cast<blasint>(n), K = static_cast<blasint>(k);
@@ -109,7 +110,8 @@ struct Mlp {
   Parameter<T> b3{Tensor<T>::from_shape({kClasses}), "b3"};
 
   Mlp() {
-    for (Parameter<T>* p : {&b1, &b2, &b3}) p->value().fill(T(0));
+    for (Parameter<T>* p : {&b1, &b2, &b3})
+      p->value().fill(T(0));
   }
 
   /// One SGD step on one mini-batch; returns the loss.
@@ -136,10 +138,12 @@ void mlp_step(benchmark::State& state, std::size_t batch, int threads) {
   Tape<T> tape;
   const Tensor<T> x = random_tensor<T>({batch, kInput}, 7);
   Tensor<T> labels = Tensor<T>::from_shape({batch});
-  for (std::size_t i = 0; i < batch; ++i) labels(i) = static_cast<T>(i % kClasses);
+  for (std::size_t i = 0; i < batch; ++i)
+    labels(i) = static_cast<T>(i % kClasses);
   model.step(tape, x, labels, T(0.01));  // warm-up: buffers reach their sizes
   const std::size_t before = tapegrad::bench::allocation_count();
-  for (auto _ : state) benchmark::DoNotOptimize(model.step(tape, x, labels, T(0.01)));
+  for (auto _ : state)
+    benchmark::DoNotOptimize(model.step(tape, x, labels, T(0.01)));
   const std::size_t allocations = tapegrad::bench::allocation_count() - before;
   state.counters["allocs_per_step"] =
       static_cast<double>(allocations) / static_cast<double>(state.iterations());
@@ -154,7 +158,8 @@ constexpr int kChainOps = 3 * kChainLength;
 Var<double> record_chain(Tape<double>& tape) {
   Var<double> a = tape.variable(Tensor<double>(0.999), "a");
   Var<double> y = tape.variable(Tensor<double>(0.5), "y0");
-  for (int i = 0; i < kChainLength; ++i) y = y * a + sin(y);
+  for (int i = 0; i < kChainLength; ++i)
+    y = y * a + sin(y);
   return y;
 }
 
@@ -164,10 +169,12 @@ void scalar_chain(benchmark::State& state, ChainPart part) {
   Tape<double> tape;
   record_chain(tape);  // warm-up
   for (auto _ : state) {
-    if (part == ChainPart::backward) state.PauseTiming();
+    if (part == ChainPart::backward)
+      state.PauseTiming();
     tape.reset();
     Var<double> y = record_chain(tape);
-    if (part == ChainPart::backward) state.ResumeTiming();
+    if (part == ChainPart::backward)
+      state.ResumeTiming();
     if (part == ChainPart::forward) {
       benchmark::DoNotOptimize(y.item());
       continue;
@@ -175,9 +182,9 @@ void scalar_chain(benchmark::State& state, ChainPart part) {
     tape.backward(y);
     benchmark::DoNotOptimize(tape.grad(y).data());
   }
-  state.counters["ns_per_op"] = benchmark::Counter(
-      static_cast<double>(state.iterations()) * kChainOps,
-      benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["ns_per_op"] =
+      benchmark::Counter(static_cast<double>(state.iterations()) * kChainOps,
+                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 
 // ----------------------------------------------------------------------- RNN
@@ -191,7 +198,8 @@ void rnn(benchmark::State& state) {
   Parameter<float> w(random_tensor<float>({kUnits, kUnits}, 11, 0.1f), "W");
   Parameter<float> u(random_tensor<float>({kUnits, kUnits}, 12, 0.1f), "U");
   std::vector<Tensor<float>> inputs;
-  for (std::size_t t = 0; t < kSteps; ++t) inputs.push_back(random_tensor<float>({kUnits}, 100 + t));
+  for (std::size_t t = 0; t < kSteps; ++t)
+    inputs.push_back(random_tensor<float>({kUnits}, 100 + t));
   Tape<float> tape;
   const auto step = [&] {
     tape.reset();
@@ -206,7 +214,8 @@ void rnn(benchmark::State& state) {
     u.zero_grad();
   };
   step();
-  for (auto _ : state) step();
+  for (auto _ : state)
+    step();
   tapegrad::set_flush_denormals(false);
 }
 
@@ -223,7 +232,8 @@ class Recording : public Base {
         continue;
       }
       times[run.run_name.str()] = run.GetAdjustedRealTime();
-      for (const auto& [name, counter] : run.counters) counters[run.run_name.str()][name] = counter.value;
+      for (const auto& [name, counter] : run.counters)
+        counters[run.run_name.str()][name] = counter.value;
     }
     Base::ReportRuns(runs);
   }
@@ -236,10 +246,12 @@ void print_ratios(const R& recorded, std::FILE* out) {
   fmt::print(out, "\n{:<24} {:>10} {:>10} {:>7} {:>12} {:>12}\n", "mlp_step vs gemm_floor",
              "step ms", "floor ms", "ratio", "step allocs", "floor allocs");
   for (const auto& [name, time] : recorded.times) {
-    if (name.rfind("mlp_step/", 0) != 0) continue;
+    if (name.rfind("mlp_step/", 0) != 0)
+      continue;
     const std::string floor = "gemm_floor/" + name.substr(9);
     const auto found = recorded.times.find(floor);
-    if (found == recorded.times.end()) continue;
+    if (found == recorded.times.end())
+      continue;
     std::string config = name.substr(9);
     config = config.substr(0, config.find("/real_time"));
     fmt::print(out, "{:<24} {:>10.3f} {:>10.3f} {:>7.3f} {:>12.1f} {:>12.1f}\n", config, time,
@@ -267,7 +279,8 @@ int main(int argc, char** argv) {
   register_mlp<float>(128, 1);
   for (int threads : {1, 2}) {
     for (std::size_t batch : {32, 128, 512}) {
-      if (!(batch == 128 && threads == 1)) register_mlp<float>(batch, threads);
+      if (!(batch == 128 && threads == 1))
+        register_mlp<float>(batch, threads);
       register_mlp<double>(batch, threads);
     }
   }
@@ -281,9 +294,11 @@ int main(int argc, char** argv) {
 
   benchmark::AddCustomContext("openblas_core", openblas_get_corename());
   benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  if (benchmark::ReportUnrecognizedArguments(argc, argv))
+    return 1;
   bool json = false;
-  for (int i = 1; i < argc; ++i) json = json || std::string(argv[i]) == "--benchmark_format=json";
+  for (int i = 1; i < argc; ++i)
+    json = json || std::string(argv[i]) == "--benchmark_format=json";
   if (json) {
     Recording<benchmark::JSONReporter> reporter;
     benchmark::RunSpecifiedBenchmarks(&reporter);

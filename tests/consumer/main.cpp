@@ -39,7 +39,8 @@ int main() {
   Tape<float> tape32;
   Var<float> v = tape32.variable(Tensor<float>{1.0f, 2.0f});
   tape32.backward(sum(v * v));
-  if (v.grad()(1) != 4.0f) ++failures;
+  if (v.grad()(1) != 4.0f)
+    ++failures;
 
   std::printf("C++ standard %ld: %s\n", static_cast<long>(__cplusplus),
               failures ? "FAILED" : "gradient ok");

@@ -515,7 +515,8 @@ TEST(TapeStorage, ValueAndGradReferencesSurviveMoreRecording) {
   const Tensor<double>& value = e.value();
   const double* data = value.data();
   Var<double> y = e;
-  for (int i = 0; i < 2000; ++i) y = y * 1.0;  // several chunks of nodes
+  for (int i = 0; i < 2000; ++i)
+    y = y * 1.0;  // several chunks of nodes
   EXPECT_EQ(value.data(), data);
   ASSERT_EQ(value.shape(), (Shape{2}));
   EXPECT_DOUBLE_EQ(value(1), std::exp(2.0));

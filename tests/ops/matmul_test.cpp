@@ -142,21 +142,25 @@ TEST(MatmulOp, VectorProductsOnBothSidesOfTheOwnKernelThreshold) {
     const Tensor<double> g = random_tensor({rows}, 24);
     Tape<double> tape;
     Var<double> av = tape.variable(a), vv = tape.variable(v), uv = tape.variable(u);
-    Var<double> y = matmul(av, vv);       // gemv, no transpose
-    Var<double> z = matmul(uv, av);       // gemv, transposed
-    tape.backward(y, g);                  // dA = g vᵀ (ger), dv = Aᵀ g (gemv)
+    Var<double> y = matmul(av, vv);  // gemv, no transpose
+    Var<double> z = matmul(uv, av);  // gemv, transposed
+    tape.backward(y, g);             // dA = g vᵀ (ger), dv = Aᵀ g (gemv)
     const Tensor<double> y_expected = matmul_reference(a, v);
     const Tensor<double> z_expected = matmul_reference(u, a);
-    for (std::size_t i = 0; i < rows; ++i) EXPECT_NEAR(y.value()(i), y_expected(i), 1e-12);
-    for (std::size_t j = 0; j < cols; ++j) EXPECT_NEAR(z.value()(j), z_expected(j), 1e-12);
+    for (std::size_t i = 0; i < rows; ++i)
+      EXPECT_NEAR(y.value()(i), y_expected(i), 1e-12);
+    for (std::size_t j = 0; j < cols; ++j)
+      EXPECT_NEAR(z.value()(j), z_expected(j), 1e-12);
     for (std::size_t i = 0; i < rows; ++i) {
       for (std::size_t j = 0; j < cols; ++j) {
-        ASSERT_NEAR(av.grad()(i, j), g(i) * v(j), 1e-12) << rows << " rows, (" << i << ", " << j << ")";
+        ASSERT_NEAR(av.grad()(i, j), g(i) * v(j), 1e-12)
+            << rows << " rows, (" << i << ", " << j << ")";
       }
     }
     for (std::size_t j = 0; j < cols; ++j) {
       double expected = 0;
-      for (std::size_t i = 0; i < rows; ++i) expected += a(i, j) * g(i);
+      for (std::size_t i = 0; i < rows; ++i)
+        expected += a(i, j) * g(i);
       EXPECT_NEAR(vv.grad()(j), expected, 1e-12);
     }
   }

@@ -14,7 +14,8 @@ Tensor<T> random_tensor(const Shape& shape, std::uint64_t seed, T low = T(-1), T
   std::mt19937_64 rng(seed);
   std::uniform_real_distribution<T> uniform(low, high);
   Tensor<T> t = Tensor<T>::from_shape(shape);
-  for (T& value : t) value = uniform(rng);
+  for (T& value : t)
+    value = uniform(rng);
   return t;
 }
 

@@ -33,7 +33,8 @@ class Attributes {
 
   const double* find(std::string_view name) const noexcept {
     for (const auto& [key, value] : items_) {
-      if (key == name) return &value;
+      if (key == name)
+        return &value;
     }
     return nullptr;
   }

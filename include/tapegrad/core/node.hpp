@@ -32,7 +32,7 @@ struct Node {
   /// gradient is current when this equals the tape's sweep counter, so
   /// starting a sweep never has to visit every node to clear a flag.
   std::uint32_t grad_sweep = 0;
-  bool released = false;   // saved state freed by backward(release_saved)
+  bool released = false;  // saved state freed by backward(release_saved)
 
   Tensor<T> own_value;
   Tensor<T> own_grad;
@@ -65,7 +65,8 @@ GradSlot<T> grad_slot(Node<T>& node, std::uint32_t sweep) {
   }
   const bool fresh = node.grad_sweep != sweep;
   if (fresh) {
-    if (node.own_grad.shape() != node.own_value.shape()) node.own_grad.resize(node.own_value.shape());
+    if (node.own_grad.shape() != node.own_value.shape())
+      node.own_grad.resize(node.own_value.shape());
     node.grad_sweep = sweep;
   }
   return {node.own_grad, fresh};

@@ -41,7 +41,8 @@ class OpArena {
 
   /// Destroys every op, keeping the memory for the next ones.
   void clear() noexcept {
-    for (auto it = live_.rbegin(); it != live_.rend(); ++it) (*it)->~Operation<T>();
+    for (auto it = live_.rbegin(); it != live_.rend(); ++it)
+      (*it)->~Operation<T>();
     live_.clear();
     block_ = 0;
     offset_ = 0;

@@ -89,7 +89,8 @@ class NodeView {
   template <class S>
   Tensor<T>& slot(std::size_t k, const S& shape) {
     std::vector<Tensor<T>>& saved = node().saved;
-    if (saved.size() <= k) saved.resize(k + 1);
+    if (saved.size() <= k)
+      saved.resize(k + 1);
     saved[k].resize(shape);
     return saved[k];
   }

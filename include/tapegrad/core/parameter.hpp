@@ -45,7 +45,8 @@ class Parameter {
   /// nothing yet (then the contribution is assigned, not added).
   std::pair<Tensor<T>*, bool> accumulation_target() {
     const bool fresh = grad_is_zero_ || grad_.shape() != value_.shape();
-    if (fresh) grad_.resize(value_.shape());
+    if (fresh)
+      grad_.resize(value_.shape());
     grad_is_zero_ = false;
     return {&grad_, fresh};
   }
@@ -56,7 +57,8 @@ class Parameter {
 
  private:
   void settle() const {
-    if (!grad_is_zero_ && grad_.shape() == value_.shape()) return;
+    if (!grad_is_zero_ && grad_.shape() == value_.shape())
+      return;
     grad_.resize(value_.shape());
     grad_.fill(T(0));
     grad_is_zero_ = false;

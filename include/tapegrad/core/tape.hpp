@@ -14,8 +14,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <type_traits>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -124,7 +124,7 @@ class TAPEGRAD_EXPORT Tape {
   NodeStore<T> nodes_;  // [0, count_) are live; the rest keep their buffers
   std::size_t count_ = 0;
   std::vector<NodeId> edges_;
-  OpArena<T> arena_;                                              // ops built by apply<Op>()
+  OpArena<T> arena_;                                            // ops built by apply<Op>()
   std::vector<std::unique_ptr<const Operation<T>>> owned_ops_;  // ops handed over by record()
   std::uint32_t generation_ = 0;
   std::uint32_t sweep_ = 0;  // backward sweeps started; see Node::grad_sweep
@@ -150,13 +150,15 @@ class NoGradScope {
 
 template <class T>
 const Tensor<T>& Var<T>::value() const {
-  if (!tape_) throw StaleVarError("value() of an empty Var");
+  if (!tape_)
+    throw StaleVarError("value() of an empty Var");
   return tape_->value(*this);
 }
 
 template <class T>
 const Tensor<T>& Var<T>::grad() const {
-  if (!tape_) throw StaleVarError("grad() of an empty Var");
+  if (!tape_)
+    throw StaleVarError("grad() of an empty Var");
   return tape_->grad(*this);
 }
 
@@ -177,7 +179,8 @@ T Var<T>::item() const {
 
 template <class T>
 Var<T> Var<T>::label(std::string_view name) const {
-  if (!tape_) throw StaleVarError("label() of an empty Var");
+  if (!tape_)
+    throw StaleVarError("label() of an empty Var");
   tape_->set_label(*this, name);
   return *this;
 }

@@ -31,12 +31,24 @@ class Span {
 #pragma GCC diagnostic pop
 #endif
 
-  constexpr const T* data() const noexcept { return data_; }
-  constexpr std::size_t size() const noexcept { return size_; }
-  constexpr bool empty() const noexcept { return size_ == 0; }
-  constexpr const T& operator[](std::size_t i) const noexcept { return data_[i]; }
-  constexpr const T* begin() const noexcept { return data_; }
-  constexpr const T* end() const noexcept { return data_ + size_; }
+  constexpr const T* data() const noexcept {
+    return data_;
+  }
+  constexpr std::size_t size() const noexcept {
+    return size_;
+  }
+  constexpr bool empty() const noexcept {
+    return size_ == 0;
+  }
+  constexpr const T& operator[](std::size_t i) const noexcept {
+    return data_[i];
+  }
+  constexpr const T* begin() const noexcept {
+    return data_;
+  }
+  constexpr const T* end() const noexcept {
+    return data_ + size_;
+  }
 
  private:
   const T* data_ = nullptr;
