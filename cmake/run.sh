@@ -4,12 +4,13 @@
 #   bash cmake/run.sh example    install dependencies, build, run the lecture example
 #   bash cmake/run.sh test       install dependencies, build, run every test (ctest)
 #   bash cmake/run.sh sanitize   the same tests in the ASan + UBSan build
+#   bash cmake/run.sh bench      the benchmark suite (medians of 5) and its ratio table
 #
 # Dependencies come from cmake/install-deps.sh (apt-get; a no-op when present).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-usage() { sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; }
 
 preset_build() {  # preset [targets...]
   local preset=$1
@@ -37,6 +38,13 @@ case "${1:-}" in
     bash cmake/install-deps.sh
     preset_build sanitize
     ctest --preset sanitize
+    ;;
+  bench)
+    bash cmake/install-deps.sh
+    preset_build release tapegrad_benchmarks
+    shift
+    ./build/release/tests/benchmarks/tapegrad_benchmarks --benchmark_repetitions=5 \
+      --benchmark_report_aggregates_only=true "$@"
     ;;
   *)
     usage
