@@ -74,16 +74,13 @@ class AxisReduction final : public Operation<T> {
     const Layout l = layout(ctx);
     const T scale = factor(l, ctx);
     const T* g = ctx.grad_output().data();
-    GradSlot<T> dx = ctx.gradient(0);
-    T* out = dx.tensor.data();
+    const GradSlot<T> dx = ctx.gradient(0);
     for (std::size_t o = 0; o < l.outer; ++o) {
       const T* row_g = g + o * l.inner;
       for (std::size_t a = 0; a < l.length; ++a) {
-        T* row_out = out + (o * l.length + a) * l.inner;
-        for (std::size_t i = 0; i < l.inner; ++i) {
-          const T contribution = scale * row_g[i];
-          row_out[i] = dx.fresh ? contribution : row_out[i] + contribution;
-        }
+        const std::size_t row = (o * l.length + a) * l.inner;
+        for (std::size_t i = 0; i < l.inner; ++i)
+          dx.add(row + i, scale * row_g[i]);
       }
     }
   }

@@ -62,20 +62,14 @@ class BinaryElementwise final : public Operation<T> {
   static void backprop_elements(BackpropContext<T>& ctx, const T* a, const T* b, const T* y,
                                 const T* g, std::size_t n) {
     if (ctx.needs_grad(0)) {
-      GradSlot<T> da = ctx.gradient(0);
-      for (std::size_t i = 0; i < n; ++i) {
-        const T contribution = Kernel::grad_a(a[i], b[i], y[i], g[i]);
-        T& target = da.tensor.data()[i];
-        target = da.fresh ? contribution : target + contribution;
-      }
+      const GradSlot<T> da = ctx.gradient(0);
+      for (std::size_t i = 0; i < n; ++i)
+        da.add(i, Kernel::grad_a(a[i], b[i], y[i], g[i]));
     }
     if (ctx.needs_grad(1)) {
-      GradSlot<T> db = ctx.gradient(1);
-      for (std::size_t i = 0; i < n; ++i) {
-        const T contribution = Kernel::grad_b(a[i], b[i], y[i], g[i]);
-        T& target = db.tensor.data()[i];
-        target = db.fresh ? contribution : target + contribution;
-      }
+      const GradSlot<T> db = ctx.gradient(1);
+      for (std::size_t i = 0; i < n; ++i)
+        db.add(i, Kernel::grad_b(a[i], b[i], y[i], g[i]));
     }
   }
 

@@ -59,14 +59,12 @@ class CrossEntropyOp final : public Operation<T> {
     const T g = ctx.grad_output()() * reduction_factor<T>(reduction_, r.count, ctx);
     const T* p = ctx.saved(0).data();
     const T* labels = ctx.input(1).data();
-    GradSlot<T> dx = ctx.gradient(0);
-    T* d = dx.tensor.data();
+    const GradSlot<T> dx = ctx.gradient(0);
     for (std::size_t row = 0; row < r.count; ++row) {
       const std::size_t offset = row * r.length;
       const auto label = static_cast<std::size_t>(labels[row]);
       for (std::size_t c = 0; c < r.length; ++c) {
-        const T contribution = g * (p[offset + c] - (c == label ? T(1) : T(0)));
-        d[offset + c] = dx.fresh ? contribution : d[offset + c] + contribution;
+        dx.add(offset + c, g * (p[offset + c] - (c == label ? T(1) : T(0))));
       }
     }
   }

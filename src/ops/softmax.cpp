@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "ops/rows.hpp"
+#include "ops/rowwise.hpp"
 #include "ops/support.hpp"
 #include "tapegrad/ops/activations.hpp"
 
@@ -12,51 +12,32 @@ namespace tapegrad {
 namespace ops {
 namespace {
 
-template <class T>
-class SoftmaxOp final : public Operation<T> {
- public:
-  static constexpr int kArity = 1;
-  std::string_view name() const override { return "softmax"; }
-  int arity() const override { return kArity; }
+struct SoftmaxKernel {
+  static constexpr std::string_view kName = "softmax";
 
-  void forward(ForwardContext<T>& ctx) const override {
-    const Rows r = rows_of(ctx, 0, "softmax");
-    const Tensor<T>& x = ctx.input(0);
-    Tensor<T>& y = ctx.output(x.shape());
-    if (r.length == 0)
-      return;  // no elements, nothing to normalise
-    for (std::size_t row = 0; row < r.count; ++row) {
-      const T* in = x.data() + row * r.length;
-      T* out = y.data() + row * r.length;
-      const T max = *std::max_element(in, in + r.length);
-      T total = 0;
-      for (std::size_t j = 0; j < r.length; ++j)
-        total += out[j] = std::exp(in[j] - max);
-      for (std::size_t j = 0; j < r.length; ++j)
-        out[j] /= total;
-    }
+  template <class T>
+  static void forward_row(const T* x, T* y, std::size_t n) {
+    const T max = *std::max_element(x, x + n);
+    T total = 0;
+    for (std::size_t j = 0; j < n; ++j)
+      total += y[j] = std::exp(x[j] - max);
+    for (std::size_t j = 0; j < n; ++j)
+      y[j] /= total;
   }
 
-  void backprop(BackpropContext<T>& ctx) const override {
-    if (!ctx.needs_grad(0))
-      return;
-    const Rows r = rows_of(ctx, 0, "softmax");
-    GradSlot<T> dx = ctx.gradient(0);
-    for (std::size_t row = 0; row < r.count; ++row) {
-      const std::size_t offset = row * r.length;
-      const T* y = ctx.output().data() + offset;
-      const T* g = ctx.grad_output().data() + offset;
-      T* d = dx.tensor.data() + offset;
-      T dot = 0;
-      for (std::size_t j = 0; j < r.length; ++j)
-        dot += g[j] * y[j];
-      for (std::size_t j = 0; j < r.length; ++j) {
-        const T contribution = y[j] * (g[j] - dot);
-        d[j] = dx.fresh ? contribution : d[j] + contribution;
-      }
-    }
+  template <class T>
+  static void backprop_row(const T* y, const T* g, const GradSlot<T>& dx, std::size_t offset,
+                           std::size_t n) {
+    T dot = 0;
+    for (std::size_t j = 0; j < n; ++j)
+      dot += g[j] * y[j];
+    for (std::size_t j = 0; j < n; ++j)
+      dx.add(offset + j, y[j] * (g[j] - dot));
   }
 };
+
+template <class T>
+using SoftmaxOp = RowwiseOp<T, SoftmaxKernel>;
 
 [[maybe_unused]] const bool registered =
     register_builtin<SoftmaxOp>("softmax", {}, "y = exp(x) / Σ exp(x), per row");

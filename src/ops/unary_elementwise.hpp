@@ -76,9 +76,7 @@ class UnaryElementwise final : public Operation<T> {
     if (n <= kScalarPathSize) {
       GradSlot<T> dx = ctx.gradient(0);
       for (std::size_t i = 0; i < n; ++i) {
-        const T contribution = kernel_.template grad<T>(x.data()[i], y.data()[i], g.data()[i]);
-        T& target = dx.tensor.data()[i];
-        target = dx.fresh ? contribution : target + contribution;
+        dx.add(i, kernel_.template grad<T>(x.data()[i], y.data()[i], g.data()[i]));
       }
       return;
     }

@@ -51,6 +51,12 @@ template <class T>
 struct GradSlot {
   Tensor<T>& tensor;
   bool fresh;
+
+  /// Adds one element's contribution at flat index i (assigns when fresh).
+  void add(std::size_t i, T contribution) const noexcept {
+    T& target = tensor.data()[i];
+    target = fresh ? contribution : target + contribution;
+  }
 };
 
 /// The slot through which every contribution to `node`'s gradient in sweep

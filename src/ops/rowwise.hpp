@@ -1,0 +1,47 @@
+#pragma once
+// The shape shared by softmax and log_softmax: each row (a vector is one
+// row; a matrix has one per sample) maps to an output row of the same
+// length, and every output of a row depends on every input of that row.
+// Kernel::forward_row(x, y, n) computes one row; Kernel::backprop_row(y, g,
+// dx, offset, n) adds that row's full-Jacobian VJP through dx.add().
+
+#include <string_view>
+
+#include "ops/rows.hpp"
+#include "ops/support.hpp"
+#include "tapegrad/core/operation.hpp"
+
+namespace tapegrad::ops {
+
+template <class T, class Kernel>
+class RowwiseOp final : public Operation<T> {
+ public:
+  static constexpr int kArity = 1;
+  std::string_view name() const override { return Kernel::kName; }
+  int arity() const override { return kArity; }
+
+  void forward(ForwardContext<T>& ctx) const override {
+    const Rows r = rows_of(ctx, 0, Kernel::kName);
+    const Tensor<T>& x = ctx.input(0);
+    Tensor<T>& y = ctx.output(x.shape());
+    if (r.length == 0)
+      return;  // empty rows: nothing to normalise
+    for (std::size_t row = 0; row < r.count; ++row) {
+      Kernel::forward_row(x.data() + row * r.length, y.data() + row * r.length, r.length);
+    }
+  }
+
+  void backprop(BackpropContext<T>& ctx) const override {
+    if (!ctx.needs_grad(0))
+      return;
+    const Rows r = rows_of(ctx, 0, Kernel::kName);
+    const GradSlot<T> dx = ctx.gradient(0);
+    for (std::size_t row = 0; row < r.count; ++row) {
+      const std::size_t offset = row * r.length;
+      Kernel::backprop_row(ctx.output().data() + offset, ctx.grad_output().data() + offset, dx,
+                           offset, r.length);
+    }
+  }
+};
+
+}  // namespace tapegrad::ops
