@@ -67,8 +67,10 @@ std::vector<std::string> load_ops(std::string_view path) {
   }
   if (added.empty()) {
     throw PluginError(
-        fmt::format("'{}' loaded but registered no op (a plugin registers its ops from static "
-                    "initialisers, e.g. a namespace-scope tapegrad::OpRegistration)",
+        fmt::format("'{}' loaded but registered no op. A plugin registers its ops from static "
+                    "initialisers (e.g. a namespace-scope tapegrad::OpRegistration); a library "
+                    "already loaded (linked into the program) registered its ops then, and they "
+                    "are usable by name already",
                     requested),
         {"load_ops", std::nullopt, {}});
   }

@@ -43,7 +43,8 @@ void Registry<T>::add(OpInfo<T> info) {
   std::lock_guard lock(mutex_);
   const auto existing = ops_.find(info.name);
   if (existing != ops_.end()) {
-    throw RegistryError(fmt::format("op '{}' from {} is already registered by {}", info.name,
+    throw RegistryError(fmt::format("op '{}' ({}) from {} is already registered by {}", info.name,
+                                    sizeof(T) == 4 ? "float" : "double",
                                     info.origin.empty() ? "(unnamed origin)" : info.origin,
                                     existing->second.origin));
   }

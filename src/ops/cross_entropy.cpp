@@ -30,7 +30,7 @@ class CrossEntropyOp final : public Operation<T> {
   Attributes attributes() const override { return reduction_attributes(reduction_); }
 
   void forward(ForwardContext<T>& ctx) const override {
-    const Rows r = rows_of(ctx, 0, "cross_entropy");
+    const Rows r = rows_of(ctx, 0);
     check_labels(ctx, r);
     const T scale = reduction_factor<T>(reduction_, r.count, ctx);
     const T* logits = ctx.input(0).data();
@@ -55,7 +55,7 @@ class CrossEntropyOp final : public Operation<T> {
   void backprop(BackpropContext<T>& ctx) const override {
     if (!ctx.needs_grad(0))
       return;
-    const Rows r = rows_of(ctx, 0, "cross_entropy");
+    const Rows r = rows_of(ctx, 0);
     const T g = ctx.grad_output()() * reduction_factor<T>(reduction_, r.count, ctx);
     const T* p = ctx.saved(0).data();
     const T* labels = ctx.input(1).data();

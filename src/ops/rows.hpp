@@ -13,12 +13,9 @@ struct Rows {
 };
 
 template <class T>
-Rows rows_of(const detail::NodeView<T>& ctx, std::size_t i, std::string_view what) {
+Rows rows_of(const detail::NodeView<T>& ctx, std::size_t i) {
   const Shape& s = ctx.input(i).shape();
-  if (s.size() != 1 && s.size() != 2) {  // the message is built only when needed
-    require_rank(ctx, i, {1, 2},
-                 std::string(what) + " needs a vector or a matrix (one row per sample)");
-  }
+  require_rank(ctx, i, {1, 2}, "needs a vector or a matrix (one row per sample)");
   return s.size() == 2 ? Rows{s[0], s[1]} : Rows{1, s[0]};
 }
 

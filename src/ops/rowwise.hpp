@@ -21,7 +21,7 @@ class RowwiseOp final : public Operation<T> {
   int arity() const override { return kArity; }
 
   void forward(ForwardContext<T>& ctx) const override {
-    const Rows r = rows_of(ctx, 0, Kernel::kName);
+    const Rows r = rows_of(ctx, 0);
     const Tensor<T>& x = ctx.input(0);
     Tensor<T>& y = ctx.output(x.shape());
     if (r.length == 0)
@@ -34,7 +34,7 @@ class RowwiseOp final : public Operation<T> {
   void backprop(BackpropContext<T>& ctx) const override {
     if (!ctx.needs_grad(0))
       return;
-    const Rows r = rows_of(ctx, 0, Kernel::kName);
+    const Rows r = rows_of(ctx, 0);
     const GradSlot<T> dx = ctx.gradient(0);
     for (std::size_t row = 0; row < r.count; ++row) {
       const std::size_t offset = row * r.length;

@@ -259,7 +259,7 @@ TEST(Registry, DuplicateNameNamesBothOrigins) {
     Registry<double>::global().add(info);
     FAIL() << "expected RegistryError";
   } catch (const RegistryError& e) {
-    EXPECT_EQ(e.detail(), "op 'add' from my_plugin is already registered by tapegrad");
+    EXPECT_EQ(e.detail(), "op 'add' (double) from my_plugin is already registered by tapegrad");
   }
   // The built-in is untouched.
   EXPECT_EQ(Registry<double>::global().find("add").origin, "tapegrad");
