@@ -177,6 +177,27 @@ template void gemm<float>(bool, bool, std::size_t, std::size_t, std::size_t, flo
 template void gemm<double>(bool, bool, std::size_t, std::size_t, std::size_t, double, const double*,
                            std::size_t, const double*, std::size_t, double, double*, std::size_t);
 
+// One thread: our loop, vectorised for this CPU. Several: OpenBLAS's, which
+// splits a long vector across them (the update is bound by memory traffic).
+template <class T>
+void axpy(std::size_t n, T alpha, const T* x, T* y) {
+  constexpr std::size_t kThreadedFrom = std::size_t{1} << 15;
+  if (n >= kThreadedFrom && openblas_get_num_threads() > 1) {
+    if constexpr (sizeof(T) == 4) {
+      cblas_saxpy(dim(n), alpha, x, 1, y, 1);
+    } else {
+      cblas_daxpy(dim(n), alpha, x, 1, y, 1);
+    }
+    return;
+  }
+#pragma omp simd
+  for (std::size_t i = 0; i < n; ++i)
+    y[i] += alpha * x[i];
+}
+
+template void axpy<float>(std::size_t, float, const float*, float*);
+template void axpy<double>(std::size_t, double, const double*, double*);
+
 void set_threads(int threads) {
   openblas_set_num_threads(threads);
 }

@@ -14,6 +14,10 @@ template <class T>
 void gemm(bool transpose_a, bool transpose_b, std::size_t m, std::size_t n, std::size_t k, T alpha,
           const T* a, std::size_t lda, const T* b, std::size_t ldb, T beta, T* c, std::size_t ldc);
 
+/// y += alpha · x over n elements.
+template <class T>
+void axpy(std::size_t n, T alpha, const T* x, T* y);
+
 void set_threads(int threads);
 int threads();
 

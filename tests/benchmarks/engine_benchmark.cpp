@@ -89,17 +89,6 @@ void gemm_floor(benchmark::State& state, std::size_t batch, int threads) {
 
 // ------------------------------------------------------------------ MLP step
 
-/// y ← a·x + y through BLAS (vectorised, and threaded like the GEMMs).
-template <class T>
-void axpy(T a, const Tensor<T>& x, Tensor<T>& y) {
-  const auto n = static_cast<blasint>(x.size());
-  if constexpr (sizeof(T) == 4) {
-    cblas_saxpy(n, a, x.data(), 1, y.data(), 1);
-  } else {
-    cblas_daxpy(n, a, x.data(), 1, y.data(), 1);
-  }
-}
-
 template <class T>
 struct Mlp {
   Parameter<T> w1{random_tensor<T>({kHidden1, kInput}, 1, T(0.05)), "W1"};
@@ -115,7 +104,9 @@ struct Mlp {
   }
 
   /// One SGD step on one mini-batch; returns the loss.
-  T step(Tape<T>& tape, const Tensor<T>& x, const Tensor<T>& labels, T learning_rate) {
+  tapegrad::nn::Sgd<T> optimizer{{&w1, &b1, &w2, &b2, &w3, &b3}, T(0.01)};
+
+  T step(Tape<T>& tape, const Tensor<T>& x, const Tensor<T>& labels) {
     tape.reset();
     Var<T> input = tape.constant(x, "x");
     Var<T> h1 = relu(linear(input, tape.watch(w1), tape.watch(b1)));
@@ -123,10 +114,7 @@ struct Mlp {
     Var<T> logits = linear(h2, tape.watch(w3), tape.watch(b3));
     Var<T> loss = cross_entropy(logits, tape.constant(labels, "labels"));
     tape.backward(loss);
-    for (Parameter<T>* p : {&w1, &b1, &w2, &b2, &w3, &b3}) {
-      axpy(-learning_rate, p->grad(), p->value());  // θ ← θ − α ∇θ
-      p->zero_grad();                               // O(1): the next backward overwrites
-    }
+    optimizer.step();  // θ ← θ − α ∇θ, then an O(1) zero_grad
     return loss.item();
   }
 };
@@ -140,10 +128,10 @@ void mlp_step(benchmark::State& state, std::size_t batch, int threads) {
   Tensor<T> labels = Tensor<T>::from_shape({batch});
   for (std::size_t i = 0; i < batch; ++i)
     labels(i) = static_cast<T>(i % kClasses);
-  model.step(tape, x, labels, T(0.01));  // warm-up: buffers reach their sizes
+  model.step(tape, x, labels);  // warm-up: buffers reach their sizes
   const std::size_t before = tapegrad::bench::allocation_count();
   for (auto _ : state)
-    benchmark::DoNotOptimize(model.step(tape, x, labels, T(0.01)));
+    benchmark::DoNotOptimize(model.step(tape, x, labels));
   const std::size_t allocations = tapegrad::bench::allocation_count() - before;
   state.counters["allocs_per_step"] =
       static_cast<double>(allocations) / static_cast<double>(state.iterations());

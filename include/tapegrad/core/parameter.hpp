@@ -40,6 +40,8 @@ class Parameter {
 
   /// Marks the gradient as zero; O(1).
   void zero_grad() noexcept { grad_is_zero_ = true; }
+  /// Whether no gradient has arrived since zero_grad() (or construction).
+  bool grad_is_zero() const noexcept { return grad_is_zero_; }
 
   /// For the tape: the buffer a contribution goes to, and whether it holds
   /// nothing yet (then the contribution is assigned, not added).
