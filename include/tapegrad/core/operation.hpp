@@ -14,9 +14,13 @@
 //    to another node's gradient: contributions from all uses are summed.
 //  * An op is immutable once recorded; its attributes are its constructor
 //    arguments and are reported by attributes().
+//  * Optional, for inspection: cost() estimates FLOPs and bytes of forward
+//    and backprop for given shapes; formula() is a one-line description.
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,6 +36,15 @@
 #include "tapegrad/tensor/tensor.hpp"
 
 namespace tapegrad {
+
+/// Estimated work of an op, for inspection: floating-point operations and
+/// bytes read plus written, for its forward pass and its backprop.
+struct OpCost {
+  std::uint64_t forward_flops = 0;
+  std::uint64_t forward_bytes = 0;
+  std::uint64_t backprop_flops = 0;
+  std::uint64_t backprop_bytes = 0;
+};
 
 template <class T>
 class ForwardContext;
@@ -57,6 +70,17 @@ class TAPEGRAD_EXPORT Operation {
   virtual void backprop(BackpropContext<T>& ctx) const = 0;
   /// The constructor arguments that make this op what it is.
   virtual Attributes attributes() const { return {}; }
+
+  /// Optional: the estimated work of one forward and one backprop for these
+  /// input shapes and output shape, for cost inspection. Nothing by default
+  /// (unknown).
+  virtual std::optional<OpCost> cost(const std::vector<Shape>& inputs, const Shape& output) const {
+    (void)inputs;
+    (void)output;
+    return std::nullopt;
+  }
+  /// Optional: a one-line formula for printouts ("y = x·sigmoid(βx)").
+  virtual std::string formula() const { return {}; }
 };
 
 namespace detail {
