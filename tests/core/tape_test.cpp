@@ -527,5 +527,15 @@ TEST(TapeStorage, ValueAndGradReferencesSurviveMoreRecording) {
   EXPECT_DOUBLE_EQ(grad(1), std::exp(2.0));
 }
 
+TEST(TapeReleaseSaved, OptionsSpelledAsADesignatedInitialiser) {
+  // The README's spelling must compile: not mistaken for a seed tensor.
+  Tape<double> tape;
+  Var<double> x = tape.variable(Tensor<double>{2.0});
+  Var<double> y = sum(exp(x));
+  tape.backward(y, {.release_saved = true});
+  EXPECT_DOUBLE_EQ(x.grad()(0), std::exp(2.0));
+  EXPECT_THROW(tape.backward(y), StateReleasedError);
+}
+
 }  // namespace
 }  // namespace tapegrad
