@@ -35,6 +35,8 @@ TapeMismatchError::~TapeMismatchError() = default;
 StaleVarError::~StaleVarError() = default;
 GradientError::~GradientError() = default;
 StateReleasedError::~StateReleasedError() = default;
+AnomalyError::~AnomalyError() = default;
+FileError::~FileError() = default;
 UnknownOpError::~UnknownOpError() = default;
 RegistryError::~RegistryError() = default;
 

@@ -3,6 +3,7 @@
 #include <exception>
 #include <new>
 #include <string>
+#include <unordered_set>
 
 #include <xtensor/xexception.hpp>
 
@@ -224,6 +225,7 @@ Node<T>& Tape<T>::start_backward(Var<T> output) {
         "under NoGradScope), so it has no gradient",
         {"backward", output.id(), out.label});
   }
+  last_output_ = output.id();
   if (++sweep_ == 0) {  // the counter wrapped: forget every old sweep once
     for (std::size_t i = 0; i < nodes_.capacity(); ++i)
       nodes_[i].grad_sweep = 0;
@@ -279,6 +281,11 @@ bool Tape<T>::has_grad(Var<T> v) const {
 }
 
 template <class T>
+bool Tape<T>::has_grad(NodeId id) const {
+  return node(id).grad_sweep == sweep_ && sweep_ != 0;
+}
+
+template <class T>
 void Tape<T>::set_label(Var<T> v, std::string_view label) {
   check(v, "label");
   nodes_[v.id()].label = label;
@@ -290,6 +297,7 @@ void Tape<T>::reset() {
   edges_.clear();
   arena_.clear();
   owned_ops_.clear();
+  last_output_.reset();
   ++generation_;
 }
 
@@ -306,6 +314,35 @@ template <class T>
 Span<NodeId> Tape<T>::inputs(NodeId id) const {
   const Node<T>& n = node(id);
   return {edges_.data() + n.first_input, n.input_count};
+}
+
+template <class T>
+TapeStats Tape<T>::stats() const {
+  std::vector<NodeFootprint> footprints(count_);
+  std::unordered_set<const Parameter<T>*> parameters_seen;
+  for (std::size_t i = 0; i < count_; ++i) {
+    const Node<T>& n = nodes_[i];
+    NodeFootprint& f = footprints[i];
+    constexpr std::uint64_t bytes = sizeof(T);
+    if (n.parameter) {
+      // Its value and gradient buffer (same shape), once per parameter.
+      if (parameters_seen.insert(n.parameter).second)
+        f.parameter_bytes = 2 * n.parameter->value().size() * bytes;
+    } else {
+      f.value_bytes = n.own_value.size() * bytes;
+      f.grad_bytes = n.own_grad.size() * bytes;
+    }
+    for (std::size_t k = 0; k < n.saved.size(); ++k)
+      f.saved_bytes += n.saved[k].size() * bytes;
+    if (n.is_leaf())
+      continue;
+    f.op = n.op->name();
+    std::vector<Shape> shapes;
+    for (const NodeId input : inputs(static_cast<NodeId>(i)))
+      shapes.push_back(nodes_[input].shape());
+    f.cost = n.op->cost(shapes, n.shape());
+  }
+  return tally(footprints);
 }
 
 template class Tape<float>;

@@ -82,6 +82,22 @@ class TAPEGRAD_EXPORT StateReleasedError : public Error {
   ~StateReleasedError() override;
 };
 
+/// A NaN or Inf produced while anomaly mode is on (Tape::set_detect_anomaly).
+class TAPEGRAD_EXPORT AnomalyError : public Error {
+ public:
+  using Error::Error;
+  ~AnomalyError() override;
+};
+
+/// A file that cannot be used: missing or unreadable, corrupt, of a version
+/// or layout this library does not read, or not matching what it should fill
+/// (a checkpoint of the wrong shape). The message names the file.
+class TAPEGRAD_EXPORT FileError : public Error {
+ public:
+  using Error::Error;
+  ~FileError() override;
+};
+
 /// A name the op registry does not know; the message lists the closest names.
 class TAPEGRAD_EXPORT UnknownOpError : public Error {
  public:

@@ -14,17 +14,20 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string_view>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "tapegrad/core/attributes.hpp"
+#include "tapegrad/core/backprop_trace.hpp"
 #include "tapegrad/core/node.hpp"
 #include "tapegrad/core/node_store.hpp"
 #include "tapegrad/core/op_arena.hpp"
 #include "tapegrad/core/operation.hpp"
 #include "tapegrad/core/parameter.hpp"
+#include "tapegrad/core/tape_stats.hpp"
 #include "tapegrad/core/var.hpp"
 #include "tapegrad/export.hpp"
 #include "tapegrad/tensor/span.hpp"
@@ -36,6 +39,9 @@ struct BackwardOptions {
   /// Free every swept node's saved tensors after its backprop. A later
   /// backward through those nodes then throws StateReleasedError.
   bool release_saved = false;
+  /// When set, cleared and filled with every reverse step (see
+  /// backprop_trace.hpp). Slow: for inspection, not training.
+  BackpropTrace* trace = nullptr;
 };
 
 template <class T>
@@ -94,7 +100,11 @@ class TAPEGRAD_EXPORT Tape {
   /// a watched parameter's gradient accumulates until zero_grad().
   const Tensor<T>& grad(Var<T> v);
   bool has_grad(Var<T> v) const;
+  /// Whether node `id` received a gradient in the last backward.
+  bool has_grad(NodeId id) const;
   void set_label(Var<T> v, std::string_view label);
+  /// The output of the last backward, if one ran since reset().
+  std::optional<NodeId> last_output() const noexcept { return last_output_; }
 
   /// Number of recorded nodes.
   std::size_t size() const noexcept { return count_; }
@@ -104,6 +114,17 @@ class TAPEGRAD_EXPORT Tape {
   /// Whether new nodes track gradients; see NoGradScope.
   bool grad_enabled() const noexcept { return grad_enabled_; }
   void set_grad_enabled(bool enabled) noexcept { grad_enabled_ = enabled; }
+
+  /// Anomaly mode: every op output and every gradient a backprop produces is
+  /// checked, and the first NaN or Inf throws AnomalyError naming the node,
+  /// its op and label, and the input or gradient that went bad. Off by
+  /// default; when off it costs one branch per node.
+  bool detect_anomaly() const noexcept { return detect_anomaly_; }
+  void set_detect_anomaly(bool enabled) noexcept { detect_anomaly_ = enabled; }
+
+  /// Estimated FLOPs and bytes of the recorded forward and backprop, per op
+  /// and in total, and the bytes the tape holds now (see tape_stats.hpp).
+  TapeStats stats() const;
 
   /// Read-only access for inspection tools.
   const Node<T>& node(NodeId id) const;
@@ -128,7 +149,9 @@ class TAPEGRAD_EXPORT Tape {
   std::vector<std::unique_ptr<const Operation<T>>> owned_ops_;  // ops handed over by record()
   std::uint32_t generation_ = 0;
   std::uint32_t sweep_ = 0;  // backward sweeps started; see Node::grad_sweep
+  std::optional<NodeId> last_output_;
   bool grad_enabled_ = true;
+  bool detect_anomaly_ = false;
 };
 
 /// Records without gradient tracking while alive (evaluation, optimiser
