@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cmath>
 #include <vector>
 
@@ -27,7 +28,8 @@ std::vector<double> softmax_row(const double* x, std::size_t n) {
 /// The explicit Jacobian J = diag(y) − y yᵀ of softmax at output y.
 Tensor<double> jacobian(const std::vector<double>& y) {
   const std::size_t n = y.size();
-  Tensor<double> j = Tensor<double>::from_shape({n, n});
+  // From a std::array: GCC 12 wrongly warns (-Wmaybe-uninitialized) on a Shape here.
+  Tensor<double> j = xt::zeros<double>(std::array<std::size_t, 2>{n, n});
   for (std::size_t r = 0; r < n; ++r) {
     for (std::size_t c = 0; c < n; ++c)
       j(r, c) = (r == c ? y[r] : 0.0) - y[r] * y[c];
