@@ -7,6 +7,7 @@
 
 #include <xtensor/xexception.hpp>
 
+#include "core/nonfinite.hpp"
 #include "tapegrad/core/registry.hpp"
 
 namespace tapegrad {
@@ -146,6 +147,8 @@ Var<T> Tape<T>::record(const Operation<T>& op, Span<Var<T>> inputs) {
   ForwardContext<T> ctx(nodes_, id, edges_.data() + n.first_input);
   try {
     op.forward(ctx);
+    if (detect_anomaly_)
+      check_finite_output(id, inputs);
   } catch (const Error&) {
     roll_back();
     throw;
@@ -166,6 +169,26 @@ Var<T> Tape<T>::record(const Operation<T>& op, Span<Var<T>> inputs) {
 }
 
 template <class T>
+void Tape<T>::check_finite_output(NodeId id, Span<Var<T>> inputs) const {
+  const Node<T>& n = nodes_[id];
+  const detail::NonfiniteCount bad = detail::count_nonfinite(n.own_value);
+  if (!bad)
+    return;
+  std::string cause = "from finite inputs";
+  for (std::size_t p = 0; p < inputs.size(); ++p) {
+    const Node<T>& input = nodes_[inputs[p].id()];
+    if (const detail::NonfiniteCount bad_input = detail::count_nonfinite(input.value())) {
+      cause = "because input " + std::to_string(p) + " (node " + std::to_string(inputs[p].id()) +
+              (input.label.empty() ? "" : " '" + input.label + "'") + ") holds " +
+              bad_input.describe(input.value().size());
+      break;
+    }
+  }
+  throw AnomalyError("forward produced " + bad.describe(n.own_value.size()) + ", " + cause,
+                     {std::string(n.op->name()), id, n.label});
+}
+
+template <class T>
 Var<T> Tape<T>::record(std::unique_ptr<const Operation<T>> op, Span<Var<T>> inputs) {
   if (!op)
     throw ValueError("record() was given a null op");
@@ -181,80 +204,6 @@ Var<T> Tape<T>::record(std::unique_ptr<const Operation<T>> op, Span<Var<T>> inpu
 template <class T>
 Var<T> Tape<T>::apply(std::string_view op_name, Span<Var<T>> inputs, const Attributes& attributes) {
   return record(Registry<T>::global().make(op_name, attributes), inputs);
-}
-
-template <class T>
-void Tape<T>::backward(Var<T> output, const BackwardOptions& options) {
-  Node<T>& out = start_backward(output);
-  if (out.value().size() != 1) {
-    throw GradientError("backward() without a seed needs a one-element output, got shape " +
-                            shape_to_string(out.shape()) +
-                            "; pass a seed tensor of that shape for a vector-Jacobian product",
-                        {"backward", output.id(), out.label});
-  }
-  GradSlot<T> slot = grad_slot(out, sweep_);
-  *slot.tensor.data() = slot.fresh ? T(1) : *slot.tensor.data() + T(1);
-  sweep(output, options);
-}
-
-template <class T>
-void Tape<T>::backward_seeded(Var<T> output, const Tensor<T>& seed,
-                              const BackwardOptions& options) {
-  Node<T>& out = start_backward(output);
-  if (seed.shape() != out.shape()) {
-    throw GradientError("seed of shape " + shape_to_string(seed.shape()) +
-                            " does not match the output's shape " + shape_to_string(out.shape()),
-                        {"backward", output.id(), out.label});
-  }
-  GradSlot<T> slot = grad_slot(out, sweep_);
-  if (slot.fresh) {
-    xt::noalias(slot.tensor) = seed;
-  } else {
-    xt::noalias(slot.tensor) += seed;
-  }
-  sweep(output, options);
-}
-
-template <class T>
-Node<T>& Tape<T>::start_backward(Var<T> output) {
-  check(output, "backward");
-  Node<T>& out = nodes_[output.id()];
-  if (!out.requires_grad) {
-    throw GradientError(
-        "the output does not depend on any variable or watched parameter (or was recorded "
-        "under NoGradScope), so it has no gradient",
-        {"backward", output.id(), out.label});
-  }
-  last_output_ = output.id();
-  if (++sweep_ == 0) {  // the counter wrapped: forget every old sweep once
-    for (std::size_t i = 0; i < nodes_.capacity(); ++i)
-      nodes_[i].grad_sweep = 0;
-    sweep_ = 1;
-  }
-  return out;
-}
-
-template <class T>
-void Tape<T>::sweep(Var<T> output, const BackwardOptions& options) {
-  for (std::size_t i = output.id() + 1; i-- > 0;) {
-    Node<T>& n = nodes_[i];
-    if (n.grad_sweep != sweep_ || n.is_leaf())
-      continue;
-    if (n.released) {
-      throw StateReleasedError(
-          "backward through a node whose saved state an earlier backward(release_saved = true) "
-          "freed; record the forward pass again, or keep the state",
-          {std::string(n.op->name()), static_cast<NodeId>(i), n.label});
-    }
-    BackpropContext<T> ctx(nodes_, static_cast<NodeId>(i), edges_.data() + n.first_input, sweep_);
-    n.op->backprop(ctx);
-    if (options.release_saved) {
-      n.saved.clear();
-      n.saved.shrink_to_fit();
-      n.saved_count = 0;
-      n.released = true;
-    }
-  }
 }
 
 template <class T>

@@ -137,6 +137,7 @@ class TAPEGRAD_EXPORT Tape {
   NodeId acquire_node();
   Var<T> add_leaf(std::string_view label, bool requires_grad);
   void check_inputs(const Operation<T>& op, Span<Var<T>> inputs) const;
+  void check_finite_output(NodeId id, Span<Var<T>> inputs) const;  // anomaly mode
   void backward_seeded(Var<T> output, const Tensor<T>& seed, const BackwardOptions& options);
   /// Checks `output` and clears every gradient flag; returns the output node.
   Node<T>& start_backward(Var<T> output);
