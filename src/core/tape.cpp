@@ -279,17 +279,25 @@ TapeStats Tape<T>::stats() const {
         f.parameter_bytes = 2 * n.parameter->value().size() * bytes;
     } else {
       f.value_bytes = n.own_value.size() * bytes;
-      f.grad_bytes = n.own_grad.size() * bytes;
+      if (n.grad_sweep != 0)  // (an untouched buffer is an empty rank-0 tensor)
+        f.grad_bytes = n.own_grad.size() * bytes;
     }
     for (std::size_t k = 0; k < n.saved.size(); ++k)
       f.saved_bytes += n.saved[k].size() * bytes;
     if (n.is_leaf())
       continue;
     f.op = n.op->name();
-    std::vector<Shape> shapes;
-    for (const NodeId input : inputs(static_cast<NodeId>(i)))
-      shapes.push_back(nodes_[input].shape());
-    f.cost = n.op->cost(shapes, n.shape());
+    CostQuery query;
+    query.output = n.shape();
+    for (const NodeId input : inputs(static_cast<NodeId>(i))) {
+      query.inputs.push_back(nodes_[input].shape());
+      query.needs_grad.push_back(nodes_[input].requires_grad);
+    }
+    f.cost = n.op->cost(query);
+    if (f.cost && !n.requires_grad) {  // never swept: its backprop never runs
+      f.cost->backprop_flops = 0;
+      f.cost->backprop_bytes = 0;
+    }
   }
   return tally(footprints);
 }

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "ops/cost.hpp"
 #include "ops/support.hpp"
 #include "tapegrad/core/operation.hpp"
 
@@ -66,6 +67,24 @@ class AxisReduction final : public Operation<T> {
       for (std::size_t k = 0; k < l.outer * l.inner; ++k)
         out[k] *= scale;
     }
+  }
+
+  /// Forward adds every input element into its output (mean then scales
+  /// each output); backprop copies g back over the reduced axis (mean
+  /// scales each element).
+  std::optional<OpCost> cost(const CostQuery& query) const override {
+    const std::uint64_t n = query.input_size(0);
+    const std::uint64_t m = query.output_size();
+    OpCost cost{n + (kMean ? m : 0), bytes_of<T>(n + m), 0, 0};
+    if (query.needs(0)) {
+      cost.backprop_flops = kMean ? n : 0;
+      cost.backprop_bytes = bytes_of<T>(n + m);
+    }
+    return cost;
+  }
+  std::string formula() const override {
+    return kMean ? "y = mean of x (over all elements or one axis)"
+                 : "y = Σ x (over all elements or one axis)";
   }
 
   void backprop(BackpropContext<T>& ctx) const override {

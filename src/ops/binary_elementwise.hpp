@@ -3,6 +3,9 @@
 // each input's gradient Kernel::grad_a / grad_b (expressions of a, b, the
 // output y and its gradient g) summed back to that input's shape.
 
+#include <cstdint>
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include "ops/support.hpp"
@@ -57,6 +60,18 @@ class BinaryElementwise final : public Operation<T> {
     if (ctx.needs_grad(1))
       send(ctx, 1, Kernel::grad_b(a, b, y, g));
   }
+
+  std::optional<OpCost> cost(const CostQuery& query) const override {
+    const std::uint64_t n = query.output_size();
+    OpCost cost{Kernel::kForwardFlops * n,
+                bytes_of<T>(query.input_size(0) + query.input_size(1) + n), 0, 0};
+    if (query.needs(0))
+      add_broadcast_gradient_cost<T>(cost, query, 0, Kernel::kGradAFlops, Kernel::kGradAReads);
+    if (query.needs(1))
+      add_broadcast_gradient_cost<T>(cost, query, 1, Kernel::kGradBFlops, Kernel::kGradBReads);
+    return cost;
+  }
+  std::string formula() const override { return std::string(Kernel::kFormula); }
 
  private:
   static void backprop_elements(BackpropContext<T>& ctx, const T* a, const T* b, const T* y,

@@ -11,6 +11,10 @@ namespace {
 
 struct CosKernel {
   static constexpr std::string_view kName = "cos";
+  static constexpr std::string_view kFormula = "y = cos(x)";
+  // FLOPs per element (negate, sin, multiply).
+  static constexpr unsigned kForwardFlops = 1;
+  static constexpr unsigned kBackpropFlops = 3;
 
   template <class T, class X>
   auto value(const X& x) const {

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "ops/cost.hpp"
 #include "ops/loss_reduction.hpp"
 #include "ops/rows.hpp"
 #include "ops/support.hpp"
@@ -50,6 +51,24 @@ class CrossEntropyOp final : public Operation<T> {
       total += max + std::log(sum) - x[label];
     }
     ctx.output(Shape{})() = scale * total;
+  }
+
+  /// Forward per element: max, subtract, exp, sum, divide (the saved
+  /// probabilities); per row: log, add, subtract and the running total; one
+  /// final scaling. Backprop: g times the scale, then subtract and multiply
+  /// per element.
+  std::optional<OpCost> cost(const CostQuery& query) const override {
+    const std::uint64_t n = query.input_size(0);
+    const std::uint64_t rows = query.input_size(1);
+    OpCost cost{5 * n + 4 * rows + 1, bytes_of<T>(2 * n + rows + 1), 0, 0};
+    if (query.needs(0)) {
+      cost.backprop_flops = 2 * n + 1;
+      cost.backprop_bytes = bytes_of<T>(2 * n + rows);  // p, labels and ∂x
+    }
+    return cost;
+  }
+  std::string formula() const override {
+    return "L = Σ_rows (log Σ exp(x) − x[label]) (÷ rows when mean)";
   }
 
   void backprop(BackpropContext<T>& ctx) const override {

@@ -3,6 +3,7 @@
 // sample; backprop is ∂x = g · W, ∂W = gᵀ · x (two GEMMs) and ∂b = Σ_rows g.
 #include <algorithm>
 
+#include "ops/cost.hpp"
 #include "ops/support.hpp"
 #include "tapegrad/ops/linalg.hpp"
 #include "tensor/blas.hpp"
@@ -37,6 +38,33 @@ class LinearOp final : public Operation<T> {
     blas::gemm<T>(false, true, d.batch, d.out, d.in, T(1), x.data(), d.in, ctx.input(1).data(),
                   d.in, beta, out, d.out);
   }
+
+  /// Forward: one GEMM (2·batch·in·out) plus the bias added to every row;
+  /// backprop: a GEMM for ∂x and for ∂W, a column sum for ∂b.
+  std::optional<OpCost> cost(const CostQuery& query) const override {
+    const Shape& x = query.inputs[0];
+    const Shape& w = query.inputs[1];
+    const bool has_bias = query.inputs.size() == 3;
+    const std::uint64_t batch = x.size() == 2 ? x[0] : 1;
+    const std::uint64_t in = x.empty() ? 0 : x.back();
+    const std::uint64_t out = w.empty() ? 0 : w[0];
+    const std::uint64_t gemm = 2 * batch * in * out;
+    const std::uint64_t gemm_bytes = bytes_of<T>(batch * in + out * in + batch * out);
+    OpCost cost{gemm + (has_bias ? batch * out : 0), gemm_bytes + (has_bias ? bytes_of<T>(out) : 0),
+                0, 0};
+    for (std::size_t i = 0; i < 2; ++i) {
+      if (query.needs(i)) {
+        cost.backprop_flops += gemm;
+        cost.backprop_bytes += gemm_bytes;
+      }
+    }
+    if (has_bias && query.needs(2)) {
+      cost.backprop_flops += batch * out;
+      cost.backprop_bytes += bytes_of<T>(batch * out + out);
+    }
+    return cost;
+  }
+  std::string formula() const override { return "y = x · Wᵀ + b"; }
 
   void backprop(BackpropContext<T>& ctx) const override {
     const LinearDims d = dims(ctx);

@@ -11,6 +11,9 @@ namespace {
 
 struct LogKernel {
   static constexpr std::string_view kName = "log";
+  static constexpr std::string_view kFormula = "y = log(x)";
+  static constexpr unsigned kForwardFlops = 1;
+  static constexpr unsigned kBackpropFlops = 1;
 
   template <class T, class X>
   auto value(const X& x) const {

@@ -14,6 +14,12 @@ namespace {
 
 struct LogSoftmaxKernel {
   static constexpr std::string_view kName = "log_softmax";
+  static constexpr std::string_view kFormula = "y = x − max x − log Σ exp(x − max x), per row";
+  // FLOPs per element: forward max, subtract, exp, sum, subtract (and one log
+  // per row); backprop Σ g, exp, multiply, subtract.
+  static constexpr unsigned kForwardFlops = 5;
+  static constexpr unsigned kForwardFlopsPerRow = 1;
+  static constexpr unsigned kBackpropFlops = 4;
 
   template <class T>
   static void forward_row(const T* x, T* y, std::size_t n) {

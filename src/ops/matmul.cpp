@@ -1,6 +1,7 @@
 // Op "matmul": y = a · b through GEMM, vectors taken as a 1-row (left) or
 // 1-column (right) matrix. Backprop: ∂a = g · bᵀ and ∂b = aᵀ · g, with the
 // transposes passed to GEMM as flags.
+#include "ops/cost.hpp"
 #include "ops/support.hpp"
 #include "tapegrad/ops/linalg.hpp"
 #include "tensor/blas.hpp"
@@ -33,6 +34,25 @@ class MatmulOp final : public Operation<T> {
     Tensor<T>& y = ctx.output(out_shape);
     gemm(false, false, d.m, d.n, d.k, a.data(), b.data(), T(0), y.data());
   }
+
+  std::optional<OpCost> cost(const CostQuery& query) const override {
+    const Shape& a = query.inputs[0];
+    const Shape& b = query.inputs[1];
+    const std::uint64_t m = a.size() == 2 ? a[0] : 1;
+    const std::uint64_t k = a.empty() ? 0 : a.back();
+    const std::uint64_t n = b.size() == 2 ? b[1] : 1;
+    const std::uint64_t flops = 2 * m * k * n;
+    const std::uint64_t bytes = bytes_of<T>(m * k + k * n + m * n);  // each GEMM touches all three
+    OpCost cost{flops, bytes, 0, 0};
+    for (std::size_t i = 0; i < 2; ++i) {
+      if (query.needs(i)) {
+        cost.backprop_flops += flops;
+        cost.backprop_bytes += bytes;
+      }
+    }
+    return cost;
+  }
+  std::string formula() const override { return "y = a · b"; }
 
   void backprop(BackpropContext<T>& ctx) const override {
     const Tensor<T>& a = ctx.input(0);

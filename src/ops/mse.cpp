@@ -1,6 +1,7 @@
 // Op "mse": L = ½ Σ (y − t)², as in the lecture, or that divided by the
 // number of samples (rows; a vector is one sample) with attribute mean = 1.
 // Backprop: ∂y = g · scale · (y − t), ∂t = −∂y.
+#include "ops/cost.hpp"
 #include "ops/loss_reduction.hpp"
 #include "ops/support.hpp"
 #include "tapegrad/ops/losses.hpp"
@@ -32,6 +33,23 @@ class MseOp final : public Operation<T> {
     }
     ctx.output(Shape{})() = T(0.5) * scale * total;
   }
+
+  /// Forward: subtract, square, add per element, then one scaling; backprop:
+  /// g times the scale once, then subtract and multiply per element and input.
+  std::optional<OpCost> cost(const CostQuery& query) const override {
+    const std::uint64_t n = query.input_size(0);
+    OpCost cost{3 * n + 2, bytes_of<T>(2 * n + 1), 0, 0};
+    for (std::size_t i = 0; i < 2; ++i) {
+      if (query.needs(i)) {
+        cost.backprop_flops += 2 * n;
+        cost.backprop_bytes += bytes_of<T>(3 * n);
+      }
+    }
+    if (cost.backprop_flops > 0)
+      ++cost.backprop_flops;
+    return cost;
+  }
+  std::string formula() const override { return "L = ½ Σ (y − t)² (÷ rows when mean)"; }
 
   void backprop(BackpropContext<T>& ctx) const override {
     const T g = ctx.grad_output()() * factor(ctx);

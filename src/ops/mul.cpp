@@ -9,6 +9,14 @@ namespace {
 
 struct MulKernel {
   static constexpr std::string_view kName = "mul";
+  static constexpr std::string_view kFormula = "y = a·b";
+  // FLOPs per output element, and how many operand-sized tensors each
+  // gradient reads besides g (before summing broadcast axes away).
+  static constexpr unsigned kForwardFlops = 1;
+  static constexpr unsigned kGradAFlops = 1;
+  static constexpr unsigned kGradAReads = 1;
+  static constexpr unsigned kGradBFlops = 1;
+  static constexpr unsigned kGradBReads = 1;
 
   template <class A, class B>
   static auto value(const A& a, const B& b) {

@@ -14,6 +14,10 @@ namespace {
 
 struct PowKernel {
   static constexpr std::string_view kName = "pow";
+  static constexpr std::string_view kFormula = "y = x^exponent";
+  // FLOPs per element (backprop: x^(p−1), two multiplies).
+  static constexpr unsigned kForwardFlops = 1;
+  static constexpr unsigned kBackpropFlops = 3;
   double exponent = 0;
 
   PowKernel() = default;

@@ -13,6 +13,9 @@ namespace {
 
 struct ReluKernel {
   static constexpr std::string_view kName = "relu";
+  static constexpr std::string_view kFormula = "y = max(x, 0)";
+  static constexpr unsigned kForwardFlops = 1;
+  static constexpr unsigned kBackpropFlops = 1;
 
   // (xt::maximum and xt::where, since x * (x > 0) does not compile with xsimd.)
   template <class T, class X>

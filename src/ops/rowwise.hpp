@@ -7,6 +7,7 @@
 
 #include <string_view>
 
+#include "ops/cost.hpp"
 #include "ops/rows.hpp"
 #include "ops/support.hpp"
 #include "tapegrad/core/operation.hpp"
@@ -30,6 +31,19 @@ class RowwiseOp final : public Operation<T> {
       Kernel::forward_row(x.data() + row * r.length, y.data() + row * r.length, r.length);
     }
   }
+
+  std::optional<OpCost> cost(const CostQuery& query) const override {
+    const std::uint64_t n = query.output_size();
+    const std::uint64_t rows = query.output.size() == 2 ? query.output[0] : 1;
+    OpCost cost{Kernel::kForwardFlops * n + Kernel::kForwardFlopsPerRow * rows, bytes_of<T>(2 * n),
+                0, 0};
+    if (query.needs(0)) {
+      cost.backprop_flops = Kernel::kBackpropFlops * n;
+      cost.backprop_bytes = bytes_of<T>(3 * n);  // y, g and ∂x
+    }
+    return cost;
+  }
+  std::string formula() const override { return std::string(Kernel::kFormula); }
 
   void backprop(BackpropContext<T>& ctx) const override {
     if (!ctx.needs_grad(0))

@@ -11,6 +11,9 @@ namespace {
 
 struct ScaleKernel {
   static constexpr std::string_view kName = "scale";
+  static constexpr std::string_view kFormula = "y = factor·x";
+  static constexpr unsigned kForwardFlops = 1;
+  static constexpr unsigned kBackpropFlops = 1;
   double factor = 0;
 
   ScaleKernel() = default;

@@ -11,6 +11,10 @@ namespace {
 
 struct ShiftKernel {
   static constexpr std::string_view kName = "shift";
+  static constexpr std::string_view kFormula = "y = x + offset";
+  // FLOPs per element (backprop passes g on).
+  static constexpr unsigned kForwardFlops = 1;
+  static constexpr unsigned kBackpropFlops = 0;
   double offset = 0;
 
   ShiftKernel() = default;

@@ -11,6 +11,10 @@ namespace {
 
 struct SigmoidKernel {
   static constexpr std::string_view kName = "sigmoid";
+  static constexpr std::string_view kFormula = "y = 1 / (1 + exp(−x))";
+  // FLOPs per element (forward: negate, exp, add, divide; backprop: g·y·(1 − y)).
+  static constexpr unsigned kForwardFlops = 4;
+  static constexpr unsigned kBackpropFlops = 3;
 
   template <class T, class X>
   auto value(const X& x) const {

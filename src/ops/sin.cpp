@@ -11,6 +11,10 @@ namespace {
 
 struct SinKernel {
   static constexpr std::string_view kName = "sin";
+  static constexpr std::string_view kFormula = "y = sin(x)";
+  // FLOPs per element (backprop: cos, multiply).
+  static constexpr unsigned kForwardFlops = 1;
+  static constexpr unsigned kBackpropFlops = 2;
 
   template <class T, class X>
   auto value(const X& x) const {

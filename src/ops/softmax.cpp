@@ -14,6 +14,12 @@ namespace {
 
 struct SoftmaxKernel {
   static constexpr std::string_view kName = "softmax";
+  static constexpr std::string_view kFormula = "y = exp(x − max x) / Σ exp(x − max x), per row";
+  // FLOPs per element: forward max, subtract, exp, sum, divide; backprop the
+  // dot product ⟨g, y⟩ (2), subtract, multiply.
+  static constexpr unsigned kForwardFlops = 5;
+  static constexpr unsigned kForwardFlopsPerRow = 0;
+  static constexpr unsigned kBackpropFlops = 4;
 
   template <class T>
   static void forward_row(const T* x, T* y, std::size_t n) {

@@ -11,6 +11,10 @@ namespace {
 
 struct SqrtKernel {
   static constexpr std::string_view kName = "sqrt";
+  static constexpr std::string_view kFormula = "y = √x";
+  // FLOPs per element (backprop: g / (2y)).
+  static constexpr unsigned kForwardFlops = 1;
+  static constexpr unsigned kBackpropFlops = 2;
 
   template <class T, class X>
   auto value(const X& x) const {

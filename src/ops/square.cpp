@@ -11,6 +11,10 @@ namespace {
 
 struct SquareKernel {
   static constexpr std::string_view kName = "square";
+  static constexpr std::string_view kFormula = "y = x²";
+  // FLOPs per element (backprop: 2·x·g).
+  static constexpr unsigned kForwardFlops = 1;
+  static constexpr unsigned kBackpropFlops = 2;
 
   template <class T, class X>
   auto value(const X& x) const {

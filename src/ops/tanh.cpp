@@ -11,6 +11,10 @@ namespace {
 
 struct TanhKernel {
   static constexpr std::string_view kName = "tanh";
+  static constexpr std::string_view kFormula = "y = tanh(x)";
+  // FLOPs per element (backprop: g·(1 − y²)).
+  static constexpr unsigned kForwardFlops = 1;
+  static constexpr unsigned kBackpropFlops = 3;
 
   template <class T, class X>
   auto value(const X& x) const {

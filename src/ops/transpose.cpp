@@ -1,6 +1,7 @@
 // Op "transpose": swaps a matrix's axes (a vector or scalar passes through).
 // This materialises the result; matmul and linear never need it, since they
 // hand transposes to GEMM as flags.
+#include "ops/cost.hpp"
 #include "ops/support.hpp"
 #include "tapegrad/ops/linalg.hpp"
 
@@ -35,6 +36,13 @@ class TransposeOp final : public Operation<T> {
     const auto [rows, cols] = extents(x.shape());
     transpose_into(x.data(), rows, cols, y.data(), false);
   }
+
+  /// A copy: no arithmetic, every element read and written once per pass.
+  std::optional<OpCost> cost(const CostQuery& query) const override {
+    const std::uint64_t n = query.output_size();
+    return OpCost{0, bytes_of<T>(2 * n), 0, query.needs(0) ? bytes_of<T>(2 * n) : 0};
+  }
+  std::string formula() const override { return "y = xᵀ"; }
 
   void backprop(BackpropContext<T>& ctx) const override {
     if (!ctx.needs_grad(0))

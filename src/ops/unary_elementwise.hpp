@@ -9,11 +9,14 @@
 // Attributes and reports them back; a stateless one is an empty struct.
 
 #include <cmath>
+#include <optional>
+#include <string>
 #include <string_view>
 #include <type_traits>
 
 #include <xtensor/xmath.hpp>
 
+#include "ops/cost.hpp"
 #include "tapegrad/core/operation.hpp"
 
 namespace tapegrad::ops {
@@ -82,6 +85,11 @@ class UnaryElementwise final : public Operation<T> {
     }
     ctx.accumulate(0, kernel_.template grad<T>(x, y, g));
   }
+
+  std::optional<OpCost> cost(const CostQuery& query) const override {
+    return unary_elementwise_cost<T>(query, Kernel::kForwardFlops, Kernel::kBackpropFlops);
+  }
+  std::string formula() const override { return std::string(Kernel::kFormula); }
 
   Attributes attributes() const override {
     if constexpr (std::is_constructible_v<Kernel, const Attributes&>) {

@@ -39,11 +39,34 @@ namespace tapegrad {
 
 /// Estimated work of an op, for inspection: floating-point operations and
 /// bytes read plus written, for its forward pass and its backprop.
+///
+/// Conventions shared by the built-ins: every add, multiply, divide, compare
+/// and elementary-function call (exp, log, sin, …) counts as one FLOP; a
+/// matrix product of (m × k)·(k × n) counts 2·m·k·n. Bytes count each tensor
+/// an op reads or writes once per pass (element count × sizeof(T)).
 struct OpCost {
   std::uint64_t forward_flops = 0;
   std::uint64_t forward_bytes = 0;
   std::uint64_t backprop_flops = 0;
   std::uint64_t backprop_bytes = 0;
+};
+
+/// What cost() is asked about: the input shapes, the output shape, and which
+/// inputs the backprop computes a gradient for (its cost counts only those).
+struct CostQuery {
+  std::vector<Shape> inputs;
+  Shape output;
+  std::vector<bool> needs_grad;  // one per input
+
+  static std::uint64_t elements(const Shape& shape) {
+    std::uint64_t n = 1;
+    for (const std::size_t extent : shape)
+      n *= extent;
+    return n;
+  }
+  std::uint64_t input_size(std::size_t i) const { return elements(inputs[i]); }
+  std::uint64_t output_size() const { return elements(output); }
+  bool needs(std::size_t i) const { return i < needs_grad.size() && needs_grad[i]; }
 };
 
 template <class T>
@@ -71,12 +94,11 @@ class TAPEGRAD_EXPORT Operation {
   /// The constructor arguments that make this op what it is.
   virtual Attributes attributes() const { return {}; }
 
-  /// Optional: the estimated work of one forward and one backprop for these
-  /// input shapes and output shape, for cost inspection. Nothing by default
-  /// (unknown).
-  virtual std::optional<OpCost> cost(const std::vector<Shape>& inputs, const Shape& output) const {
-    (void)inputs;
-    (void)output;
+  /// Optional: the estimated work of one forward and one backprop for the
+  /// shapes in `query` (see OpCost for the conventions), for Tape::stats().
+  /// Nothing by default (unknown).
+  virtual std::optional<OpCost> cost(const CostQuery& query) const {
+    (void)query;
     return std::nullopt;
   }
   /// Optional: a one-line formula for printouts ("y = x·sigmoid(βx)").
