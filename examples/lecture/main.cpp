@@ -1,34 +1,19 @@
 // The lecture's worked example on the tape: forward values, the loss, every
-// gradient of SEED.md's table, then 100 gradient steps (α = 0.5).
+// gradient of SEED.md's table, the same backward phase step by step from the
+// engine's trace, then 100 gradient steps (α = 0.5).
 #include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include <vector>
 
+#include "lecture/backward_trace.hpp"
+#include "lecture/format.hpp"
 #include "lecture/network.hpp"
 
 namespace {
 
-std::string format_tensor(const tapegrad::Tensor<double>& t) {
-  const auto number = [](double v) { return fmt::format("{:.10f}", v); };
-  if (t.dimension() == 1) {
-    std::vector<std::string> items;
-    for (double v : t)
-      items.push_back(number(v));
-    return fmt::format("[{}]", fmt::join(items, ", "));
-  }
-  std::vector<std::string> rows;
-  for (std::size_t i = 0; i < t.shape()[0]; ++i) {
-    std::vector<std::string> items;
-    for (std::size_t j = 0; j < t.shape()[1]; ++j)
-      items.push_back(number(t(i, j)));
-    rows.push_back(fmt::format("[{}]", fmt::join(items, ", ")));
-  }
-  return fmt::format("[{}]", fmt::join(rows, ", "));
-}
-
 void row(std::string_view name, const tapegrad::Tensor<double>& value) {
-  fmt::print("  {:<20} {}\n", name, format_tensor(value));
+  const std::vector<std::size_t> shape(value.shape().begin(), value.shape().end());
+  fmt::print("  {:<20} {}\n", name, lecture::format_values(shape, value.data()));
 }
 
 }  // namespace
@@ -37,7 +22,8 @@ int main() {
   lecture::Network net;
   tapegrad::Tape<double> tape;
   const auto pass = net.forward(tape);
-  tape.backward(pass.loss);
+  tapegrad::BackpropTrace trace;
+  tape.backward(pass.loss, {.trace = &trace});
 
   fmt::print("Forward pass (x = [0.5, 0.1], t = [0.01, 0.99])\n");
   row("a(1)", pass.a1.value());
@@ -52,6 +38,8 @@ int main() {
   row("∇h(1) L", pass.h1.grad());
   row("∇a(1) L = ∇b(1) L", pass.a1.grad());
   row("∇W(1) L", net.w1.grad());
+
+  lecture::print_backward_trace(tape, trace);
 
   fmt::print("Gradient descent, α = 0.5\n");
   net.zero_grad();

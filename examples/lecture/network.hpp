@@ -30,9 +30,9 @@ struct Network {
   Pass forward(Tape<double>& tape) {
     Pass p;
     const Var<double> h0 = tape.constant(x, "x");
-    p.a1 = (matmul(tape.watch(w1), h0) + tape.watch(b1)).label("a(1)");
+    p.a1 = (matmul(tape.watch(w1), h0).label("W(1)·x") + tape.watch(b1)).label("a(1)");
     p.h1 = sigmoid(p.a1).label("h(1)");
-    p.a2 = (matmul(tape.watch(w2), p.h1) + tape.watch(b2)).label("a(2)");
+    p.a2 = (matmul(tape.watch(w2), p.h1).label("W(2)·h(1)") + tape.watch(b2)).label("a(2)");
     p.y = sigmoid(p.a2).label("y");
     p.loss = mse(p.y, tape.constant(t, "t")).label("L");
     return p;
