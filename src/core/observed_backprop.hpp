@@ -37,17 +37,29 @@ struct WatchedInput {
   std::optional<Tensor<T>> earlier;
 };
 
+/// Where a sweep sends gradients: into watched parameters (backward), or
+/// into every node's own buffer (gradient() without create_graph).
+struct SweepTarget {
+  std::uint32_t sweep;
+  bool into_parameters;
+};
+
 template <class T>
-bool has_current_gradient(const Node<T>& n, std::uint32_t sweep) {
-  return n.parameter ? !n.parameter->grad_is_zero() : n.grad_sweep == sweep;
+bool uses_parameter(const Node<T>& n, SweepTarget target) {
+  return n.parameter != nullptr && target.into_parameters;
+}
+
+template <class T>
+bool has_current_gradient(const Node<T>& n, SweepTarget target) {
+  return uses_parameter(n, target) ? !n.parameter->grad_is_zero() : n.grad_sweep == target.sweep;
 }
 
 /// Empties `n`'s gradient slot, returning what it held.
 template <class T>
-std::optional<Tensor<T>> set_aside(Node<T>& n, std::uint32_t sweep) {
-  if (!has_current_gradient(n, sweep))
+std::optional<Tensor<T>> set_aside(Node<T>& n, SweepTarget target) {
+  if (!has_current_gradient(n, target))
     return std::nullopt;
-  if (n.parameter) {
+  if (uses_parameter(n, target)) {
     Tensor<T> earlier = n.parameter->grad();
     n.parameter->zero_grad();
     return earlier;
@@ -59,19 +71,19 @@ std::optional<Tensor<T>> set_aside(Node<T>& n, std::uint32_t sweep) {
 /// Puts the earlier gradient back; returns the op's contribution, if any.
 template <class T>
 std::optional<Tensor<T>> take_back(Node<T>& n, std::optional<Tensor<T>>& earlier,
-                                   std::uint32_t sweep) {
-  if (!has_current_gradient(n, sweep)) {
+                                   SweepTarget target) {
+  if (!has_current_gradient(n, target)) {
     if (earlier) {
-      if (n.parameter) {
+      if (uses_parameter(n, target)) {
         n.parameter->grad() = std::move(*earlier);
       } else {
         n.own_grad = std::move(*earlier);
-        n.grad_sweep = sweep;
+        n.grad_sweep = target.sweep;
       }
     }
     return std::nullopt;
   }
-  Tensor<T>& gradient = n.parameter ? n.parameter->grad() : n.own_grad;
+  Tensor<T>& gradient = uses_parameter(n, target) ? n.parameter->grad() : n.own_grad;
   Tensor<T> contribution = gradient;
   if (earlier)
     gradient += *earlier;
@@ -82,7 +94,7 @@ std::optional<Tensor<T>> take_back(Node<T>& n, std::optional<Tensor<T>>& earlier
 /// null) and throwing AnomalyError on a non-finite contribution (when
 /// `anomaly`).
 template <class T>
-void observed_backprop(NodeStore<T>& nodes, NodeId id, const NodeId* inputs, std::uint32_t sweep,
+void observed_backprop(NodeStore<T>& nodes, NodeId id, const NodeId* inputs, SweepTarget target,
                        BackpropTrace* trace, bool anomaly) {
   Node<T>& n = nodes[id];
   std::vector<WatchedInput<T>> watched;
@@ -94,7 +106,7 @@ void observed_backprop(NodeStore<T>& nodes, NodeId id, const NodeId* inputs, std
       watched.push_back({p, inputs[p], std::nullopt});
   }
   for (WatchedInput<T>& w : watched)
-    w.earlier = set_aside(nodes[w.id], sweep);
+    w.earlier = set_aside(nodes[w.id], target);
 
   TraceStep step;
   if (trace) {
@@ -103,12 +115,12 @@ void observed_backprop(NodeStore<T>& nodes, NodeId id, const NodeId* inputs, std
     step.label = n.label;
     step.grad_output = to_trace(n.own_grad);
   }
-  BackpropContext<T> ctx(nodes, id, inputs, sweep);
+  BackpropContext<T> ctx(nodes, id, inputs, target.sweep, target.into_parameters);
   n.op->backprop(ctx);
 
   for (WatchedInput<T>& w : watched) {
     Node<T>& input = nodes[w.id];
-    const std::optional<Tensor<T>> contribution = take_back(input, w.earlier, sweep);
+    const std::optional<Tensor<T>> contribution = take_back(input, w.earlier, target);
     if (!contribution)
       continue;
     if (anomaly) {

@@ -66,7 +66,7 @@ Node<T>& Tape<T>::start_backward(Var<T> output) {
 }
 
 template <class T>
-void Tape<T>::sweep(Var<T> output, const BackwardOptions& options) {
+void Tape<T>::sweep(Var<T> output, const BackwardOptions& options, bool into_parameters) {
   BackpropTrace* const trace = options.trace;
   if (trace) {
     trace->output = output.id();
@@ -87,9 +87,10 @@ void Tape<T>::sweep(Var<T> output, const BackwardOptions& options) {
     const NodeId id = static_cast<NodeId>(i);
     const NodeId* inputs = edges_.data() + n.first_input;
     if (observed) {
-      detail::observed_backprop(nodes_, id, inputs, sweep_, trace, detect_anomaly_);
+      detail::observed_backprop(nodes_, id, inputs, {sweep_, into_parameters}, trace,
+                                detect_anomaly_);
     } else {
-      BackpropContext<T> ctx(nodes_, id, inputs, sweep_);
+      BackpropContext<T> ctx(nodes_, id, inputs, sweep_, into_parameters);
       n.op->backprop(ctx);
     }
     if (options.release_saved) {
@@ -107,7 +108,7 @@ void Tape<T>::sweep(Var<T> output, const BackwardOptions& options) {
   template void Tape<T>::backward(Var<T>, const BackwardOptions&);                          \
   template void Tape<T>::backward_seeded(Var<T>, const Tensor<T>&, const BackwardOptions&); \
   template Node<T>& Tape<T>::start_backward(Var<T>);                                        \
-  template void Tape<T>::sweep(Var<T>, const BackwardOptions&);
+  template void Tape<T>::sweep(Var<T>, const BackwardOptions&, bool);
 TAPEGRAD_INSTANTIATE_SWEEP(float)
 TAPEGRAD_INSTANTIATE_SWEEP(double)
 #undef TAPEGRAD_INSTANTIATE_SWEEP

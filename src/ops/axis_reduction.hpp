@@ -11,6 +11,8 @@
 #include "ops/cost.hpp"
 #include "ops/support.hpp"
 #include "tapegrad/core/operation.hpp"
+#include "tapegrad/ops/arithmetic.hpp"
+#include "tapegrad/ops/shape.hpp"
 
 namespace tapegrad::ops {
 
@@ -85,6 +87,30 @@ class AxisReduction final : public Operation<T> {
   std::string formula() const override {
     return kMean ? "y = mean of x (over all elements or one axis)"
                  : "y = Σ x (over all elements or one axis)";
+  }
+
+  /// g put back along the reduced axis (or everywhere), as recorded ops.
+  void differentiable_backprop(DifferentiableBackpropContext<T>& ctx) const override {
+    if (!ctx.needs_grad(0))
+      return;
+    const Shape& shape = ctx.input(0).shape();
+    Shape kept(shape.size(), 1);
+    std::size_t length = shape_size(shape);
+    if (spec_.axis) {
+      const int rank = static_cast<int>(shape.size());
+      const auto axis =
+          static_cast<std::size_t>(*spec_.axis < 0 ? *spec_.axis + rank : *spec_.axis);
+      kept = shape;
+      kept[axis] = 1;
+      length = shape[axis];
+    }
+    Var<T> g = ctx.grad_output();
+    if (g.shape() != kept)
+      g = reshape(g, kept);
+    Var<T> full = broadcast_to(g, shape);
+    if (kMean)
+      full = scale(full, T(1) / static_cast<T>(length));
+    ctx.accumulate(0, full);
   }
 
   void backprop(BackpropContext<T>& ctx) const override {

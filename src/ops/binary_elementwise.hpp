@@ -11,6 +11,7 @@
 #include "ops/support.hpp"
 #include "ops/unary_elementwise.hpp"
 #include "tapegrad/core/operation.hpp"
+#include "tapegrad/ops/shape.hpp"
 #include "tapegrad/tensor/broadcast.hpp"
 
 namespace tapegrad::ops {
@@ -61,6 +62,17 @@ class BinaryElementwise final : public Operation<T> {
       send(ctx, 1, Kernel::grad_b(a, b, y, g));
   }
 
+  void differentiable_backprop(DifferentiableBackpropContext<T>& ctx) const override {
+    const Var<T> a = ctx.input(0);
+    const Var<T> b = ctx.input(1);
+    const Var<T> y = ctx.output();
+    const Var<T> g = ctx.grad_output();
+    if (ctx.needs_grad(0))
+      send_recorded(ctx, 0, Kernel::grad_a(a, b, y, g));
+    if (ctx.needs_grad(1))
+      send_recorded(ctx, 1, Kernel::grad_b(a, b, y, g));
+  }
+
   std::optional<OpCost> cost(const CostQuery& query) const override {
     const std::uint64_t n = query.output_size();
     OpCost cost{Kernel::kForwardFlops * n,
@@ -86,6 +98,12 @@ class BinaryElementwise final : public Operation<T> {
       for (std::size_t i = 0; i < n; ++i)
         db.add(i, Kernel::grad_b(a[i], b[i], y[i], g[i]));
     }
+  }
+
+  static void send_recorded(DifferentiableBackpropContext<T>& ctx, std::size_t i,
+                            const Var<T>& contribution) {
+    const Shape& shape = ctx.input(i).shape();
+    ctx.accumulate(i, contribution.shape() == shape ? contribution : sum_to(contribution, shape));
   }
 
   // A contribution shaped like the output goes straight to an input of the

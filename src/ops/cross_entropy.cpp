@@ -12,6 +12,8 @@
 #include "ops/loss_reduction.hpp"
 #include "ops/rows.hpp"
 #include "ops/support.hpp"
+#include "tapegrad/ops/activations.hpp"
+#include "tapegrad/ops/arithmetic.hpp"
 #include "tapegrad/ops/losses.hpp"
 
 namespace tapegrad {
@@ -86,6 +88,23 @@ class CrossEntropyOp final : public Operation<T> {
         dx.add(offset + c, g * (p[offset + c] - (c == label ? T(1) : T(0))));
       }
     }
+  }
+
+  /// g · scale · (softmax(x) − onehot(labels)), with softmax recorded so
+  /// the result can be differentiated again (the labels carry no gradient).
+  void differentiable_backprop(DifferentiableBackpropContext<T>& ctx) const override {
+    if (!ctx.needs_grad(0))
+      return;
+    const Var<T> logits = ctx.input(0);
+    const Rows r = rows_of(logits.shape());
+    Tensor<T> onehot(logits.shape(), T(0));
+    const Tensor<T>& labels = ctx.input(1).value();
+    for (std::size_t row = 0; row < r.count; ++row)
+      onehot.data()[row * r.length + static_cast<std::size_t>(labels.data()[row])] = T(1);
+    const T factor =
+        reduction_ == Reduction::mean && r.count > 0 ? T(1) / static_cast<T>(r.count) : T(1);
+    const Var<T> target = ctx.tape().constant(std::move(onehot), "onehot");
+    ctx.accumulate(0, scale(ctx.grad_output() * (softmax(logits) - target), factor));
   }
 
  private:

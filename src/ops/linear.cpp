@@ -6,6 +6,7 @@
 #include "ops/cost.hpp"
 #include "ops/support.hpp"
 #include "tapegrad/ops/linalg.hpp"
+#include "tapegrad/ops/reductions.hpp"
 #include "tensor/blas.hpp"
 
 namespace tapegrad {
@@ -65,6 +66,18 @@ class LinearOp final : public Operation<T> {
     return cost;
   }
   std::string formula() const override { return "y = x · Wᵀ + b"; }
+
+  void differentiable_backprop(DifferentiableBackpropContext<T>& ctx) const override {
+    const Var<T> x = ctx.input(0);
+    const Var<T> g = ctx.grad_output();
+    const bool batch = x.rank() == 2;
+    if (ctx.needs_grad(0))
+      ctx.accumulate(0, matmul(g, ctx.input(1)));
+    if (ctx.needs_grad(1))
+      ctx.accumulate(1, batch ? matmul(transpose(g), x) : outer(g, x));
+    if (ctx.input_count() == 3 && ctx.needs_grad(2))
+      ctx.accumulate(2, batch ? sum(g, 0) : g);
+  }
 
   void backprop(BackpropContext<T>& ctx) const override {
     const LinearDims d = dims(ctx);

@@ -7,6 +7,9 @@
 #include "ops/rowwise.hpp"
 #include "ops/support.hpp"
 #include "tapegrad/ops/activations.hpp"
+#include "tapegrad/ops/arithmetic.hpp"
+#include "tapegrad/ops/math.hpp"
+#include "tapegrad/ops/reductions.hpp"
 
 namespace tapegrad {
 namespace ops {
@@ -40,6 +43,11 @@ struct LogSoftmaxKernel {
       g_total += g[j];
     for (std::size_t j = 0; j < n; ++j)
       dx.add(offset + j, g[j] - std::exp(y[j]) * g_total);
+  }
+  /// The same, recorded: g − exp(y) ⊙ Σ_row g.
+  template <class T>
+  static Var<T> backprop_recorded(const Var<T>& y, const Var<T>& g) {
+    return g - exp(y) * sum(g, -1, true);
   }
 };
 

@@ -3,6 +3,7 @@
 // transposes passed to GEMM as flags.
 #include "ops/cost.hpp"
 #include "ops/support.hpp"
+#include "tapegrad/ops/arithmetic.hpp"
 #include "tapegrad/ops/linalg.hpp"
 #include "tensor/blas.hpp"
 
@@ -53,6 +54,25 @@ class MatmulOp final : public Operation<T> {
     return cost;
   }
   std::string formula() const override { return "y = a · b"; }
+
+  /// ∂a = g · bᵀ and ∂b = aᵀ · g recorded, with the vector cases spelt out
+  /// (a vector times a vector is a dot product; a matrix-vector gradient is
+  /// an outer product).
+  void differentiable_backprop(DifferentiableBackpropContext<T>& ctx) const override {
+    const Var<T> a = ctx.input(0);
+    const Var<T> b = ctx.input(1);
+    const Var<T> g = ctx.grad_output();
+    const bool a_matrix = a.rank() == 2;
+    const bool b_matrix = b.rank() == 2;
+    if (ctx.needs_grad(0)) {
+      ctx.accumulate(0, a_matrix ? (b_matrix ? matmul(g, transpose(b)) : outer(g, b))
+                                 : (b_matrix ? matmul(b, g) : g * b));
+    }
+    if (ctx.needs_grad(1)) {
+      ctx.accumulate(1, b_matrix ? (a_matrix ? matmul(transpose(a), g) : outer(a, g))
+                                 : (a_matrix ? matmul(transpose(a), g) : g * a));
+    }
+  }
 
   void backprop(BackpropContext<T>& ctx) const override {
     const Tensor<T>& a = ctx.input(0);

@@ -4,6 +4,7 @@
 #include "ops/cost.hpp"
 #include "ops/loss_reduction.hpp"
 #include "ops/support.hpp"
+#include "tapegrad/ops/arithmetic.hpp"
 #include "tapegrad/ops/losses.hpp"
 
 namespace tapegrad {
@@ -61,7 +62,23 @@ class MseOp final : public Operation<T> {
       ctx.accumulate(1, g * (t - y));
   }
 
+  void differentiable_backprop(DifferentiableBackpropContext<T>& ctx) const override {
+    const Var<T> y = ctx.input(0);
+    const Var<T> t = ctx.input(1);
+    const Var<T> g = ctx.grad_output();
+    const T f = factor(y.shape());
+    if (ctx.needs_grad(0))
+      ctx.accumulate(0, scale(g * (y - t), f));
+    if (ctx.needs_grad(1))
+      ctx.accumulate(1, scale(g * (t - y), f));
+  }
+
  private:
+  T factor(const Shape& y) const {
+    return reduction_ == Reduction::mean && y.size() == 2 && y[0] > 0 ? T(1) / static_cast<T>(y[0])
+                                                                      : T(1);
+  }
+
   T factor(const detail::NodeView<T>& ctx) const {
     const Shape& y = ctx.input(0).shape();
     const Shape& t = ctx.input(1).shape();

@@ -32,6 +32,8 @@ struct PowKernel {
   static auto exact_pow(const X& x, T p) {
     if constexpr (std::is_arithmetic_v<X>) {
       return std::pow(x, p);
+    } else if constexpr (is_var_v<X>) {
+      return tapegrad::pow(x, p);
     } else {
       return xt::vectorize([p](T v) { return std::pow(v, p); })(x);
     }

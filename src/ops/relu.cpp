@@ -30,6 +30,11 @@ struct ReluKernel {
   auto grad([[maybe_unused]] const X& x, [[maybe_unused]] const Y& y, const G& g) const {
     if constexpr (std::is_arithmetic_v<X>) {
       return x > T(0) ? g : T(0);
+    } else if constexpr (is_var_v<X>) {
+      // The step function's own derivative is zero (almost everywhere): a
+      // constant mask carries no gradient back to x.
+      Tensor<T> step = xt::where(x.value() > T(0), T(1), T(0));
+      return g * x.tape()->constant(std::move(step), "relu'");
     } else {
       return xt::where(x > T(0), g, T(0));
     }

@@ -12,11 +12,15 @@ struct Rows {
   std::size_t count, length;
 };
 
+/// The rows of a vector or matrix of shape s (already checked).
+inline Rows rows_of(const Shape& s) {
+  return s.size() == 2 ? Rows{s[0], s[1]} : Rows{1, s[0]};
+}
+
 template <class T>
 Rows rows_of(const detail::NodeView<T>& ctx, std::size_t i) {
-  const Shape& s = ctx.input(i).shape();
   require_rank(ctx, i, {1, 2}, "needs a vector or a matrix (one row per sample)");
-  return s.size() == 2 ? Rows{s[0], s[1]} : Rows{1, s[0]};
+  return rows_of(ctx.input(i).shape());
 }
 
 }  // namespace tapegrad::ops

@@ -45,6 +45,11 @@ class RowwiseOp final : public Operation<T> {
   }
   std::string formula() const override { return std::string(Kernel::kFormula); }
 
+  void differentiable_backprop(DifferentiableBackpropContext<T>& ctx) const override {
+    if (ctx.needs_grad(0))
+      ctx.accumulate(0, Kernel::backprop_recorded(ctx.output(), ctx.grad_output()));
+  }
+
   void backprop(BackpropContext<T>& ctx) const override {
     if (!ctx.needs_grad(0))
       return;

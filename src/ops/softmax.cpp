@@ -7,6 +7,9 @@
 #include "ops/rowwise.hpp"
 #include "ops/support.hpp"
 #include "tapegrad/ops/activations.hpp"
+#include "tapegrad/ops/arithmetic.hpp"
+#include "tapegrad/ops/math.hpp"
+#include "tapegrad/ops/reductions.hpp"
 
 namespace tapegrad {
 namespace ops {
@@ -39,6 +42,11 @@ struct SoftmaxKernel {
       dot += g[j] * y[j];
     for (std::size_t j = 0; j < n; ++j)
       dx.add(offset + j, y[j] * (g[j] - dot));
+  }
+  /// The same, recorded: y ⊙ (g − Σ_row g ⊙ y).
+  template <class T>
+  static Var<T> backprop_recorded(const Var<T>& y, const Var<T>& g) {
+    return y * (g - sum(g * y, -1, true));
   }
 };
 

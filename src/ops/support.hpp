@@ -11,10 +11,18 @@
 #include <vector>
 
 #include "tapegrad/core/error.hpp"
+#include "tapegrad/core/gradient_graph.hpp"
 #include "tapegrad/core/registry.hpp"
 #include "tapegrad/core/tape.hpp"
 
 namespace tapegrad::ops {
+
+/// Whether a kernel argument is a Var (the recorded, differentiable backprop)
+/// rather than a number or an xtensor expression (the numeric one).
+template <class X>
+inline constexpr bool is_var_v = false;
+template <class T>
+inline constexpr bool is_var_v<Var<T>> = true;
 
 /// Registers a built-in op for float and double (origin "tapegrad").
 template <template <class> class Op>

@@ -44,6 +44,11 @@ class TransposeOp final : public Operation<T> {
   }
   std::string formula() const override { return "y = xᵀ"; }
 
+  void differentiable_backprop(DifferentiableBackpropContext<T>& ctx) const override {
+    if (ctx.needs_grad(0))
+      ctx.accumulate(0, transpose(ctx.grad_output()));
+  }
+
   void backprop(BackpropContext<T>& ctx) const override {
     if (!ctx.needs_grad(0))
       return;

@@ -17,13 +17,19 @@
 #include <xtensor/xmath.hpp>
 
 #include "ops/cost.hpp"
+#include "ops/support.hpp"
 #include "tapegrad/core/operation.hpp"
+#include "tapegrad/ops/activations.hpp"
+#include "tapegrad/ops/arithmetic.hpp"
+#include "tapegrad/ops/math.hpp"
 
 namespace tapegrad::ops {
 
-/// Math functions usable on both a number and an xtensor expression: the
-/// overload set of std:: and xt:: (overload resolution picks std:: for a
-/// number). Kernels call math::exp(x) and work at both granularities.
+/// Math functions usable on a number, an xtensor expression and a Var: the
+/// overload set of std::, xt:: and tapegrad:: (overload resolution picks the
+/// one for the argument). Kernels call math::exp(x) and work at every
+/// granularity, and their grad() written once also serves as the recorded,
+/// differentiable backprop when given Vars.
 namespace math {
 using std::cos;
 using std::exp;
@@ -31,6 +37,12 @@ using std::log;
 using std::sin;
 using std::sqrt;
 using std::tanh;
+using tapegrad::cos;
+using tapegrad::exp;
+using tapegrad::log;
+using tapegrad::sin;
+using tapegrad::sqrt;
+using tapegrad::tanh;
 using xt::cos;
 using xt::exp;
 using xt::log;
@@ -84,6 +96,11 @@ class UnaryElementwise final : public Operation<T> {
       return;
     }
     ctx.accumulate(0, kernel_.template grad<T>(x, y, g));
+  }
+
+  void differentiable_backprop(DifferentiableBackpropContext<T>& ctx) const override {
+    if (ctx.needs_grad(0))
+      ctx.accumulate(0, kernel_.template grad<T>(ctx.input(0), ctx.output(), ctx.grad_output()));
   }
 
   std::optional<OpCost> cost(const CostQuery& query) const override {

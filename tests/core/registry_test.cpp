@@ -16,10 +16,11 @@ namespace tapegrad {
 namespace {
 
 const std::vector<std::string> kBuiltins = {
-    "add",     "sub",  "mul",  "div",     "neg",          "scale",  "shift",
-    "exp",     "log",  "sqrt", "square",  "pow",          "sin",    "cos",
-    "sigmoid", "tanh", "relu", "softmax", "log_softmax",  "matmul", "transpose",
-    "linear",  "sum",  "mean", "mse",     "cross_entropy"};
+    "add",         "sub",           "mul",       "div",          "neg",     "scale",
+    "shift",       "exp",           "log",       "sqrt",         "square",  "pow",
+    "sin",         "cos",           "sigmoid",   "tanh",         "relu",    "softmax",
+    "log_softmax", "matmul",        "transpose", "linear",       "sum",     "mean",
+    "mse",         "cross_entropy", "sum_to",    "broadcast_to", "reshape", "outer"};
 
 /// y = x³; ∂y/∂x = 3x².
 template <class T>
@@ -102,6 +103,25 @@ std::vector<Case<T>> builtin_cases() {
       {"log_softmax", {r({3, 4}, 23)}, {}, [](const V& v) { return log_softmax(v[0]); }},
       {"matmul", {r({3, 4}, 24), r({4, 2}, 25)}, {}, [](const V& v) { return matmul(v[0], v[1]); }},
       {"transpose", {r({3, 4}, 26)}, {}, [](const V& v) { return transpose(v[0]); }},
+      {"outer", {r({3}, 50), r({4}, 51)}, {}, [](const V& v) { return outer(v[0], v[1]); }},
+      {"sum_to",
+       {r({3, 4}, 52)},
+       {{"rank", 2.0}, {"d0", 1.0}, {"d1", 4.0}},
+       [](const V& v) {
+         return sum_to(v[0], Shape{1, 4});
+       }},
+      {"broadcast_to",
+       {r({4}, 53)},
+       {{"rank", 2.0}, {"d0", 3.0}, {"d1", 4.0}},
+       [](const V& v) {
+         return broadcast_to(v[0], Shape{3, 4});
+       }},
+      {"reshape",
+       {r({3, 4}, 54)},
+       {{"rank", 3.0}, {"d0", 2.0}, {"d1", 3.0}, {"d2", 2.0}},
+       [](const V& v) {
+         return reshape(v[0], Shape{2, 3, 2});
+       }},
       {"linear", {r({5, 3}, 27), r({4, 3}, 28)}, {}, [](const V& v) { return linear(v[0], v[1]); }},
       {"linear",
        {r({5, 3}, 29), r({4, 3}, 30), r({4}, 31)},
@@ -222,11 +242,13 @@ TYPED_TEST(RegistryBuiltins, EntriesAreSortedAndCarryArity) {
     return -2;
   };
   for (const char* unary :
-       {"neg", "scale", "shift", "exp", "log", "sqrt", "square", "pow", "sin", "cos", "sigmoid",
-        "tanh", "relu", "softmax", "log_softmax", "transpose", "sum", "mean"}) {
+       {"neg",         "scale",     "shift", "exp",     "log",    "sqrt",         "square",
+        "pow",         "sin",       "cos",   "sigmoid", "tanh",   "relu",         "softmax",
+        "log_softmax", "transpose", "sum",   "mean",    "sum_to", "broadcast_to", "reshape"}) {
     EXPECT_EQ(arity_of(unary), 1) << unary;
   }
-  for (const char* binary : {"add", "sub", "mul", "div", "matmul", "mse", "cross_entropy"}) {
+  for (const char* binary :
+       {"add", "sub", "mul", "div", "matmul", "mse", "cross_entropy", "outer"}) {
     EXPECT_EQ(arity_of(binary), 2) << binary;
   }
   EXPECT_EQ(arity_of("linear"), Operation<T>::kVariadic);
@@ -237,8 +259,10 @@ TYPED_TEST(RegistryBuiltins, EntriesAreSortedAndCarryArity) {
       continue;  // other tests register entries of their own
     Attributes needed;
     for (const std::string& a : e.attributes) {
-      if (a == "factor" || a == "offset" || a == "exponent")
+      if (a == "factor" || a == "offset" || a == "exponent" || a == "rank")
         needed.set(a, 1.0);
+      if (a == "d0")
+        needed.set(a, 3.0);
     }
     EXPECT_EQ(e.factory(needed)->arity(), e.arity) << e.name;
     EXPECT_EQ(e.factory(needed)->name(), e.name) << e.name;

@@ -61,18 +61,20 @@ struct GradSlot {
 
 /// The slot through which every contribution to `node`'s gradient in sweep
 /// `sweep` flows, so that fan-out sums and a parameter keeps accumulating
-/// across backwards.
+/// across backwards. A sweep that must leave parameters alone (gradient()
+/// without create_graph) passes into_parameters = false: a watched
+/// parameter's node then keeps its gradient like any other node.
 template <class T>
-GradSlot<T> grad_slot(Node<T>& node, std::uint32_t sweep) {
-  if (node.parameter) {
+GradSlot<T> grad_slot(Node<T>& node, std::uint32_t sweep, bool into_parameters = true) {
+  if (node.parameter && into_parameters) {
     const auto [grad, fresh] = node.parameter->accumulation_target();
     node.grad_sweep = sweep;
     return {*grad, fresh};
   }
   const bool fresh = node.grad_sweep != sweep;
   if (fresh) {
-    if (node.own_grad.shape() != node.own_value.shape())
-      node.own_grad.resize(node.own_value.shape());
+    if (node.own_grad.shape() != node.shape())
+      node.own_grad.resize(node.shape());
     node.grad_sweep = sweep;
   }
   return {node.own_grad, fresh};

@@ -73,6 +73,8 @@ template <class T>
 class ForwardContext;
 template <class T>
 class BackpropContext;
+template <class T>
+class DifferentiableBackpropContext;
 
 template <class T>
 class TAPEGRAD_EXPORT Operation {
@@ -93,6 +95,14 @@ class TAPEGRAD_EXPORT Operation {
   virtual void backprop(BackpropContext<T>& ctx) const = 0;
   /// The constructor arguments that make this op what it is.
   virtual Attributes attributes() const { return {}; }
+
+  /// Optional, for gradients of gradients (Tape::gradient with
+  /// create_graph): the same backprop written with recorded ops on Vars
+  /// (ctx.grad_output(), ctx.input(i), ctx.output()), sending each
+  /// contribution with ctx.accumulate(i, var). The recorded contributions are
+  /// ordinary nodes, so they can be differentiated again. The default throws
+  /// GradientError: "op 'name' has no differentiable backprop".
+  virtual void differentiable_backprop(DifferentiableBackpropContext<T>& ctx) const;
 
   /// Optional: the estimated work of one forward and one backprop for the
   /// shapes in `query` (see OpCost for the conventions), for Tape::stats().
@@ -185,9 +195,9 @@ class ForwardContext : public detail::NodeView<T> {
 template <class T>
 class BackpropContext : public detail::NodeView<T> {
  public:
-  BackpropContext(NodeStore<T>& nodes, NodeId id, const NodeId* inputs,
-                  std::uint32_t sweep) noexcept
-      : detail::NodeView<T>(nodes, id, inputs), sweep_(sweep) {}
+  BackpropContext(NodeStore<T>& nodes, NodeId id, const NodeId* inputs, std::uint32_t sweep,
+                  bool into_parameters = true) noexcept
+      : detail::NodeView<T>(nodes, id, inputs), sweep_(sweep), into_parameters_(into_parameters) {}
 
   /// g = ∂L/∂output, shaped like the output.
   const Tensor<T>& grad_output() const noexcept { return this->node().own_grad; }
@@ -232,10 +242,13 @@ class BackpropContext : public detail::NodeView<T> {
 
   /// Direct access to ∂L/∂input_i, for ops that write it with their own
   /// kernels (a GEMM with beta = fresh ? 0 : 1). Shaped like the input.
-  GradSlot<T> gradient(std::size_t i) { return grad_slot(this->input_node(i), sweep_); }
+  GradSlot<T> gradient(std::size_t i) {
+    return grad_slot(this->input_node(i), sweep_, into_parameters_);
+  }
 
  private:
   std::uint32_t sweep_;
+  bool into_parameters_;
 
   void check_contribution(std::size_t i, const Shape& shape) const {
     const Shape& expected = this->input(i).shape();

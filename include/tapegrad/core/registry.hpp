@@ -33,7 +33,7 @@ struct OpInfo {
   /// Who registered it ("tapegrad" for built-ins), named in duplicate errors.
   std::string origin;
   /// Whether the op's backprop can itself be recorded and differentiated
-  /// (gradients of gradients). No op offers it yet.
+  /// (it overrides differentiable_backprop(): gradients of gradients).
   bool higher_order = false;
   Factory factory;
 };
@@ -94,6 +94,10 @@ class OpRegistration {
     info.attributes = attributes;
     info.summary = summary;
     info.origin = origin;
+    // An op that does not override it inherits Operation's member.
+    info.higher_order =
+        !std::is_same_v<decltype(&Op<T>::differentiable_backprop),
+                        void (Operation<T>::*)(DifferentiableBackpropContext<T>&) const>;
     info.factory = [](const Attributes& a) -> std::unique_ptr<const Operation<T>> {
       if constexpr (std::is_constructible_v<Op<T>, const Attributes&>) {
         return std::make_unique<Op<T>>(a);

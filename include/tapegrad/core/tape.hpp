@@ -44,6 +44,12 @@ struct BackwardOptions {
   BackpropTrace* trace = nullptr;
 };
 
+struct GradientOptions {
+  /// Record the backward pass itself as new nodes (symbol-to-symbol), so the
+  /// gradients can be used in further computation and differentiated again.
+  bool create_graph = false;
+};
+
 template <class T>
 class TAPEGRAD_EXPORT Tape {
  public:
@@ -94,6 +100,25 @@ class TAPEGRAD_EXPORT Tape {
     }
   }
 
+  /// ∂output/∂x for every x in `wrt`, as Vars on this tape, for a
+  /// one-element output (seed 1).
+  ///  * create_graph = true: the backward pass is recorded with each op's
+  ///    differentiable_backprop(), so the results are ordinary nodes that can
+  ///    be differentiated again (any order). An op without one throws
+  ///    GradientError naming it.
+  ///  * create_graph = false: the fast numeric sweep; only the results are
+  ///    recorded, as constants.
+  /// Unlike backward(), watched parameters' gradients are left untouched. An
+  /// x that no path from the output reaches (or an output that depends on no
+  /// variable at all) gets zeros; an x that is a constant is an error.
+  std::vector<Var<T>> gradient(Var<T> output, Span<Var<T>> wrt,
+                               const GradientOptions& options = {});
+  /// The same seeded with ∂L/∂output = seed (of output's shape): a
+  /// vector-Jacobian product. With create_graph the seed may itself depend on
+  /// variables.
+  std::vector<Var<T>> gradient(Var<T> output, Span<Var<T>> wrt, Var<T> seed,
+                               const GradientOptions& options = {});
+
   const Tensor<T>& value(Var<T> v) const;
   /// ∂output/∂v of the last backward; zeros of v's shape when no path from
   /// the output reached v. Tape gradients are fresh for every backward;
@@ -126,6 +151,8 @@ class TAPEGRAD_EXPORT Tape {
   /// and in total, and the bytes the tape holds now (see tape_stats.hpp).
   TapeStats stats() const;
 
+  /// A handle to existing node `id` (throws when there is none).
+  Var<T> var(NodeId id);
   /// Read-only access for inspection tools.
   const Node<T>& node(NodeId id) const;
   Span<NodeId> inputs(NodeId id) const;
@@ -141,7 +168,9 @@ class TAPEGRAD_EXPORT Tape {
   void backward_seeded(Var<T> output, const Tensor<T>& seed, const BackwardOptions& options);
   /// Checks `output` and clears every gradient flag; returns the output node.
   Node<T>& start_backward(Var<T> output);
-  void sweep(Var<T> output, const BackwardOptions& options);
+  void sweep(Var<T> output, const BackwardOptions& options, bool into_parameters = true);
+  std::vector<Var<T>> numeric_gradient(Var<T> output, Span<Var<T>> wrt, const Tensor<T>& seed);
+  std::vector<Var<T>> recorded_gradient(Var<T> output, Span<Var<T>> wrt, Var<T> seed);
 
   NodeStore<T> nodes_;  // [0, count_) are live; the rest keep their buffers
   std::size_t count_ = 0;

@@ -14,6 +14,10 @@ TAPEGRAD_EXPORT Var<T> matmul(Var<T> a, Var<T> b);
 /// Swaps the two axes of a matrix; a vector or scalar is returned as is.
 template <class T>
 TAPEGRAD_EXPORT Var<T> transpose(Var<T> x);
+
+/// y = u vᵀ: the (m × n) outer product of vectors u (m) and v (n).
+template <class T>
+TAPEGRAD_EXPORT Var<T> outer(Var<T> u, Var<T> v);
 /// x · Wᵀ for x (batch, in) or (in,), W (out, in): a layer without bias.
 template <class T>
 TAPEGRAD_EXPORT Var<T> linear(Var<T> x, Var<T> weight);

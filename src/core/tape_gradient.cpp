@@ -1,0 +1,140 @@
+// Tape::gradient(): ∂output/∂x as Vars, either recorded (create_graph: each
+// op's differentiable_backprop() extends the tape, symbol-to-symbol) or
+// computed by the numeric sweep and returned as constants.
+
+#include <string>
+#include <vector>
+
+#include "tapegrad/core/gradient_graph.hpp"
+#include "tapegrad/core/tape.hpp"
+
+namespace tapegrad {
+
+namespace {
+
+std::string name_of(const std::string& label, NodeId id) {
+  return label.empty() ? "node " + std::to_string(id) : label;
+}
+
+}  // namespace
+
+template <class T>
+Var<T> Tape<T>::var(NodeId id) {
+  node(id);  // throws when there is no such node
+  return Var<T>(this, id, generation_);
+}
+
+template <class T>
+std::vector<Var<T>> Tape<T>::gradient(Var<T> output, Span<Var<T>> wrt,
+                                      const GradientOptions& options) {
+  check(output, "gradient");
+  const Node<T>& out = nodes_[output.id()];
+  if (out.value().size() != 1) {
+    throw GradientError("gradient() without a seed needs a one-element output, got shape " +
+                            shape_to_string(out.shape()) +
+                            "; pass a seed of that shape for a vector-Jacobian product",
+                        {"gradient", output.id(), out.label});
+  }
+  Tensor<T> ones(out.shape(), T(1));
+  if (!options.create_graph)
+    return numeric_gradient(output, wrt, ones);
+  return recorded_gradient(output, wrt, constant(std::move(ones), "seed"));
+}
+
+template <class T>
+std::vector<Var<T>> Tape<T>::gradient(Var<T> output, Span<Var<T>> wrt, Var<T> seed,
+                                      const GradientOptions& options) {
+  check(output, "gradient");
+  check(seed, "gradient");
+  const Node<T>& out = nodes_[output.id()];
+  if (seed.shape() != out.shape()) {
+    throw GradientError("seed of shape " + shape_to_string(seed.shape()) +
+                            " does not match the output's shape " + shape_to_string(out.shape()),
+                        {"gradient", output.id(), out.label});
+  }
+  if (!options.create_graph)
+    return numeric_gradient(output, wrt, seed.value());
+  return recorded_gradient(output, wrt, seed);
+}
+
+template <class T>
+std::vector<Var<T>> Tape<T>::numeric_gradient(Var<T> output, Span<Var<T>> wrt,
+                                              const Tensor<T>& seed) {
+  for (const Var<T>& x : wrt)
+    check(x, "gradient");
+  std::vector<Tensor<T>> values;
+  const bool reachable = nodes_[output.id()].requires_grad;
+  if (reachable) {
+    Node<T>& out = start_backward(output);
+    GradSlot<T> slot = grad_slot(out, sweep_, false);
+    xt::noalias(slot.tensor) = seed;
+    sweep(output, {}, /*into_parameters=*/false);
+  }
+  for (const Var<T>& x : wrt) {
+    const Node<T>& n = nodes_[x.id()];
+    if (!n.requires_grad) {
+      throw GradientError("gradient with respect to " + name_of(n.label, x.id()) +
+                              ", which does not require a gradient (a constant, or recorded "
+                              "under NoGradScope)",
+                          {"gradient", x.id(), n.label});
+    }
+    const bool reached = reachable && n.grad_sweep == sweep_;
+    values.push_back(reached ? n.own_grad : Tensor<T>(n.shape(), T(0)));
+  }
+  std::vector<Var<T>> results;
+  for (std::size_t i = 0; i < wrt.size(); ++i)
+    results.push_back(constant(std::move(values[i])));
+  return results;
+}
+
+template <class T>
+std::vector<Var<T>> Tape<T>::recorded_gradient(Var<T> output, Span<Var<T>> wrt, Var<T> seed) {
+  for (const Var<T>& x : wrt) {
+    check(x, "gradient");
+    const Node<T>& n = nodes_[x.id()];
+    if (!n.requires_grad) {
+      throw GradientError("gradient with respect to " + name_of(n.label, x.id()) +
+                              ", which does not require a gradient (a constant, or recorded "
+                              "under NoGradScope)",
+                          {"gradient", x.id(), n.label});
+    }
+  }
+  const NodeId top = output.id();
+  std::vector<Var<T>> gradients(top + 1);
+  if (nodes_[top].requires_grad) {
+    gradients[top] = seed;
+    // New nodes are appended above `top`, so the walk never meets them.
+    for (std::size_t i = top + 1; i-- > 0;) {
+      const Node<T>& n = nodes_[i];
+      if (!gradients[i].valid() || n.is_leaf() || !n.requires_grad)
+        continue;
+      const Span<NodeId> ids = inputs(static_cast<NodeId>(i));
+      DifferentiableBackpropContext<T> ctx(*this, static_cast<NodeId>(i),
+                                           std::vector<NodeId>(ids.begin(), ids.end()), gradients);
+      n.op->differentiable_backprop(ctx);
+    }
+  }
+  std::vector<Var<T>> results;
+  for (const Var<T>& x : wrt) {
+    if (x.id() <= top && gradients[x.id()].valid()) {
+      results.push_back(gradients[x.id()]);
+    } else {
+      results.push_back(constant(Tensor<T>(nodes_[x.id()].shape(), T(0))));
+    }
+  }
+  return results;
+}
+
+// The class itself is instantiated in tape.cpp; here only these members.
+#define TAPEGRAD_INSTANTIATE_GRADIENT(T)                                                          \
+  template Var<T> Tape<T>::var(NodeId);                                                           \
+  template std::vector<Var<T>> Tape<T>::gradient(Var<T>, Span<Var<T>>, const GradientOptions&);   \
+  template std::vector<Var<T>> Tape<T>::gradient(Var<T>, Span<Var<T>>, Var<T>,                    \
+                                                 const GradientOptions&);                         \
+  template std::vector<Var<T>> Tape<T>::numeric_gradient(Var<T>, Span<Var<T>>, const Tensor<T>&); \
+  template std::vector<Var<T>> Tape<T>::recorded_gradient(Var<T>, Span<Var<T>>, Var<T>);
+TAPEGRAD_INSTANTIATE_GRADIENT(float)
+TAPEGRAD_INSTANTIATE_GRADIENT(double)
+#undef TAPEGRAD_INSTANTIATE_GRADIENT
+
+}  // namespace tapegrad

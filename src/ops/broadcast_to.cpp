@@ -1,0 +1,74 @@
+// Op "broadcast_to": x stretched to a shape by numpy's rules; its gradient
+// sums back over the stretched axes.
+#include <xtensor/xbroadcast.hpp>
+
+#include "ops/cost.hpp"
+#include "ops/shape_attribute.hpp"
+#include "ops/support.hpp"
+#include "tapegrad/core/gradient_graph.hpp"
+#include "tapegrad/ops/shape.hpp"
+#include "tapegrad/tensor/broadcast.hpp"
+
+namespace tapegrad {
+namespace ops {
+namespace {
+
+template <class T>
+class BroadcastToOp final : public Operation<T> {
+ public:
+  static constexpr int kArity = 1;
+  explicit BroadcastToOp(Shape shape) : shape_(std::move(shape)) {}
+  explicit BroadcastToOp(const Attributes& a) : shape_(shape_from_attributes(a, "broadcast_to")) {}
+
+  std::string_view name() const override { return "broadcast_to"; }
+  int arity() const override { return kArity; }
+  Attributes attributes() const override { return shape_attributes(shape_); }
+  std::string formula() const override { return "y = x broadcast to shape (d0, d1, …)"; }
+
+  void forward(ForwardContext<T>& ctx) const override {
+    const Tensor<T>& x = ctx.input(0);
+    const std::optional<Shape> joint = broadcast_shapes(x.shape(), shape_);
+    if (!joint || *joint != shape_) {
+      throw ShapeError(
+          "cannot broadcast " + shape_to_string(x.shape()) + " to " + shape_to_string(shape_),
+          ctx.site());
+    }
+    xt::noalias(ctx.output(shape_)) = xt::broadcast(x, shape_);
+  }
+
+  void backprop(BackpropContext<T>& ctx) const override {
+    if (ctx.needs_grad(0))
+      ctx.accumulate_reduced(0, ctx.grad_output());
+  }
+
+  void differentiable_backprop(DifferentiableBackpropContext<T>& ctx) const override {
+    if (ctx.needs_grad(0))
+      ctx.accumulate(0, sum_to(ctx.grad_output(), ctx.input(0).shape()));
+  }
+
+  std::optional<OpCost> cost(const CostQuery& query) const override {
+    const std::uint64_t n = query.input_size(0);
+    const std::uint64_t m = query.output_size();
+    return OpCost{0, bytes_of<T>(n + m), query.needs(0) ? m - n : 0,
+                  query.needs(0) ? bytes_of<T>(n + m) : 0};
+  }
+
+ private:
+  Shape shape_;
+};
+
+[[maybe_unused]] const bool registered = register_builtin<BroadcastToOp>(
+    "broadcast_to", shape_attribute_names(), "y = x broadcast to shape (d0, d1, …)");
+
+}  // namespace
+}  // namespace ops
+
+template <class T>
+Var<T> broadcast_to(Var<T> x, const Shape& shape) {
+  return ops::record_with<ops::BroadcastToOp<T>>({x}, shape);
+}
+
+template Var<float> broadcast_to(Var<float>, const Shape&);
+template Var<double> broadcast_to(Var<double>, const Shape&);
+
+}  // namespace tapegrad

@@ -1,0 +1,89 @@
+// Op "outer": y = u vᵀ for vectors u (m) and v (n). Backprop: ∂u = g v and
+// ∂v = gᵀ u, both matrix-vector products.
+#include "ops/cost.hpp"
+#include "ops/support.hpp"
+#include "tapegrad/core/gradient_graph.hpp"
+#include "tapegrad/ops/linalg.hpp"
+#include "tensor/blas.hpp"
+
+namespace tapegrad {
+namespace ops {
+namespace {
+
+template <class T>
+class OuterOp final : public Operation<T> {
+ public:
+  static constexpr int kArity = 2;
+  std::string_view name() const override { return "outer"; }
+  int arity() const override { return kArity; }
+  std::string formula() const override { return "y = u vᵀ"; }
+
+  void forward(ForwardContext<T>& ctx) const override {
+    require_rank(ctx, 0, {1}, "needs a vector u");
+    require_rank(ctx, 1, {1}, "needs a vector v");
+    const Tensor<T>& u = ctx.input(0);
+    const Tensor<T>& v = ctx.input(1);
+    const std::size_t m = u.size();
+    const std::size_t n = v.size();
+    T* y = ctx.output(Shape{m, n}).data();
+    for (std::size_t i = 0; i < m; ++i) {
+      for (std::size_t j = 0; j < n; ++j)
+        y[i * n + j] = u.data()[i] * v.data()[j];
+    }
+  }
+
+  void backprop(BackpropContext<T>& ctx) const override {
+    const Tensor<T>& u = ctx.input(0);
+    const Tensor<T>& v = ctx.input(1);
+    const std::size_t m = u.size();
+    const std::size_t n = v.size();
+    const T* g = ctx.grad_output().data();
+    if (ctx.needs_grad(0)) {  // (m) = (m × n) · (n)
+      GradSlot<T> du = ctx.gradient(0);
+      blas::gemm<T>(false, false, m, 1, n, T(1), g, n, v.data(), 1, du.fresh ? T(0) : T(1),
+                    du.tensor.data(), 1);
+    }
+    if (ctx.needs_grad(1)) {  // (n) = (m × n)ᵀ · (m)
+      GradSlot<T> dv = ctx.gradient(1);
+      blas::gemm<T>(true, false, n, 1, m, T(1), g, n, u.data(), 1, dv.fresh ? T(0) : T(1),
+                    dv.tensor.data(), 1);
+    }
+  }
+
+  void differentiable_backprop(DifferentiableBackpropContext<T>& ctx) const override {
+    const Var<T> g = ctx.grad_output();
+    if (ctx.needs_grad(0))
+      ctx.accumulate(0, matmul(g, ctx.input(1)));
+    if (ctx.needs_grad(1))
+      ctx.accumulate(1, matmul(ctx.input(0), g));
+  }
+
+  std::optional<OpCost> cost(const CostQuery& query) const override {
+    const std::uint64_t m = query.input_size(0);
+    const std::uint64_t n = query.input_size(1);
+    OpCost cost{m * n, bytes_of<T>(m + n + m * n), 0, 0};
+    for (std::size_t i = 0; i < 2; ++i) {
+      if (query.needs(i)) {
+        cost.backprop_flops += 2 * m * n;
+        cost.backprop_bytes += bytes_of<T>(m * n + m + n);
+      }
+    }
+    return cost;
+  }
+};
+
+[[maybe_unused]] const bool registered =
+    register_builtin<OuterOp>("outer", {}, "y = u vᵀ (outer product of two vectors)");
+
+}  // namespace
+}  // namespace ops
+
+template <class T>
+Var<T> outer(Var<T> u, Var<T> v) {
+  return ops::record_stateless<ops::OuterOp<T>>({u, v});
+}
+
+template Var<float> outer(Var<float>, Var<float>);
+template Var<double> outer(Var<double>, Var<double>);
+
+}  // namespace tapegrad

@@ -1,0 +1,73 @@
+// Op "sum_to": sums x down to a shape that broadcasts to x's (the adjoint
+// of broadcast_to, and how a broadcast input's gradient is formed).
+#include <xtensor/xbroadcast.hpp>
+
+#include "ops/cost.hpp"
+#include "ops/shape_attribute.hpp"
+#include "ops/support.hpp"
+#include "tapegrad/core/gradient_graph.hpp"
+#include "tapegrad/ops/shape.hpp"
+#include "tapegrad/tensor/broadcast.hpp"
+
+namespace tapegrad {
+namespace ops {
+namespace {
+
+template <class T>
+class SumToOp final : public Operation<T> {
+ public:
+  static constexpr int kArity = 1;
+  explicit SumToOp(Shape shape) : shape_(std::move(shape)) {}
+  explicit SumToOp(const Attributes& a) : shape_(shape_from_attributes(a, "sum_to")) {}
+
+  std::string_view name() const override { return "sum_to"; }
+  int arity() const override { return kArity; }
+  Attributes attributes() const override { return shape_attributes(shape_); }
+  std::string formula() const override { return "y = x summed over its broadcast axes"; }
+
+  void forward(ForwardContext<T>& ctx) const override {
+    const Tensor<T>& x = ctx.input(0);
+    const std::optional<Shape> joint = broadcast_shapes(shape_, x.shape());
+    if (!joint || *joint != x.shape()) {
+      throw ShapeError("cannot sum " + shape_to_string(x.shape()) + " down to " +
+                           shape_to_string(shape_) + ", which does not broadcast to it",
+                       ctx.site());
+    }
+    reduce_to_shape(x, ctx.output(shape_), false);
+  }
+
+  void backprop(BackpropContext<T>& ctx) const override {
+    if (ctx.needs_grad(0))
+      ctx.accumulate(0, xt::broadcast(ctx.grad_output(), ctx.input(0).shape()));
+  }
+
+  void differentiable_backprop(DifferentiableBackpropContext<T>& ctx) const override {
+    if (ctx.needs_grad(0))
+      ctx.accumulate(0, broadcast_to(ctx.grad_output(), ctx.input(0).shape()));
+  }
+
+  std::optional<OpCost> cost(const CostQuery& query) const override {
+    const std::uint64_t n = query.input_size(0);
+    const std::uint64_t m = query.output_size();
+    return OpCost{n - m, bytes_of<T>(n + m), 0, query.needs(0) ? bytes_of<T>(n + m) : 0};
+  }
+
+ private:
+  Shape shape_;
+};
+
+[[maybe_unused]] const bool registered = register_builtin<SumToOp>(
+    "sum_to", shape_attribute_names(), "y = x summed down to shape (d0, d1, …)");
+
+}  // namespace
+}  // namespace ops
+
+template <class T>
+Var<T> sum_to(Var<T> x, const Shape& shape) {
+  return ops::record_with<ops::SumToOp<T>>({x}, shape);
+}
+
+template Var<float> sum_to(Var<float>, const Shape&);
+template Var<double> sum_to(Var<double>, const Shape&);
+
+}  // namespace tapegrad
