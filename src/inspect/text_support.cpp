@@ -53,6 +53,9 @@ void append_block(std::string& out, std::span<const std::size_t> shape, std::siz
 }  // namespace
 
 std::string values_text(std::span<const std::size_t> shape, std::span<const double> values) {
+  // No elements: "[]" whatever the shape, so (10¹², 0) costs nothing to print.
+  if (!shape.empty() && element_count(shape) == 0)
+    return "[]";
   std::string out;
   std::size_t offset = 0;
   append_block(out, shape, 0, values, offset);

@@ -22,7 +22,7 @@ std::string shape_text(std::span<const std::size_t> shape);
 /// Product of the dimensions (1 for a scalar); saturates instead of wrapping.
 std::size_t element_count(std::span<const std::size_t> shape);
 /// Nested brackets following the shape: "[[1, 2], [3, 4]]", "0.5" for a scalar.
-/// `values` must hold element_count(shape) numbers.
+/// `values` must hold element_count(shape) numbers; an empty tensor is "[]".
 std::string values_text(std::span<const std::size_t> shape, std::span<const double> values);
 /// "min -1 mean 0.2 max 3" (plus "nonfinite N" when there are any).
 std::string summary_text(const TensorSummary& summary);

@@ -176,3 +176,19 @@ TEST(Formatter, RejectsOtherSpecs) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(FormatTable, EmptyTensorWithAHugeDimensionPrintsAtOnce) {
+  // A loaded file may pair a dimension of 2⁴⁰ with a zero: nothing to print.
+  inspect::TapeRecord record;
+  record.dtype = "float64";
+  record.nodes.emplace_back();
+  record.nodes[0].kind = inspect::NodeKind::constant;
+  record.nodes[0].shape = {std::size_t{1} << 40, 0};
+  const auto rows = inspect_test::lines(inspect::format_table(record));
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[2], " 0  constant          (1099511627776, 0)  float64  no     []");
+}
+
+}  // namespace
