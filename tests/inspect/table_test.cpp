@@ -188,7 +188,7 @@ TEST(FormatTable, EmptyTensorWithAHugeDimensionPrintsAtOnce) {
   record.nodes[0].shape = {std::size_t{1} << 40, 0};
   const auto rows = inspect_test::lines(inspect::format_table(record));
   ASSERT_EQ(rows.size(), 3u);
-  EXPECT_EQ(rows[2], " 0  constant          (1099511627776, 0)  float64  no     []");
+  EXPECT_EQ(rows[2], " 0  constant                 (1099511627776, 0)  float64  no     []");
 }
 
 }  // namespace
