@@ -32,6 +32,7 @@ Modes (one; --table is the default):
   --dot     a Graphviz graph (render: tapegrad-inspect F.json --dot | dot -Tsvg -o F.svg)
   --stats   estimated FLOPs and bytes, per op and in total, and the bytes held
   --trace   the recorded backprop trace, one block per reverse step
+            (exit code 1 when the file holds no trace)
   --help    this text
 
 Exit codes:
