@@ -9,8 +9,9 @@
 namespace tapegrad::inspect {
 
 std::string format_stats(const TapeStats& stats) {
-  std::string out = fmt::format("nodes: {} ({} leaves, {} ops", stats.nodes, stats.leaves,
-                                stats.nodes - stats.leaves);
+  const std::size_t ops = stats.nodes - stats.leaves;
+  std::string out = fmt::format("nodes: {} ({} {}, {} op{}", stats.nodes, stats.leaves,
+                                stats.leaves == 1 ? "leaf" : "leaves", ops, ops == 1 ? "" : "s");
   if (stats.nodes_without_cost > 0)
     out += fmt::format("; {} without a cost estimate", stats.nodes_without_cost);
   out += ")\n";

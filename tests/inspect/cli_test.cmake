@@ -1,6 +1,6 @@
 # ctest driver for tapegrad-inspect: runs one CASE and checks its exit code,
 # stdout and stderr. Variables: CASE, INSPECT, LECTURE (the lecture example),
-# WORK_DIR (scratch, recreated).
+# WORK_DIR (scratch, recreated), CORPUS (the JSON fuzz seeds, valid and not).
 file(REMOVE_RECURSE ${WORK_DIR})
 file(MAKE_DIRECTORY ${WORK_DIR})
 
@@ -59,6 +59,18 @@ elseif(CASE STREQUAL "wrong_version")
   run(1 v9.json --dot)
   expect_contains("${err}"
     "v9.json: version: unsupported format version 9 (this library reads version 1)")
+elseif(CASE STREQUAL "trace_and_stats")
+  run(0 ${CORPUS}/trace_cost_nan.json --trace)
+  expect_contains("${out}" "backward trace: 2 steps from node 2 'L', seed 1\n"
+    "step 1: node 2 sum 'L'\n  g = 1\n  -> input 0 (node 1 'x^3'): [1, 1]\n"
+    "step 2: node 1 pow 'x^3'\n  g = [1, 1]\n  -> input 0 (node 0 'x'): [3, inf]\n")
+  run(0 ${CORPUS}/trace_cost_nan.json --stats)
+  expect_contains("${out}" "nodes: 3 (1 leaf, 2 ops; 1 without a cost estimate)\n"
+    "forward:  4 flops, 32 bytes\nbackprop: 6 flops, 48 bytes\n")
+  run(1 ${CORPUS}/one_node.json --trace)
+  expect_contains("${err}" "one_node.json: the file holds no backprop trace")
+  run(1 ${CORPUS}/broken_input_order.json --full)
+  expect_contains("${err}" "nodes[1].inputs[0]: input id 1 is not less than the node's own id 1")
 elseif(CASE STREQUAL "lecture_table")
   run_lecture()
   run(0 lecture.json --table)
