@@ -51,6 +51,16 @@ bool too_deep(std::string_view text) {
   return false;
 }
 
+// A JSON value as an error message shows it: short, whatever the file holds.
+std::string brief(const json& j) {
+  if (j.is_structured())
+    return j.is_array() ? "an array" : "an object";
+  std::string text = j.dump();
+  if (text.size() > 40)
+    text = text.substr(0, 37) + "...";
+  return text;
+}
+
 class Reader {
  public:
   explicit Reader(std::string_view source) : source_(source) {}
@@ -97,7 +107,7 @@ class Reader {
       const json& j, const std::string& where,
       std::uint64_t max = std::numeric_limits<std::uint64_t>::max()) const {
     if (!j.is_number_unsigned())
-      fail(where, fmt::format("expected a non-negative integer, got {}", j.dump()));
+      fail(where, fmt::format("expected a non-negative integer, got {}", brief(j)));
     const auto value = j.get<std::uint64_t>();
     if (value > max)
       fail(where, fmt::format("{} is out of range (at most {})", value, max));
@@ -115,7 +125,7 @@ class Reader {
       if (s == "-inf")
         return -std::numeric_limits<double>::infinity();
     }
-    fail(where, fmt::format("expected a number, got {}", j.dump().substr(0, 40)));
+    fail(where, fmt::format("expected a number, got {}", brief(j)));
   }
   std::vector<double> reals(const json& j, const std::string& where) const {
     array(j, where);
@@ -319,11 +329,11 @@ class Reader {
            fmt::format("not a tapegrad tape file (format must be \"{}\")", layout::kFormat));
     const json& version = field(root, "version", "");
     if (!version.is_number_integer())
-      fail("version", fmt::format("expected an integer, got {}", version.dump().substr(0, 40)));
+      fail("version", fmt::format("expected an integer, got {}", brief(version)));
     if (!version.is_number_unsigned() ||
         version.get<std::uint64_t>() != static_cast<std::uint64_t>(TapeRecord::kFormatVersion)) {
       fail("version", fmt::format("unsupported format version {} (this library reads version {})",
-                                  version.dump(), TapeRecord::kFormatVersion));
+                                  brief(version), TapeRecord::kFormatVersion));
     }
     TapeRecord r;
     r.dtype = string(field(root, "dtype", ""), "dtype");

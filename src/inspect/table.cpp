@@ -26,13 +26,13 @@ std::string title(const TapeRecord& record) {
   return out + '\n';
 }
 
-std::vector<std::string> row(const NodeRecord& node, bool with_grads) {
+std::vector<std::string> row(const NodeRecord& node, const std::string& dtype, bool with_grads) {
   std::vector<std::string> cells{std::to_string(node.id),
                                  std::string(detail::kind_text(node)),
                                  node.label,
                                  fmt::format("{}", fmt::join(node.inputs, ", ")),
                                  detail::shape_text(node.shape),
-                                 {},  // dtype, filled by the caller
+                                 dtype,
                                  node.requires_grad ? "yes" : "no",
                                  detail::tensor_text(node.shape, node.value, node.value_summary)};
   if (with_grads) {
@@ -74,8 +74,7 @@ std::string format_table(const TapeRecord& record, const TableOptions& options) 
   for (std::size_t i = 0; i < n; ++i) {
     if (summarise && i == options.head)
       i = n - options.tail;
-    rows.push_back(row(record.nodes[i], with_grads));
-    rows.back()[5] = record.dtype;
+    rows.push_back(row(record.nodes[i], record.dtype, with_grads));
   }
   std::vector<bool> right(rows.front().size(), false);
   right[0] = true;
