@@ -2,6 +2,7 @@
 find_package(xtensor REQUIRED)
 find_package(xsimd REQUIRED)
 find_package(fmt REQUIRED)
+find_package(nlohmann_json REQUIRED)
 set(BLA_VENDOR OpenBLAS)
 find_package(BLAS REQUIRED)
 if(TAPEGRAD_BUILD_TESTS)

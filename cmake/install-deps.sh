@@ -7,6 +7,7 @@ packages=(
   g++ cmake make pkg-config
   libxtensor-dev libxtensor-blas-dev libxsimd-dev libopenblas-dev
   libfmt-dev libgtest-dev libbenchmark-dev
+  nlohmann-json3-dev graphviz clang libclang-rt-dev
 )
 
 missing=()

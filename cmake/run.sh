@@ -5,12 +5,13 @@
 #   bash cmake/run.sh test       install dependencies, build, run every test (ctest)
 #   bash cmake/run.sh sanitize   the same tests in the ASan + UBSan build
 #   bash cmake/run.sh bench      the benchmark suite (medians of 5) and its ratio table
+#   bash cmake/run.sh fuzz       every libFuzzer target for ${FUZZ_SECONDS:-60} s in all (clang++)
 #
 # Dependencies come from cmake/install-deps.sh (apt-get; a no-op when present).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-usage() { sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; }
 
 preset_build() {  # preset [targets...]
   local preset=$1
@@ -21,6 +22,46 @@ preset_build() {  # preset [targets...]
   else
     cmake --build --preset "$preset"
   fi
+}
+
+# Builds the `fuzz` preset and runs each tests/fuzz/<name>_fuzz for its share
+# of FUZZ_SECONDS on a scratch copy of tests/fuzz/corpus/<name> (the repo is
+# never modified). Any crash, leak, timeout or sanitizer report fails.
+run_fuzzers() {
+  if ! command -v clang++ >/dev/null 2>&1; then
+    echo "fuzz: clang++ is not installed; skipping the fuzz targets"
+    return 0
+  fi
+  local sources=(tests/fuzz/*_fuzz.cpp)
+  local targets=()
+  local source
+  for source in "${sources[@]}"; do
+    targets+=("$(basename "$source" .cpp)")
+  done
+  preset_build fuzz "${targets[@]}"
+  local total=${FUZZ_SECONDS:-60}
+  local each=$((total / ${#targets[@]}))
+  if [ "$each" -lt 1 ]; then each=1; fi
+  local scratch
+  scratch=$(mktemp -d)
+  trap 'rm -rf "$scratch"' RETURN
+  local target name
+  for target in "${targets[@]}"; do
+    name=${target%_fuzz}
+    mkdir -p "$scratch/$name/corpus" "$scratch/$name/artifacts"
+    if [ -d "tests/fuzz/corpus/$name" ]; then
+      cp -R "tests/fuzz/corpus/$name/." "$scratch/$name/corpus/"
+    fi
+    echo "fuzz: $target for ${each} s"
+    if ! "./build/fuzz/tests/fuzz/$target" -max_total_time="$each" -timeout=10 \
+        -rss_limit_mb=2048 -print_final_stats=1 \
+        -artifact_prefix="$scratch/$name/artifacts/" "$scratch/$name/corpus"; then
+      echo "fuzz: $target failed; reproducer:" "$scratch/$name/artifacts/"*
+      cp -R "$scratch/$name/artifacts" "build/fuzz/$name-artifacts" 2>/dev/null || true
+      echo "fuzz: artifacts kept in build/fuzz/$name-artifacts"
+      return 1
+    fi
+  done
 }
 
 case "${1:-}" in
@@ -45,6 +86,10 @@ case "${1:-}" in
     shift
     ./build/release/tests/benchmarks/tapegrad_benchmarks --benchmark_repetitions=5 \
       --benchmark_report_aggregates_only=true "$@"
+    ;;
+  fuzz)
+    bash cmake/install-deps.sh
+    run_fuzzers
     ;;
   *)
     usage

@@ -1,12 +1,18 @@
 // The lecture's worked example on the tape: forward values, the loss, every
-// gradient of SEED.md's table, the same backward phase step by step from the
-// engine's trace, then 100 gradient steps (α = 0.5).
+// gradient of SEED.md's table, the tape itself (table, DOT, JSON, SVG; see
+// inspection.hpp), the backward phase step by step from the engine's trace,
+// then 100 gradient steps (α = 0.5).
+//
+// Usage: lecture [--out DIR]   (files go to DIR, default the current directory)
 #include <fmt/format.h>
 
+#include <filesystem>
+#include <string_view>
 #include <vector>
 
 #include "lecture/backward_trace.hpp"
 #include "lecture/format.hpp"
+#include "lecture/inspection.hpp"
 #include "lecture/network.hpp"
 
 namespace {
@@ -18,7 +24,17 @@ void row(std::string_view name, const tapegrad::Tensor<double>& value) {
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  std::filesystem::path out_dir = ".";
+  for (int i = 1; i < argc; ++i) {
+    if (std::string_view(argv[i]) == "--out" && i + 1 < argc) {
+      out_dir = argv[++i];
+    } else {
+      fmt::print(stderr, "usage: lecture [--out DIR]\n");
+      return 2;
+    }
+  }
+
   lecture::Network net;
   tapegrad::Tape<double> tape;
   const auto pass = net.forward(tape);
@@ -38,6 +54,7 @@ int main() {
   row("∇h(1) L", pass.h1.grad());
   row("∇a(1) L = ∇b(1) L", pass.a1.grad());
   row("∇W(1) L", net.w1.grad());
+  lecture::show_tape(tape, trace, out_dir);
 
   lecture::print_backward_trace(tape, trace);
 

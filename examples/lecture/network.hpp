@@ -29,12 +29,19 @@ struct Network {
 
   Pass forward(Tape<double>& tape) {
     Pass p;
-    const Var<double> h0 = tape.constant(x, "x");
-    p.a1 = (matmul(tape.watch(w1), h0).label("W(1)·x") + tape.watch(b1)).label("a(1)");
+    // Leaves first, in a fixed order: C++ leaves the order of evaluating
+    // function arguments open, and node ids should not depend on the compiler.
+    const Var<double> h0 = tape.constant(x, "x");  // h(0) = x
+    const Var<double> w1v = tape.watch(w1);
+    const Var<double> b1v = tape.watch(b1);
+    p.a1 = (matmul(w1v, h0).label("W(1)·h(0)") + b1v).label("a(1)");
     p.h1 = sigmoid(p.a1).label("h(1)");
-    p.a2 = (matmul(tape.watch(w2), p.h1).label("W(2)·h(1)") + tape.watch(b2)).label("a(2)");
+    const Var<double> w2v = tape.watch(w2);
+    const Var<double> b2v = tape.watch(b2);
+    p.a2 = (matmul(w2v, p.h1).label("W(2)·h(1)") + b2v).label("a(2)");
     p.y = sigmoid(p.a2).label("y");
-    p.loss = mse(p.y, tape.constant(t, "t")).label("L");
+    const Var<double> target = tape.constant(t, "t");
+    p.loss = mse(p.y, target).label("L");
     return p;
   }
 

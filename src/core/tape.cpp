@@ -266,6 +266,25 @@ Span<NodeId> Tape<T>::inputs(NodeId id) const {
 }
 
 template <class T>
+std::optional<OpCost> Tape<T>::cost(NodeId id) const {
+  const Node<T>& n = node(id);
+  if (n.is_leaf())
+    return std::nullopt;
+  CostQuery query;
+  query.output = n.shape();
+  for (const NodeId input : inputs(id)) {
+    query.inputs.push_back(nodes_[input].shape());
+    query.needs_grad.push_back(nodes_[input].requires_grad);
+  }
+  std::optional<OpCost> cost = n.op->cost(query);
+  if (cost && !n.requires_grad) {  // never swept: its backprop never runs
+    cost->backprop_flops = 0;
+    cost->backprop_bytes = 0;
+  }
+  return cost;
+}
+
+template <class T>
 TapeStats Tape<T>::stats() const {
   std::vector<NodeFootprint> footprints(count_);
   std::unordered_set<const Parameter<T>*> parameters_seen;
@@ -287,17 +306,7 @@ TapeStats Tape<T>::stats() const {
     if (n.is_leaf())
       continue;
     f.op = n.op->name();
-    CostQuery query;
-    query.output = n.shape();
-    for (const NodeId input : inputs(static_cast<NodeId>(i))) {
-      query.inputs.push_back(nodes_[input].shape());
-      query.needs_grad.push_back(nodes_[input].requires_grad);
-    }
-    f.cost = n.op->cost(query);
-    if (f.cost && !n.requires_grad) {  // never swept: its backprop never runs
-      f.cost->backprop_flops = 0;
-      f.cost->backprop_bytes = 0;
-    }
+    f.cost = cost(static_cast<NodeId>(i));
   }
   return tally(footprints);
 }

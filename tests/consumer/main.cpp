@@ -1,9 +1,13 @@
 // Computes a gradient through the installed library and checks it, and
 // checks that tapegrad's exceptions are caught by their type across the
-// shared-library boundary.
+// shared-library boundary, and prints a tape through the fmt formatter
+// (fmt comes with tapegrad as a public dependency).
 #include <cmath>
 #include <cstdio>
 
+#include <string>
+
+#include <tapegrad/inspect/format.hpp>
 #include <tapegrad/tapegrad.hpp>
 
 int main() {
@@ -26,6 +30,12 @@ int main() {
         ++failures;
       }
     }
+  }
+
+  const std::string table = fmt::format("{}", tape);
+  if (table.find("tape: 6 nodes (float64), backward from node 5") != 0) {
+    std::printf("unexpected tape table:\n%s", table.c_str());
+    ++failures;
   }
 
   try {

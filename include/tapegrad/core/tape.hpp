@@ -150,6 +150,9 @@ class TAPEGRAD_EXPORT Tape {
   /// Estimated FLOPs and bytes of the recorded forward and backprop, per op
   /// and in total, and the bytes the tape holds now (see tape_stats.hpp).
   TapeStats stats() const;
+  /// Node `id`'s estimated cost (nothing for a leaf or an op without
+  /// cost()); a node no variable feeds has no backprop cost.
+  std::optional<OpCost> cost(NodeId id) const;
 
   /// A handle to existing node `id` (throws when there is none).
   Var<T> var(NodeId id);

@@ -1,0 +1,104 @@
+// tapegrad-inspect: prints a tape saved as JSON (inspect::save_json) as a
+// table, a DOT graph, a cost ledger or a backprop trace. Argument parsing is
+// hand-written: one file and one mode flag do not need a library.
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "tapegrad/core/error.hpp"
+#include "tapegrad/inspect/dot.hpp"
+#include "tapegrad/inspect/json.hpp"
+#include "tapegrad/inspect/stats_text.hpp"
+#include "tapegrad/inspect/table.hpp"
+#include "tapegrad/inspect/trace_text.hpp"
+
+namespace {
+
+constexpr int kOk = 0;
+constexpr int kFileError = 1;
+constexpr int kUsageError = 2;
+
+constexpr std::string_view kHelp = R"(Usage: tapegrad-inspect FILE.json [MODE]
+
+Prints a tape saved with tapegrad::inspect::save_json().
+
+Modes (one; --table is the default):
+  --table   one row per node; tapes of more than 40 nodes are summarised
+  --full    the table with every node
+  --dot     a Graphviz graph (render: tapegrad-inspect F.json --dot | dot -Tsvg -o F.svg)
+  --stats   estimated FLOPs and bytes, per op and in total, and the bytes held
+  --trace   the recorded backprop trace, one block per reverse step
+            (exit code 1 when the file holds no trace)
+  --help    this text
+
+Exit codes:
+  0  success
+  1  the file is missing, unreadable, not a tape file, or invalid
+  2  usage error (unknown option, missing or extra file name)
+)";
+
+int usage_error(std::string_view message) {
+  fmt::print(stderr, "tapegrad-inspect: {}\nTry 'tapegrad-inspect --help'.\n", message);
+  return kUsageError;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::vector<std::string_view> args(argv + 1, argv + argc);
+  std::string_view mode = "--table";
+  std::string_view file;
+  bool mode_given = false;
+  for (const std::string_view arg : args) {
+    if (arg == "--help" || arg == "-h") {
+      fmt::print("{}", kHelp);
+      return kOk;
+    }
+    if (arg == "--table" || arg == "--full" || arg == "--dot" || arg == "--stats" ||
+        arg == "--trace") {
+      if (mode_given && arg != mode)
+        return usage_error(fmt::format("choose one mode, not {} and {}", mode, arg));
+      mode = arg;
+      mode_given = true;
+    } else if (arg.size() > 1 && arg.front() == '-') {
+      return usage_error(fmt::format("unknown option '{}'", arg));
+    } else if (!file.empty()) {
+      return usage_error(fmt::format("one file at a time ('{}' and '{}' given)", file, arg));
+    } else {
+      file = arg;
+    }
+  }
+  if (file.empty())
+    return usage_error("no file given");
+
+  try {
+    namespace inspect = tapegrad::inspect;
+    const inspect::TapeRecord record = inspect::load_json(std::string(file));
+    if (mode == "--dot") {
+      fmt::print("{}", inspect::to_dot(record));
+    } else if (mode == "--stats") {
+      fmt::print("{}", inspect::format_stats(inspect::stats(record)));
+    } else if (mode == "--trace") {
+      if (!record.trace) {
+        fmt::print(stderr, "tapegrad-inspect: {}: the file holds no backprop trace\n", file);
+        return kFileError;
+      }
+      fmt::print("{}", inspect::format_trace(*record.trace, &record));
+    } else {
+      inspect::TableOptions options;
+      options.full = mode == "--full";
+      fmt::print("{}", inspect::format_table(record, options));
+    }
+  } catch (const tapegrad::FileError& e) {
+    fmt::print(stderr, "tapegrad-inspect: {}\n", e.detail());
+    return kFileError;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "tapegrad-inspect: {}\n", e.what());
+    return kFileError;
+  }
+  return kOk;
+}
