@@ -56,4 +56,18 @@ TAPEGRAD_EXPORT GradcheckResult gradcheck(std::string_view op_name,
                                           const Attributes& attributes = {},
                                           const GradcheckOptions& options = {});
 
+/// Checks second derivatives: the recorded gradient (create_graph) of
+/// L = Σ r ⊙ f against finite differences of that gradient. It runs
+/// gradcheck on h(inputs) = Σ_i ⟨∂L/∂input_i, u_i⟩ for fixed random
+/// directions u_i, so every mixed second derivative is exercised.
+TAPEGRAD_EXPORT GradcheckResult gradgradcheck(const GradcheckFunction& f,
+                                              const std::vector<Tensor<double>>& inputs,
+                                              const GradcheckOptions& options = {});
+
+/// gradgradcheck of the registered op `op_name` (with `attributes`).
+TAPEGRAD_EXPORT GradcheckResult gradgradcheck(std::string_view op_name,
+                                              const std::vector<Tensor<double>>& inputs,
+                                              const Attributes& attributes = {},
+                                              const GradcheckOptions& options = {});
+
 }  // namespace tapegrad

@@ -12,6 +12,7 @@
 #include "tapegrad/core/tape.hpp"
 #include "tapegrad/core/threads.hpp"
 #include "tapegrad/core/var.hpp"
+#include "tapegrad/derivatives.hpp"
 #include "tapegrad/gradcheck.hpp"
 #include "tapegrad/nn/sgd.hpp"
 #include "tapegrad/ops/activations.hpp"

@@ -1,0 +1,95 @@
+#include "tapegrad/derivatives.hpp"
+
+#include <algorithm>
+#include <string>
+
+#include "tapegrad/core/error.hpp"
+#include "tapegrad/ops/arithmetic.hpp"
+#include "tapegrad/ops/reductions.hpp"
+
+namespace tapegrad {
+
+namespace {
+
+template <class T>
+void require_scalar(Var<T> y, const char* what) {
+  if (y.size() != 1) {
+    throw GradientError(
+        std::string(what) + " needs a one-element output, got shape " + shape_to_string(y.shape()),
+        {what, y.id(), {}});
+  }
+}
+
+}  // namespace
+
+template <class T>
+Tensor<T> jacobian(Var<T> y, Var<T> x) {
+  Tape<T>& tape = *y.tape();
+  tape.check(y, "jacobian");
+  tape.check(x, "jacobian");
+  const std::size_t rows = y.size();
+  const std::size_t cols = x.size();
+  Tensor<T> result(Shape{rows, cols});
+  Tensor<T> seed(y.shape(), T(0));
+  for (std::size_t i = 0; i < rows; ++i) {
+    seed.data()[i] = T(1);
+    const Var<T> row = tape.gradient(y, {x}, tape.constant(seed))[0];
+    std::copy(row.value().data(), row.value().data() + cols, result.data() + i * cols);
+    seed.data()[i] = T(0);
+  }
+  return result;
+}
+
+template <class T>
+Tensor<T> hessian(Var<T> y, Var<T> x) {
+  require_scalar(y, "hessian");
+  const Var<T> g = y.tape()->gradient(y, {x}, {.create_graph = true})[0];
+  return jacobian(g, x);
+}
+
+template <class T>
+Var<T> hvp(Var<T> y, Var<T> x, Var<T> v) {
+  require_scalar(y, "hvp");
+  if (v.shape() != x.shape()) {
+    throw ShapeError("v of shape " + shape_to_string(v.shape()) + " must have x's shape " +
+                         shape_to_string(x.shape()),
+                     {"hvp", v.id(), {}});
+  }
+  Tape<T>& tape = *y.tape();
+  const Var<T> g = tape.gradient(y, {x}, {.create_graph = true})[0];
+  return tape.gradient(sum(g * v), {x}, {.create_graph = true})[0];
+}
+
+template <class T>
+Tensor<T> jacobian(const TensorFunction<T>& f, const Tensor<T>& x) {
+  Tape<T> tape;
+  const Var<T> xv = tape.variable(x, "x");
+  return jacobian(f(xv), xv);
+}
+
+template <class T>
+Tensor<T> hessian(const TensorFunction<T>& f, const Tensor<T>& x) {
+  Tape<T> tape;
+  const Var<T> xv = tape.variable(x, "x");
+  return hessian(f(xv), xv);
+}
+
+template <class T>
+Tensor<T> hvp(const TensorFunction<T>& f, const Tensor<T>& x, const Tensor<T>& v) {
+  Tape<T> tape;
+  const Var<T> xv = tape.variable(x, "x");
+  return hvp(f(xv), xv, tape.constant(v, "v")).value();
+}
+
+#define TAPEGRAD_INSTANTIATE_DERIVATIVES(T)                                \
+  template Tensor<T> jacobian(Var<T>, Var<T>);                             \
+  template Tensor<T> hessian(Var<T>, Var<T>);                              \
+  template Var<T> hvp(Var<T>, Var<T>, Var<T>);                             \
+  template Tensor<T> jacobian(const TensorFunction<T>&, const Tensor<T>&); \
+  template Tensor<T> hessian(const TensorFunction<T>&, const Tensor<T>&);  \
+  template Tensor<T> hvp(const TensorFunction<T>&, const Tensor<T>&, const Tensor<T>&);
+TAPEGRAD_INSTANTIATE_DERIVATIVES(float)
+TAPEGRAD_INSTANTIATE_DERIVATIVES(double)
+#undef TAPEGRAD_INSTANTIATE_DERIVATIVES
+
+}  // namespace tapegrad
