@@ -7,6 +7,10 @@ packages=(
   g++ cmake make pkg-config
   libxtensor-dev libxtensor-blas-dev libxsimd-dev libopenblas-dev
   libfmt-dev libgtest-dev libbenchmark-dev
+  zlib1g-dev           # gzip-compressed IDX data sets
+  libcli11-dev         # command line of examples/train_fashion_mnist
+  gnuplot-nox          # its SVG learning curves (optional at run time)
+  dataset-fashion-mnist  # the data set it trains on
 )
 
 missing=()
