@@ -68,8 +68,9 @@ TEST(Init, SameSeedSameWeightsAndTheAimedVariance) {
     variance /= static_cast<double>(w.size());
     EXPECT_NEAR(mean, 0.0, 0.01 * std::sqrt(target));
     EXPECT_NEAR(variance / target, 1.0, 0.02) << static_cast<int>(init);
-    if (init == nn::Init::xavier_uniform || init == nn::Init::he_uniform)
+    if (init == nn::Init::xavier_uniform || init == nn::Init::he_uniform) {
       EXPECT_LE(largest, std::sqrt(3 * target));  // U(−a, a), a² = 3 Var
+    }
   }
   EXPECT_DOUBLE_EQ(nn::init_variance(nn::Init::xavier_uniform, 300, 200), 2.0 / 500);
   EXPECT_DOUBLE_EQ(nn::init_variance(nn::Init::he_normal, 300, 200), 2.0 / 300);
