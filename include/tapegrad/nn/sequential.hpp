@@ -67,7 +67,7 @@ struct MlpOptions {
   /// Applied after the last layer; identity gives logits for the losses.
   Activation output = Activation::identity;
   /// Unset: He uniform when the hidden activation is ReLU, Xavier uniform otherwise.
-  std::optional<Init> init;
+  std::optional<Init> init = std::nullopt;
   std::uint64_t seed = 0;
 };
 
