@@ -25,6 +25,8 @@ TEST(Rng, IsTheStandardEngineWithOurOwnDistributions) {
     EXPECT_GE(u, -2.0);
     EXPECT_LT(u, 3.0);
     EXPECT_LT(a.below(10), 10u);
+    EXPECT_EQ(a.below(0), 0u);
+    (void)b.below(0);
     (void)b.below(10);
     EXPECT_EQ(a.normal(), b.normal());
   }

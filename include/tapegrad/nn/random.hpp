@@ -39,8 +39,10 @@ class Rng {
     return radius * std::cos(kTwoPi * u2);
   }
 
-  /// Uniform integer in [0, n) without modulo bias (rejection); n > 0.
+  /// Uniform integer in [0, n) without modulo bias (rejection); 0 when n = 0.
   std::uint64_t below(std::uint64_t n) {
+    if (n == 0)
+      return 0;
     const std::uint64_t limit = UINT64_MAX - UINT64_MAX % n;  // a multiple of n
     std::uint64_t draw = engine_();
     while (draw >= limit)
