@@ -45,13 +45,20 @@ void write_file(const std::string& path, Span<std::uint8_t> bytes, std::string_v
     out.write(reinterpret_cast<const char*>(bytes.data()),
               static_cast<std::streamsize>(bytes.size()));
     out.flush();
-    if (!out)
+    if (!out) {
+      out.close();
+      std::error_code ignored;
+      std::filesystem::remove(temporary, ignored);
       file_error(op, temporary, "could not be written (disk full?)");
+    }
   }
   std::error_code ec;
   std::filesystem::rename(temporary, path, ec);
-  if (ec)
+  if (ec) {
+    std::error_code ignored;
+    std::filesystem::remove(temporary, ignored);
     file_error(op, path, fmt::format("could not be replaced: {}", ec.message()));
+  }
 }
 
 bool is_gzip(Span<std::uint8_t> bytes) noexcept {

@@ -171,3 +171,26 @@ TEST(Checkpoint, LabelsMustNameFiles) {
 
 }  // namespace
 }  // namespace tapegrad
+
+namespace tapegrad {
+namespace {
+
+TEST(Checkpoint, WriteFailuresAreFileErrors) {
+  const testing::ScratchDir dir;
+  Parameter<float> w(Tensor<float>{1.0f, 2.0f}, "w");
+  // The directory's path is taken by a file.
+  testing::write_bytes(dir.file("taken"), {1, 2, 3});
+  expect_file_error([&] { nn::save_checkpoint<float>(dir.file("taken"), {&w}); }, "checkpoint",
+                    {"taken", "cannot be created"});
+  // A directory stands where the parameter's file should go.
+  std::filesystem::create_directories(dir.file("ckpt/w.npy"));
+  expect_file_error([&] { nn::save_checkpoint<float>(dir.file("ckpt"), {&w}); }, "checkpoint",
+                    {"w.npy", "could not be replaced"});
+  EXPECT_FALSE(std::filesystem::exists(dir.file("ckpt/w.npy.tmp")));  // cleaned up
+  expect_file_error([&] { nn::load_checkpoint<float>(dir.file("ckpt"), {&w}); }, "npy",
+                    {"w.npy", "is a directory"});
+  EXPECT_EQ(w.value(), (Tensor<float>{1.0f, 2.0f}));
+}
+
+}  // namespace
+}  // namespace tapegrad
