@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <limits>
+#include <random>
 
 #include "ops/op_test_support.hpp"
 
@@ -38,6 +39,19 @@ TEST(BinaryCrossEntropyOp, GradcheckOnRandomShapes) {
           binary_cross_entropy(tape.constant(logits), tape.constant(targets), reduction);
       EXPECT_NEAR(loss.item(), bce_reference(logits, targets, reduction), 1e-13);
     }
+  }
+  // Shapes drawn at random too: rank 0 to 2, sides 1 to 6.
+  std::mt19937_64 dims(42);
+  for (int trial = 0; trial < 8; ++trial) {
+    Shape shape(dims() % 3);
+    for (std::size_t& side : shape)
+      side = 1 + dims() % 6;
+    const Tensor<double> x = random_tensor(shape, seed++, -4.0, 4.0);
+    const Tensor<double> t = random_tensor(shape, seed++, 0.0, 1.0);
+    TG_EXPECT_GRADCHECK(
+        testing::check_binary(
+            [](Var<double> a, Var<double> b) { return binary_cross_entropy(a, b); }, x, t),
+        "bce random shape " << testing::str(shape));
   }
   const Tensor<double> logits = random_tensor({3, 2}, 90, -2.0, 2.0);
   const Tensor<double> targets{{0.0, 1.0}, {1.0, 0.5}, {0.25, 0.0}};
