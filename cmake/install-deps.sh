@@ -7,7 +7,13 @@ packages=(
   g++ cmake make pkg-config
   libxtensor-dev libxtensor-blas-dev libxsimd-dev libopenblas-dev
   libfmt-dev libgtest-dev libbenchmark-dev
-  nlohmann-json3-dev graphviz clang libclang-rt-dev
+  nlohmann-json3-dev   # tape JSON files (src/inspect)
+  graphviz             # SVG pictures of tapes in the examples and DOT tests
+  clang libclang-rt-dev  # libFuzzer builds of the file loaders
+  zlib1g-dev           # gzip-compressed IDX data sets
+  libcli11-dev         # command line of examples/train_fashion_mnist
+  gnuplot-nox          # its SVG learning curves (optional at run time)
+  dataset-fashion-mnist  # the data set it trains on
 )
 
 missing=()

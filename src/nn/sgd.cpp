@@ -1,59 +1,64 @@
 #include "tapegrad/nn/sgd.hpp"
 
-#include <cmath>
-#include <string>
 #include <utility>
 
-#include "tapegrad/core/error.hpp"
+#include <fmt/format.h>
+#include <xtensor/xbuilder.hpp>
+
 #include "tensor/blas.hpp"
 
 namespace tapegrad::nn {
-namespace {
-
-template <class T>
-void check_learning_rate(T learning_rate) {
-  if (!(learning_rate > T(0)) || !std::isfinite(learning_rate)) {
-    throw ValueError(
-        "the learning rate must be a positive finite number, got " + std::to_string(learning_rate),
-        {"sgd", std::nullopt, {}});
-  }
-}
-
-}  // namespace
 
 template <class T>
 Sgd<T>::Sgd(std::vector<Parameter<T>*> parameters, T learning_rate)
-    : parameters_(std::move(parameters)), learning_rate_(learning_rate) {
-  check_learning_rate(learning_rate);
-  for (const Parameter<T>* p : parameters_) {
-    if (!p)
-      throw ValueError("a null parameter was given", {"sgd", std::nullopt, {}});
-  }
-}
+    : Optimizer<T>(std::move(parameters), learning_rate, "sgd") {}
 
 template <class T>
 void Sgd<T>::step() {
-  for (Parameter<T>* p : parameters_) {
+  for (Parameter<T>* p : this->parameters_) {
     if (p->grad_is_zero())
       continue;  // nothing to apply, nothing to read
-    blas::axpy(p->value().size(), -learning_rate_, p->grad().data(), p->value().data());
+    blas::axpy(p->value().size(), -this->learning_rate_, p->grad().data(), p->value().data());
   }
-  zero_grad();
+  this->zero_grad();
 }
 
 template <class T>
-void Sgd<T>::zero_grad() {
-  for (Parameter<T>* p : parameters_)
-    p->zero_grad();
+Momentum<T>::Momentum(std::vector<Parameter<T>*> parameters, T learning_rate, T momentum,
+                      bool nesterov)
+    : Optimizer<T>(std::move(parameters), learning_rate, nesterov ? "nesterov" : "momentum"),
+      momentum_(momentum),
+      nesterov_(nesterov) {
+  if (!(momentum >= T(0) && momentum < T(1)))
+    this->fail(fmt::format("the momentum must be in [0, 1), got {}", momentum));
+  velocity_.reserve(this->parameters_.size());
+  for (const Parameter<T>* p : this->parameters_)
+    velocity_.emplace_back(Tensor<T>(xt::zeros<T>(p->shape())));
 }
 
 template <class T>
-void Sgd<T>::set_learning_rate(T learning_rate) {
-  check_learning_rate(learning_rate);
-  learning_rate_ = learning_rate;
+void Momentum<T>::step() {
+  const T lr = this->learning_rate_;
+  for (std::size_t k = 0; k < this->parameters_.size(); ++k) {
+    Parameter<T>& p = *this->parameters_[k];
+    if (p.grad_is_zero())
+      continue;
+    T* theta = p.value().data();
+    const T* g = p.grad().data();
+    T* v = velocity_[k].data();
+    const std::size_t n = p.value().size();
+#pragma omp simd
+    for (std::size_t i = 0; i < n; ++i) {
+      v[i] = momentum_ * v[i] + g[i];
+      theta[i] -= lr * (nesterov_ ? g[i] + momentum_ * v[i] : v[i]);
+    }
+  }
+  this->zero_grad();
 }
 
 template class Sgd<float>;
 template class Sgd<double>;
+template class Momentum<float>;
+template class Momentum<double>;
 
 }  // namespace tapegrad::nn

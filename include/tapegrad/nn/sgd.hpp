@@ -1,32 +1,45 @@
 #pragma once
-// Plain stochastic gradient descent, θ ← θ − α ∇θ, as the lecture's training
-// loop writes it. The update is one vectorised pass per parameter (split
-// across threads when set_num_threads allows), and clearing the gradients
-// afterwards costs nothing (Parameter::zero_grad).
+// Stochastic gradient descent.
+//  * Sgd: θ ← θ − α ∇θ, as the lecture's training loop writes it; one
+//    vectorised pass per parameter (split across threads when
+//    set_num_threads allows).
+//  * Momentum: v ← μ v + ∇θ; θ ← θ − α v (the heavy ball), or with Nesterov
+//    θ ← θ − α (∇θ + μ v), which looks ahead along the velocity.
+// Both clear the gradients after the update at no cost (Parameter::zero_grad).
 
 #include <vector>
 
 #include "tapegrad/core/parameter.hpp"
 #include "tapegrad/export.hpp"
+#include "tapegrad/nn/optimizer.hpp"
 
 namespace tapegrad::nn {
 
 template <class T>
-class TAPEGRAD_EXPORT Sgd {
+class TAPEGRAD_EXPORT Sgd : public Optimizer<T> {
  public:
   /// The parameters must outlive the optimiser.
   Sgd(std::vector<Parameter<T>*> parameters, T learning_rate);
 
   /// θ ← θ − α ∇θ for every parameter with a gradient, then zero_grad().
-  void step();
-  void zero_grad();
+  void step() override;
+};
 
-  T learning_rate() const noexcept { return learning_rate_; }
-  void set_learning_rate(T learning_rate);
+template <class T>
+class TAPEGRAD_EXPORT Momentum : public Optimizer<T> {
+ public:
+  /// momentum μ in [0, 1).
+  Momentum(std::vector<Parameter<T>*> parameters, T learning_rate, T momentum = T(0.9),
+           bool nesterov = false);
+
+  void step() override;
+  T momentum() const noexcept { return momentum_; }
+  bool nesterov() const noexcept { return nesterov_; }
 
  private:
-  std::vector<Parameter<T>*> parameters_;
-  T learning_rate_;
+  T momentum_;
+  bool nesterov_;
+  std::vector<Tensor<T>> velocity_;  // one per parameter, zero at the start
 };
 
 }  // namespace tapegrad::nn

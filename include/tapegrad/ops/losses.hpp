@@ -25,4 +25,13 @@ template <class T>
 TAPEGRAD_EXPORT Var<T> cross_entropy(Var<T> logits, Var<T> labels,
                                      Reduction reduction = Reduction::mean);
 
+/// Binary cross-entropy of sigmoid(logits) against targets t in [0, 1],
+/// elementwise and fused: max(x, 0) − x·t + log(1 + e^−|x|), stable for
+/// logits of any magnitude. logits and targets share a shape; targets receive
+/// a gradient too (−x). Reduction::mean divides by the number of logits (for
+/// logits of shape (batch,) or (batch, 1): the number of samples).
+template <class T>
+TAPEGRAD_EXPORT Var<T> binary_cross_entropy(Var<T> logits, Var<T> targets,
+                                            Reduction reduction = Reduction::mean);
+
 }  // namespace tapegrad

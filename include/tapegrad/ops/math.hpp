@@ -25,5 +25,8 @@ template <class T>
 TAPEGRAD_EXPORT Var<T> sin(Var<T> x);
 template <class T>
 TAPEGRAD_EXPORT Var<T> cos(Var<T> x);
+/// |x|; the derivative at 0 is taken as 0 (a subgradient), as an L1 penalty needs.
+template <class T>
+TAPEGRAD_EXPORT Var<T> abs(Var<T> x);
 
 }  // namespace tapegrad

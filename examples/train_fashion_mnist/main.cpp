@@ -1,0 +1,173 @@
+// Trains a 784-256-128-10 ReLU MLP on Fashion-MNIST with tapegrad:
+// cross-entropy from logits plus λΩ weight decay, Adam (or SGD variants),
+// mini-batches of 128 for 10 epochs. Prints one line per epoch, writes the
+// learning curves (CSV, and SVG through gnuplot when present) and a
+// checkpoint of every parameter as .npy files.
+//
+//   train_fashion_mnist [--epochs 10] [--batch-size 128] [--lr 1e-3] ...
+//   train_fashion_mnist --sweep     # examples/s and accuracy per batch size
+#include <chrono>
+#include <cstdio>
+#include <exception>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <tapegrad/tapegrad.hpp>
+
+#include "curves.hpp"
+#include "fashion_mnist.hpp"
+#include "progress.hpp"
+#include "trainer.hpp"
+
+namespace {
+
+struct Options {
+  TrainSettings train;
+  int epochs = 10;
+  int threads = 1;
+  std::string data_dir = "/usr/share/datasets/fashion-mnist";
+  std::string out_dir = "fashion_mnist_out";
+  std::size_t limit = 0;
+  bool sweep = false;
+  int sweep_epochs = 2;
+};
+
+nn::Sequential<float> make_network(std::uint64_t seed) {
+  nn::MlpOptions mlp;
+  mlp.hidden = nn::Activation::relu;  // He initialisation follows
+  mlp.seed = seed;
+  return nn::mlp<float>({fashion_mnist::kPixels, 256, 128, fashion_mnist::kClasses}, mlp);
+}
+
+int train(const Options& o, const nn::Dataset<float>& train_set,
+          const nn::Dataset<float>& test_set) {
+  nn::Sequential<float> net = make_network(o.train.seed);
+  const auto optimizer = make_optimizer(o.train, net.parameters());
+  nn::DataLoader<float> loader(train_set, {o.train.batch_size, true, false, o.train.seed});
+  const auto schedule =
+      make_schedule(o.train, static_cast<std::size_t>(o.epochs), loader.batches_per_epoch());
+  std::size_t step = 0;
+  Tape<float> tape;
+  ProgressBar progress;
+  std::vector<EpochRecord> records;
+  const auto start = std::chrono::steady_clock::now();
+  for (int epoch = 1; epoch <= o.epochs; ++epoch) {
+    const std::string label = "epoch " + std::to_string(epoch) + "/" + std::to_string(o.epochs);
+    const EpochResult r =
+        train_epoch(net, *optimizer, loader, o.train, schedule, step, tape, progress, label);
+    const Evaluation test = evaluate(net, test_set);
+    const double elapsed =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double speed = static_cast<double>(r.samples) / r.seconds;
+    std::printf(
+        "epoch %2d/%d  loss %.4f  train acc %.2f%%  test acc %.2f%%  %.0f examples/s  "
+        "epoch %.1f s  elapsed %.1f s\n",
+        epoch, o.epochs, r.loss, 100 * r.accuracy, 100 * test.accuracy, speed, r.seconds, elapsed);
+    std::fflush(stdout);
+    records.push_back({epoch, r.loss, r.accuracy, test.loss, test.accuracy, speed, elapsed});
+  }
+  std::filesystem::create_directories(o.out_dir);
+  const std::string csv = o.out_dir + "/curves.csv";
+  write_curves_csv(csv, records);
+  std::printf("curves: %s\n", csv.c_str());
+  if (plot_curves(csv, o.out_dir + "/curves.svg", o.out_dir + "/curves.gp", records.size()))
+    std::printf("plot: %s/curves.svg\n", o.out_dir.c_str());
+  nn::save_checkpoint(o.out_dir + "/checkpoint", net.parameters());
+  std::printf("checkpoint: %s/checkpoint/<label>.npy\n", o.out_dir.c_str());
+  return 0;
+}
+
+/// Batch sizes 32 … 1024: training speed and test accuracy after a fixed
+/// number of epochs, everything else equal.
+int sweep(const Options& o, const nn::Dataset<float>& train_set,
+          const nn::Dataset<float>& test_set) {
+  std::printf("batch  examples/s  test acc after %d epoch%s\n", o.sweep_epochs,
+              o.sweep_epochs == 1 ? "" : "s");
+  ProgressBar progress;
+  for (std::size_t batch = 32; batch <= 1024; batch *= 2) {
+    TrainSettings settings = o.train;
+    settings.batch_size = batch;
+    nn::Sequential<float> net = make_network(settings.seed);
+    const auto optimizer = make_optimizer(settings, net.parameters());
+    nn::DataLoader<float> loader(train_set, {batch, true, false, settings.seed});
+    const auto schedule = make_schedule(settings, static_cast<std::size_t>(o.sweep_epochs),
+                                        loader.batches_per_epoch());
+    std::size_t step = 0;
+    Tape<float> tape;
+    double seconds = 0;
+    std::size_t samples = 0;
+    for (int epoch = 1; epoch <= o.sweep_epochs; ++epoch) {
+      const EpochResult r = train_epoch(net, *optimizer, loader, settings, schedule, step, tape,
+                                        progress, "batch " + std::to_string(batch));
+      seconds += r.seconds;
+      samples += r.samples;
+    }
+    const Evaluation test = evaluate(net, test_set);
+    std::printf("%5zu  %10.0f  %6.2f%%\n", batch, static_cast<double>(samples) / seconds,
+                100 * test.accuracy);
+    std::fflush(stdout);
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  CLI::App app{"Train a 784-256-128-10 MLP on Fashion-MNIST with tapegrad"};
+  app.add_option("--epochs", o.epochs, "Epochs")->check(CLI::PositiveNumber)->capture_default_str();
+  app.add_option("--batch-size", o.train.batch_size, "Mini-batch size")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--lr", o.train.learning_rate, "Learning rate")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--optimizer", o.train.optimizer, "sgd, momentum, nesterov, adam or adamw")
+      ->check(CLI::IsMember({"sgd", "momentum", "nesterov", "adam", "adamw"}))
+      ->capture_default_str();
+  app.add_option("--schedule", o.train.schedule,
+                 "Learning rate per step: cosine (to 0 over the run), step (halved every 3 "
+                 "epochs) or none")
+      ->check(CLI::IsMember({"cosine", "step", "none"}))
+      ->capture_default_str();
+  app.add_option("--weight-decay", o.train.weight_decay,
+                 "λ of the L2 penalty λ·½Σ‖W‖² (AdamW: its decoupled decay)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  app.add_option("--threads", o.threads, "Threads for matrix products")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--seed", o.train.seed, "Seed of the initial weights and the batch order")
+      ->capture_default_str();
+  app.add_option("--data", o.data_dir, "Directory of the Fashion-MNIST .gz IDX files")
+      ->capture_default_str();
+  app.add_option("--out", o.out_dir, "Directory for curves and checkpoint")->capture_default_str();
+  app.add_option("--limit", o.limit, "Use only the first N training and test samples (0: all)")
+      ->capture_default_str();
+  app.add_flag("--sweep", o.sweep, "Compare batch sizes 32…1024 instead of training once");
+  app.add_option("--sweep-epochs", o.sweep_epochs, "Epochs per batch size in --sweep")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  CLI11_PARSE(app, argc, argv);
+
+  try {
+    tapegrad::set_num_threads(o.threads);
+    const auto load_start = std::chrono::steady_clock::now();
+    const nn::Dataset<float> train_set = fashion_mnist::load(o.data_dir, "train", o.limit);
+    const nn::Dataset<float> test_set = fashion_mnist::load(o.data_dir, "t10k", o.limit);
+    std::printf(
+        "Fashion-MNIST: %zu training and %zu test images (loaded in %.1f s); %s, lr %g "
+        "(%s), weight decay %g, batch %zu, %d thread%s\n",
+        train_set.size(), test_set.size(),
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - load_start).count(),
+        o.train.optimizer.c_str(), static_cast<double>(o.train.learning_rate),
+        o.train.schedule.c_str(), static_cast<double>(o.train.weight_decay), o.train.batch_size,
+        o.threads, o.threads == 1 ? "" : "s");
+    return o.sweep ? sweep(o, train_set, test_set) : train(o, train_set, test_set);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "train_fashion_mnist: %s\n", e.what());
+    return 1;
+  }
+}

@@ -1,0 +1,17 @@
+# ctest: runs train_fashion_mnist briefly and fails unless it exits 0 and
+# prints an epoch line with a test accuracy. Variables: PROGRAM, OUT.
+execute_process(
+  COMMAND ${PROGRAM} --epochs 1 --limit 2000 --out ${OUT}
+  RESULT_VARIABLE result
+  OUTPUT_VARIABLE output
+  ERROR_VARIABLE errors)
+message("${output}${errors}")
+if(NOT result EQUAL 0)
+  message(FATAL_ERROR "train_fashion_mnist exited with ${result}")
+endif()
+if(NOT output MATCHES "epoch  1/1  loss [0-9.]+  train acc [0-9.]+%  test acc [0-9.]+%")
+  message(FATAL_ERROR "no epoch line with a test accuracy in the output")
+endif()
+if(NOT EXISTS ${OUT}/curves.csv OR NOT EXISTS ${OUT}/checkpoint/fc1.W.npy)
+  message(FATAL_ERROR "curves.csv or the checkpoint is missing in ${OUT}")
+endif()

@@ -1,0 +1,56 @@
+#pragma once
+// Adam (Kingma & Ba 2015) and AdamW (Loshchilov & Hutter 2019). Per element,
+// at step t (counting from 1):
+//   m ← β₁ m + (1 − β₁) g;   v ← β₂ v + (1 − β₂) g²
+//   θ ← θ − α · (m / (1 − β₁ᵗ)) / (√(v / (1 − β₂ᵗ)) + ε)
+// AdamW first shrinks every parameter, θ ← θ − α λ θ, decoupled from the
+// gradient (an L2 term λΩ in the loss would instead be rescaled by √v).
+// Parameters without a gradient this step are left alone, state included.
+
+#include <cstdint>
+#include <vector>
+
+#include "tapegrad/core/parameter.hpp"
+#include "tapegrad/export.hpp"
+#include "tapegrad/nn/optimizer.hpp"
+
+namespace tapegrad::nn {
+
+struct AdamOptions {
+  double beta1 = 0.9;
+  double beta2 = 0.999;
+  double epsilon = 1e-8;
+};
+
+template <class T>
+class TAPEGRAD_EXPORT Adam : public Optimizer<T> {
+ public:
+  Adam(std::vector<Parameter<T>*> parameters, T learning_rate = T(1e-3),
+       const AdamOptions& options = {});
+
+  void step() override;
+  /// Steps taken so far (t of the last update).
+  std::uint64_t steps() const noexcept { return steps_; }
+
+ protected:
+  Adam(std::vector<Parameter<T>*> parameters, T learning_rate, const AdamOptions& options,
+       T weight_decay, const char* name);
+
+ private:
+  AdamOptions options_;
+  T weight_decay_;
+  std::uint64_t steps_ = 0;
+  std::vector<Tensor<T>> first_moment_;   // m, one per parameter
+  std::vector<Tensor<T>> second_moment_;  // v
+};
+
+template <class T>
+class TAPEGRAD_EXPORT AdamW : public Adam<T> {
+ public:
+  /// weight_decay λ ≥ 0, applied to every parameter given (pass the weights
+  /// only to spare the biases).
+  AdamW(std::vector<Parameter<T>*> parameters, T learning_rate = T(1e-3), T weight_decay = T(1e-2),
+        const AdamOptions& options = {});
+};
+
+}  // namespace tapegrad::nn

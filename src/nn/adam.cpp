@@ -1,0 +1,76 @@
+#include "tapegrad/nn/adam.hpp"
+
+#include <cmath>
+#include <utility>
+
+#include <fmt/format.h>
+#include <xtensor/xbuilder.hpp>
+
+namespace tapegrad::nn {
+
+template <class T>
+Adam<T>::Adam(std::vector<Parameter<T>*> parameters, T learning_rate, const AdamOptions& options)
+    : Adam(std::move(parameters), learning_rate, options, T(0), "adam") {}
+
+template <class T>
+Adam<T>::Adam(std::vector<Parameter<T>*> parameters, T learning_rate, const AdamOptions& options,
+              T weight_decay, const char* name)
+    : Optimizer<T>(std::move(parameters), learning_rate, name),
+      options_(options),
+      weight_decay_(weight_decay) {
+  if (!(options.beta1 >= 0 && options.beta1 < 1) || !(options.beta2 >= 0 && options.beta2 < 1))
+    this->fail(fmt::format("beta1 and beta2 must be in [0, 1), got {} and {}", options.beta1,
+                           options.beta2));
+  if (!(options.epsilon > 0) || !std::isfinite(options.epsilon))
+    this->fail(fmt::format("epsilon must be a positive finite number, got {}", options.epsilon));
+  if (!(weight_decay >= T(0)) || !std::isfinite(weight_decay))
+    this->fail(fmt::format("the weight decay must be a finite number ≥ 0, got {}", weight_decay));
+  for (const Parameter<T>* p : this->parameters_) {
+    first_moment_.emplace_back(Tensor<T>(xt::zeros<T>(p->shape())));
+    second_moment_.emplace_back(Tensor<T>(xt::zeros<T>(p->shape())));
+  }
+}
+
+template <class T>
+void Adam<T>::step() {
+  ++steps_;
+  const auto t = static_cast<double>(steps_);
+  const T beta1 = static_cast<T>(options_.beta1);
+  const T beta2 = static_cast<T>(options_.beta2);
+  const T epsilon = static_cast<T>(options_.epsilon);
+  const T correction1 = static_cast<T>(1.0 - std::pow(options_.beta1, t));
+  const T correction2 = static_cast<T>(1.0 - std::pow(options_.beta2, t));
+  const T lr = this->learning_rate_;
+  const T shrink = T(1) - lr * weight_decay_;
+  for (std::size_t k = 0; k < this->parameters_.size(); ++k) {
+    Parameter<T>& p = *this->parameters_[k];
+    if (p.grad_is_zero())
+      continue;
+    T* theta = p.value().data();
+    const T* g = p.grad().data();
+    T* m = first_moment_[k].data();
+    T* v = second_moment_[k].data();
+    const std::size_t n = p.value().size();
+#pragma omp simd
+    for (std::size_t i = 0; i < n; ++i) {
+      m[i] = beta1 * m[i] + (T(1) - beta1) * g[i];
+      v[i] = beta2 * v[i] + (T(1) - beta2) * g[i] * g[i];
+      const T m_hat = m[i] / correction1;
+      const T v_hat = v[i] / correction2;
+      theta[i] = shrink * theta[i] - lr * m_hat / (std::sqrt(v_hat) + epsilon);
+    }
+  }
+  this->zero_grad();
+}
+
+template <class T>
+AdamW<T>::AdamW(std::vector<Parameter<T>*> parameters, T learning_rate, T weight_decay,
+                const AdamOptions& options)
+    : Adam<T>(std::move(parameters), learning_rate, options, weight_decay, "adamw") {}
+
+template class Adam<float>;
+template class Adam<double>;
+template class AdamW<float>;
+template class AdamW<double>;
+
+}  // namespace tapegrad::nn

@@ -1,0 +1,82 @@
+#include "tapegrad/nn/data_loader.hpp"
+
+#include <algorithm>
+#include <numeric>
+
+#include <fmt/format.h>
+
+#include "tapegrad/core/error.hpp"
+
+namespace tapegrad::nn {
+
+template <class T>
+DataLoader<T>::DataLoader(const Dataset<T>& data, const DataLoaderOptions& options)
+    : data_(data), options_(options), rng_(options.seed) {
+  const ErrorSite site{"data_loader", std::nullopt, {}};
+  if (data.features.dimension() != 2 || data.labels.dimension() != 1 ||
+      data.labels.shape()[0] != data.features.shape()[0]) {
+    throw ShapeError(
+        fmt::format("needs features (n, d) and labels (n,), got {} and {}",
+                    shape_to_string(data.features.shape()), shape_to_string(data.labels.shape())),
+        site);
+  }
+  if (options.batch_size == 0)
+    throw ValueError("the batch size must be at least 1", site);
+  order_.resize(data.size());
+}
+
+template <class T>
+std::size_t DataLoader<T>::batches_per_epoch() const noexcept {
+  const std::size_t n = data_.size(), b = options_.batch_size;
+  return options_.drop_last ? n / b : (n + b - 1) / b;
+}
+
+template <class T>
+void DataLoader<T>::begin_epoch() {
+  std::iota(order_.begin(), order_.end(), std::size_t{0});
+  if (options_.shuffle) {
+    // Fisher–Yates with our own bounded draws: std::shuffle's use of the
+    // engine differs between standard libraries.
+    for (std::size_t i = order_.size(); i > 1; --i)
+      std::swap(order_[i - 1], order_[rng_.below(i)]);
+  }
+  position_ = 0;
+  ++epoch_;
+  in_epoch_ = true;
+}
+
+template <class T>
+bool DataLoader<T>::next(Batch<T>& batch) {
+  if (!in_epoch_)
+    begin_epoch();
+  const std::size_t n = order_.size();
+  const std::size_t remaining = n - position_;
+  const std::size_t size = std::min(options_.batch_size, remaining);
+  if (size == 0 || (options_.drop_last && size < options_.batch_size)) {
+    in_epoch_ = false;
+    return false;
+  }
+  const std::size_t width = data_.features.shape()[1];
+  if (batch.features.dimension() != 2 || batch.features.shape()[0] != size ||
+      batch.features.shape()[1] != width) {
+    batch.features.resize({size, width});
+  }
+  if (batch.labels.dimension() != 1 || batch.labels.shape()[0] != size)
+    batch.labels.resize({size});
+  batch.indices.assign(order_.begin() + static_cast<std::ptrdiff_t>(position_),
+                       order_.begin() + static_cast<std::ptrdiff_t>(position_ + size));
+  const T* features = data_.features.data();
+  const T* labels = data_.labels.data();
+  for (std::size_t r = 0; r < size; ++r) {
+    const std::size_t sample = batch.indices[r];
+    std::copy_n(features + sample * width, width, batch.features.data() + r * width);
+    batch.labels.data()[r] = labels[sample];
+  }
+  position_ += size;
+  return true;
+}
+
+template class DataLoader<float>;
+template class DataLoader<double>;
+
+}  // namespace tapegrad::nn

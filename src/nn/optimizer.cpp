@@ -1,0 +1,46 @@
+#include "tapegrad/nn/optimizer.hpp"
+
+#include <cmath>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "tapegrad/core/error.hpp"
+
+namespace tapegrad::nn {
+
+template <class T>
+Optimizer<T>::Optimizer(std::vector<Parameter<T>*> parameters, T learning_rate, std::string name)
+    : parameters_(std::move(parameters)), learning_rate_(learning_rate), name_(std::move(name)) {
+  set_learning_rate(learning_rate);
+  for (std::size_t i = 0; i < parameters_.size(); ++i) {
+    if (!parameters_[i])
+      fail(fmt::format("parameter {} is null", i));
+  }
+}
+
+template <class T>
+Optimizer<T>::~Optimizer() = default;
+
+template <class T>
+void Optimizer<T>::zero_grad() {
+  for (Parameter<T>* p : parameters_)
+    p->zero_grad();
+}
+
+template <class T>
+void Optimizer<T>::set_learning_rate(T learning_rate) {
+  if (!(learning_rate > T(0)) || !std::isfinite(learning_rate))
+    fail(fmt::format("the learning rate must be a positive finite number, got {}", learning_rate));
+  learning_rate_ = learning_rate;
+}
+
+template <class T>
+void Optimizer<T>::fail(const std::string& message) const {
+  throw ValueError(message, {name_, std::nullopt, {}});
+}
+
+template class Optimizer<float>;
+template class Optimizer<double>;
+
+}  // namespace tapegrad::nn

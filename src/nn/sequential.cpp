@@ -1,0 +1,111 @@
+#include "tapegrad/nn/sequential.hpp"
+
+#include <string>
+
+#include "tapegrad/core/error.hpp"
+#include "tapegrad/ops/activations.hpp"
+
+namespace tapegrad::nn {
+
+template <class T>
+Var<T> activate(Activation activation, Var<T> x) {
+  switch (activation) {
+    case Activation::relu:
+      return relu(x);
+    case Activation::tanh:
+      return tapegrad::tanh(x);
+    case Activation::sigmoid:
+      return sigmoid(x);
+    case Activation::identity:
+      break;
+  }
+  return x;
+}
+
+template <class T>
+Sequential<T>::Sequential() = default;
+template <class T>
+Sequential<T>::~Sequential() = default;
+template <class T>
+Sequential<T>::Sequential(Sequential&&) noexcept = default;
+template <class T>
+Sequential<T>& Sequential<T>::operator=(Sequential&&) noexcept = default;
+
+template <class T>
+Sequential<T>& Sequential<T>::linear(std::size_t in, std::size_t out, Init init, Rng& rng,
+                                     const std::string& name) {
+  if (!layers_.empty() && layers_.back()->out_features() != in) {
+    throw ShapeError("layer " + std::to_string(layers_.size() + 1) + " takes " +
+                         std::to_string(in) + " inputs but the previous layer gives " +
+                         std::to_string(layers_.back()->out_features()),
+                     {"sequential", std::nullopt, {}});
+  }
+  const std::string layer_name = name.empty() ? "fc" + std::to_string(layers_.size() + 1) : name;
+  layers_.push_back(std::make_unique<Linear<T>>(in, out, init, rng, layer_name));
+  steps_.push_back({true, layers_.size() - 1, Activation::identity});
+  return *this;
+}
+
+template <class T>
+Sequential<T>& Sequential<T>::activation(Activation activation) {
+  steps_.push_back({false, 0, activation});
+  return *this;
+}
+
+template <class T>
+Var<T> Sequential<T>::operator()(Var<T> x) {
+  for (const Step& step : steps_)
+    x = step.is_layer ? (*layers_[step.layer])(x) : activate(step.activation, x);
+  return x;
+}
+
+template <class T>
+std::vector<Parameter<T>*> Sequential<T>::parameters() {
+  std::vector<Parameter<T>*> all;
+  all.reserve(2 * layers_.size());
+  for (const auto& layer : layers_) {
+    all.push_back(&layer->weight());
+    all.push_back(&layer->bias());
+  }
+  return all;
+}
+
+template <class T>
+Linear<T>& Sequential<T>::layer(std::size_t i) {
+  if (i >= layers_.size()) {
+    throw ValueError("layer " + std::to_string(i) + " does not exist (there are " +
+                         std::to_string(layers_.size()) + ")",
+                     {"sequential", std::nullopt, {}});
+  }
+  return *layers_[i];
+}
+
+template <class T>
+Sequential<T> mlp(const std::vector<std::size_t>& sizes, const MlpOptions& options) {
+  if (sizes.size() < 2) {
+    throw ValueError("an MLP needs at least an input and an output size, got " +
+                         std::to_string(sizes.size()) + " sizes",
+                     {"mlp", std::nullopt, {}});
+  }
+  const Init init = options.init.value_or(
+      options.hidden == Activation::relu ? Init::he_uniform : Init::xavier_uniform);
+  Rng rng(options.seed);
+  Sequential<T> net;
+  for (std::size_t k = 0; k + 1 < sizes.size(); ++k) {
+    net.linear(sizes[k], sizes[k + 1], init, rng);
+    const bool last = k + 2 == sizes.size();
+    const Activation a = last ? options.output : options.hidden;
+    if (a != Activation::identity)
+      net.activation(a);
+  }
+  return net;
+}
+
+template Var<float> activate(Activation, Var<float>);
+template Var<double> activate(Activation, Var<double>);
+template class Sequential<float>;
+template class Sequential<double>;
+template Sequential<float> mlp<float>(const std::vector<std::size_t>&, const MlpOptions&);
+template Sequential<double> mlp<double>(const std::vector<std::size_t>&, const MlpOptions&);
+
+}  // namespace tapegrad::nn

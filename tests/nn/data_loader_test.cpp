@@ -1,0 +1,121 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <vector>
+
+#include "tapegrad/tapegrad.hpp"
+
+namespace tapegrad {
+namespace {
+
+/// n samples of 3 features; sample i is [i, 10i, 100i] with label i.
+nn::Dataset<double> numbered(std::size_t n) {
+  nn::Dataset<double> data;
+  data.features = Tensor<double>::from_shape({n, 3});
+  data.labels = Tensor<double>::from_shape({n});
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto v = static_cast<double>(i);
+    data.features(i, 0) = v;
+    data.features(i, 1) = 10 * v;
+    data.features(i, 2) = 100 * v;
+    data.labels(i) = v;
+  }
+  return data;
+}
+
+/// Every batch of one epoch, as the sample indices in each.
+std::vector<std::vector<std::size_t>> epoch(nn::DataLoader<double>& loader,
+                                            const nn::Dataset<double>& data) {
+  std::vector<std::vector<std::size_t>> batches;
+  nn::Batch<double> batch;
+  while (loader.next(batch)) {
+    const std::size_t b = batch.indices.size();
+    EXPECT_EQ(batch.features.shape(), (Shape{b, 3}));
+    EXPECT_EQ(batch.labels.shape(), (Shape{b}));
+    for (std::size_t r = 0; r < b; ++r) {
+      const std::size_t i = batch.indices[r];
+      EXPECT_EQ(batch.labels(r), data.labels(i));
+      for (std::size_t c = 0; c < 3; ++c)
+        EXPECT_EQ(batch.features(r, c), data.features(i, c));
+    }
+    batches.push_back(batch.indices);
+  }
+  return batches;
+}
+
+TEST(DataLoader, EachSampleExactlyOncePerEpochInShuffledBatches) {
+  const nn::Dataset<double> data = numbered(10);
+  nn::DataLoader<double> loader(data, {4, true, false, 7});
+  EXPECT_EQ(loader.batches_per_epoch(), 3u);
+  std::vector<std::size_t> previous;
+  for (int e = 1; e <= 3; ++e) {
+    const auto batches = epoch(loader, data);
+    EXPECT_EQ(loader.epoch(), static_cast<std::size_t>(e));
+    ASSERT_EQ(batches.size(), 3u);
+    EXPECT_EQ(batches[0].size(), 4u);
+    EXPECT_EQ(batches[1].size(), 4u);
+    EXPECT_EQ(batches[2].size(), 2u);  // the remainder, not dropped
+    std::vector<std::size_t> seen;
+    for (const auto& b : batches)
+      seen.insert(seen.end(), b.begin(), b.end());
+    std::vector<std::size_t> sorted = seen;
+    std::sort(sorted.begin(), sorted.end());
+    for (std::size_t i = 0; i < 10; ++i)
+      EXPECT_EQ(sorted[i], i);
+    EXPECT_NE(seen, previous) << "epoch " << e << " repeats the previous order";
+    previous = seen;
+  }
+}
+
+TEST(DataLoader, SameSeedSameBatchesOtherSeedOthers) {
+  const nn::Dataset<double> data = numbered(50);
+  nn::DataLoader<double> a(data, {8, true, false, 1});
+  nn::DataLoader<double> b(data, {8, true, false, 1});
+  nn::DataLoader<double> c(data, {8, true, false, 2});
+  for (int e = 0; e < 2; ++e) {
+    const auto first = epoch(a, data);
+    EXPECT_EQ(first, epoch(b, data));
+    EXPECT_NE(first, epoch(c, data));
+  }
+}
+
+TEST(DataLoader, DropLastAndNoShuffle) {
+  const nn::Dataset<double> data = numbered(10);
+  nn::DataLoader<double> dropping(data, {4, true, true, 3});
+  EXPECT_EQ(dropping.batches_per_epoch(), 2u);
+  const auto batches = epoch(dropping, data);
+  ASSERT_EQ(batches.size(), 2u);
+  EXPECT_EQ(batches[1].size(), 4u);
+
+  nn::DataLoader<double> ordered(data, {3, false, false, 0});
+  const auto in_order = epoch(ordered, data);
+  ASSERT_EQ(in_order.size(), 4u);
+  EXPECT_EQ(in_order[0], (std::vector<std::size_t>{0, 1, 2}));
+  EXPECT_EQ(in_order[3], (std::vector<std::size_t>{9}));
+
+  // A batch larger than the data set: one short batch, or none with drop_last.
+  nn::DataLoader<double> big(data, {16, true, false, 0});
+  EXPECT_EQ(epoch(big, data).size(), 1u);
+  nn::DataLoader<double> big_dropped(data, {16, true, true, 0});
+  EXPECT_EQ(big_dropped.batches_per_epoch(), 0u);
+  EXPECT_TRUE(epoch(big_dropped, data).empty());
+}
+
+TEST(DataLoader, Errors) {
+  nn::Dataset<double> data = numbered(4);
+  EXPECT_THROW(nn::DataLoader<double>(data, {0, true, false, 0}), ValueError);
+  data.labels = Tensor<double>::from_shape({3});
+  try {
+    nn::DataLoader<double> loader(data, {});
+    FAIL() << "mismatched labels accepted";
+  } catch (const ShapeError& e) {
+    EXPECT_EQ(e.op(), "data_loader");
+    EXPECT_NE(std::string(e.what()).find("(4, 3) and (3,)"), std::string::npos) << e.what();
+  }
+  data.labels = Tensor<double>::from_shape({4});
+  data.features = Tensor<double>::from_shape({4});
+  EXPECT_THROW(nn::DataLoader<double>(data, {}), ShapeError);
+}
+
+}  // namespace
+}  // namespace tapegrad
