@@ -100,6 +100,37 @@ TEST(Gradient, WatchedParametersAreLeftUntouched) {
   }
 }
 
+TEST(Gradient, LeavesTheLastBackwardsGradientsReadable) {
+  // gradient() is not a backward(): grad() and last_output() still describe
+  // the last backward afterwards, whichever path gradient() takes.
+  for (const bool create_graph : {false, true}) {
+    Tape<double> tape;
+    const Var<double> x = tape.variable(Tensor<double>{1.0, 2.0}, "x");
+    const Var<double> h = exp(x);
+    const Var<double> y = sum(h * h);
+    tape.backward(y);
+    const Tensor<double> dx = 2.0 * xt::exp(2.0 * x.value());
+    const Tensor<double> dh = 2.0 * h.value();
+    const Var<double> z = sum(sin(x));
+    const std::vector<Var<double>> g = tape.gradient(z, {x, x, h}, {.create_graph = create_graph});
+    expect_near(g[0].value(), xt::cos(x.value()), 1e-15, "dz/dx");
+    expect_near(g[1].value(), xt::cos(x.value()), 1e-15, "dz/dx again");
+    expect_near(g[2].value(), Tensor<double>{0.0, 0.0}, 0, "dz/dh (unreached)");
+    // Gradients with respect to an intermediate node.
+    const std::vector<Var<double>> gy = tape.gradient(y, {h, x}, {.create_graph = create_graph});
+    expect_near(gy[0].value(), dh, 1e-13, "dy/dh");
+    expect_near(gy[1].value(), dx, 1e-13, "dy/dx");
+
+    EXPECT_TRUE(tape.has_grad(x)) << create_graph;
+    EXPECT_TRUE(tape.has_grad(h)) << create_graph;
+    EXPECT_FALSE(tape.has_grad(z)) << create_graph;
+    expect_near(x.grad(), dx, 1e-13, "x.grad() after gradient()");
+    expect_near(h.grad(), dh, 1e-13, "h.grad() after gradient()");
+    ASSERT_TRUE(tape.last_output().has_value());
+    EXPECT_EQ(*tape.last_output(), y.id());
+  }
+}
+
 TEST(Gradient, UnreachedVariablesGetZeros) {
   for (const bool create_graph : {false, true}) {
     Tape<double> tape;
@@ -254,8 +285,9 @@ TEST(Gradient, RegistryFlagsHigherOrderOps) {
   EXPECT_GE(builtins, 30u);
   EXPECT_TRUE(found_swish);
   for (const OpInfo<float>& info : Registry<float>::global().entries()) {
-    if (info.origin == "tapegrad")
+    if (info.origin == "tapegrad") {
       EXPECT_TRUE(info.higher_order) << info.name << " (float)";
+    }
   }
 }
 
