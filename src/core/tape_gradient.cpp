@@ -91,18 +91,8 @@ std::vector<Var<T>> Tape<T>::numeric_gradient(Var<T> output, Span<Var<T>> wrt,
         copies.emplace_back(static_cast<NodeId>(i), n.own_grad);
     }
   }
-  if (reachable) {
-    Node<T>& out = start_backward(output);
-    GradSlot<T> slot = grad_slot(out, sweep_, false);
-    xt::noalias(slot.tensor) = seed;
-    sweep(output, {}, /*into_parameters=*/false);
-  }
-  for (const Var<T>& x : wrt) {
-    const Node<T>& n = nodes_[x.id()];
-    const bool reached = reachable && n.grad_sweep == sweep_;
-    values.push_back(reached ? n.own_grad : Tensor<T>(n.shape(), T(0)));
-  }
-  if (reachable) {  // back to the last backward's gradients, under a new sweep number
+  // Back to the last backward's gradients, under a new sweep number.
+  const auto restore = [&] {
     last_output_ = previous_output;
     if (++sweep_ == 0) {
       for (std::size_t i = 0; i < nodes_.capacity(); ++i)
@@ -113,7 +103,25 @@ std::vector<Var<T>> Tape<T>::numeric_gradient(Var<T> output, Span<Var<T>> wrt,
       nodes_[id].own_grad = std::move(grad);
     for (const NodeId id : kept)
       nodes_[id].grad_sweep = sweep_;
+  };
+  if (reachable) {
+    try {
+      Node<T>& out = start_backward(output);
+      GradSlot<T> slot = grad_slot(out, sweep_, false);
+      xt::noalias(slot.tensor) = seed;
+      sweep(output, {}, /*into_parameters=*/false);
+    } catch (...) {
+      restore();
+      throw;
+    }
   }
+  for (const Var<T>& x : wrt) {
+    const Node<T>& n = nodes_[x.id()];
+    const bool reached = reachable && n.grad_sweep == sweep_;
+    values.push_back(reached ? n.own_grad : Tensor<T>(n.shape(), T(0)));
+  }
+  if (reachable)
+    restore();
   std::vector<Var<T>> results;
   for (std::size_t i = 0; i < wrt.size(); ++i)
     results.push_back(constant(std::move(values[i])));

@@ -131,6 +131,20 @@ TEST(Gradient, LeavesTheLastBackwardsGradientsReadable) {
   }
 }
 
+TEST(Gradient, AFailedNumericGradientKeepsTheLastBackward) {
+  Tape<double> tape;
+  const Var<double> x = tape.variable(Tensor<double>{0.5, -1.0}, "x");
+  const Var<double> h = tanh(x);
+  const Var<double> y = sum(h);
+  tape.backward(sum(square(x)));              // ∂/∂x = 2x
+  tape.backward(y, {.release_saved = true});  // frees tanh's state
+  const Tensor<double> dx = 1.0 - h.value() * h.value();
+  EXPECT_THROW((void)tape.gradient(y, {x}), StateReleasedError);
+  expect_near(x.grad(), dx, 1e-15, "x.grad() after the failed gradient()");
+  ASSERT_TRUE(tape.last_output().has_value());
+  EXPECT_EQ(*tape.last_output(), y.id());
+}
+
 TEST(Gradient, UnreachedVariablesGetZeros) {
   for (const bool create_graph : {false, true}) {
     Tape<double> tape;
@@ -266,6 +280,10 @@ TEST(Gradient, CustomOpWithoutDifferentiableBackprop) {
         << message;
     EXPECT_EQ(e.op(), "swish");
   }
+  // The tape stays usable: first-order gradients and backward still work.
+  expect_near(tape.gradient(loss, {x})[0].value(), g.value(), 0, "after the failure");
+  tape.backward(loss);
+  expect_near(x.grad(), g.value(), 0, "backward after the failure");
 }
 
 TEST(Gradient, RegistryFlagsHigherOrderOps) {

@@ -263,6 +263,36 @@ TEST(GradGrad, EveryBuiltInOpHasCorrectSecondDerivatives) {
   EXPECT_GE(builtins, 30u);
 }
 
+/// f's recorded gradient, projected on fixed directions: gradgradcheck of
+/// this checks f's third derivatives.
+GradcheckFunction recorded_gradient_of(GradcheckFunction f) {
+  return [f](Tape<double>& tape, const Inputs& in) {
+    const V y = f(tape, in);
+    const V loss = y.size() == 1 ? y : sum(y * tape.constant(random_tensor(y.shape(), 5)));
+    const std::vector<V> grads = tape.gradient(loss, in, {.create_graph = true});
+    V total;
+    for (std::size_t i = 0; i < grads.size(); ++i) {
+      const V term = sum(grads[i] * tape.constant(random_tensor(grads[i].shape(), 6 + i)));
+      total = total.valid() ? total + term : term;
+    }
+    return total;
+  };
+}
+
+TEST(GradGrad, ThirdDerivativesOfSmoothOps) {
+  // The recorded backprops are themselves differentiable: a differentiable
+  // backprop made of ops with differentiable backprops goes to any order.
+  std::size_t checked = 0;
+  for (const GradGradCase& c : cases()) {
+    if (c.op == "relu" || c.op == "abs" || !c.f)
+      continue;  // piecewise linear (third derivative 0 both ways), or by name
+    const GradcheckResult result = gradgradcheck(recorded_gradient_of(c.f), c.inputs);
+    EXPECT_TRUE(result.ok) << c.op << " " << c.label << ": " << result.report();
+    ++checked;
+  }
+  EXPECT_GT(checked, 100u);
+}
+
 TEST(GradGrad, DetectsAWrongSecondDerivative) {
   // A gradient that is right at first order but whose own derivative is
   // wrong must fail: h(x) = x² with a gradient recorded as 2·stop(x) would
