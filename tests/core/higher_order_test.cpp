@@ -149,6 +149,24 @@ TEST(HigherOrder, HvpEqualsHessianTimesVector) {
   }
 }
 
+TEST(HigherOrder, HvpWithADirectionThatDependsOnX) {
+  // v = sin(x) depends on x; hvp must still be H·v (not ∂⟨∇y, v⟩/∂x, which
+  // adds (∂v/∂x)ᵀ∇y), and stays differentiable through v.
+  const Tensor<double> xv = random_tensor({2, 3}, 10);
+  const Tensor<double> h = hessian<double>(TensorFunction<double>(smooth), xv);
+  Tape<double> tape;
+  const V x = tape.variable(xv);
+  const V v = sin(x);
+  const V hv = hvp(smooth(x), x, v);
+  for (std::size_t r = 0; r < xv.size(); ++r) {
+    double expected = 0;
+    for (std::size_t c = 0; c < xv.size(); ++c)
+      expected += h(r, c) * v.value().data()[c];
+    EXPECT_NEAR(hv.value().data()[r], expected, 1e-13) << r;
+  }
+  EXPECT_TRUE(tape.node(hv.id()).requires_grad);
+}
+
 TEST(HigherOrder, VarAndFunctionHelpersAgree) {
   const Tensor<double> xv = random_tensor({2, 3}, 6);
   const Tensor<double> vv = random_tensor({2, 3}, 7);
