@@ -31,7 +31,9 @@ template <class T>
 TAPEGRAD_EXPORT Tensor<T> hessian(Var<T> y, Var<T> x);
 
 /// (∂²y/∂x²) v for a one-element y, as a Var of x's shape recorded on the
-/// tape (so it can be differentiated again).
+/// tape (so it can be differentiated again). v seeds a vector-Jacobian
+/// product of the recorded gradient, so it may itself depend on x: the
+/// result is still exactly H·v.
 template <class T>
 TAPEGRAD_EXPORT Var<T> hvp(Var<T> y, Var<T> x, Var<T> v);
 

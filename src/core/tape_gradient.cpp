@@ -2,7 +2,10 @@
 // op's differentiable_backprop() extends the tape, symbol-to-symbol) or
 // computed by the numeric sweep and returned as constants.
 
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "tapegrad/core/gradient_graph.hpp"
@@ -60,17 +63,8 @@ std::vector<Var<T>> Tape<T>::gradient(Var<T> output, Span<Var<T>> wrt, Var<T> se
 template <class T>
 std::vector<Var<T>> Tape<T>::numeric_gradient(Var<T> output, Span<Var<T>> wrt,
                                               const Tensor<T>& seed) {
-  for (const Var<T>& x : wrt)
-    check(x, "gradient");
-  std::vector<Tensor<T>> values;
-  const bool reachable = nodes_[output.id()].requires_grad;
-  if (reachable) {
-    Node<T>& out = start_backward(output);
-    GradSlot<T> slot = grad_slot(out, sweep_, false);
-    xt::noalias(slot.tensor) = seed;
-    sweep(output, {}, /*into_parameters=*/false);
-  }
   for (const Var<T>& x : wrt) {
+    check(x, "gradient");
     const Node<T>& n = nodes_[x.id()];
     if (!n.requires_grad) {
       throw GradientError("gradient with respect to " + name_of(n.label, x.id()) +
@@ -78,9 +72,56 @@ std::vector<Var<T>> Tape<T>::numeric_gradient(Var<T> output, Span<Var<T>> wrt,
                               "under NoGradScope)",
                           {"gradient", x.id(), n.label});
     }
+  }
+  std::vector<Tensor<T>> values;
+  const bool reachable = nodes_[output.id()].requires_grad;
+  // The sweep below reuses the nodes' gradient buffers: keep what the last
+  // backward() left there, so that grad() still reads it afterwards.
+  const std::uint32_t previous_sweep = sweep_;
+  const std::optional<NodeId> previous_output = last_output_;
+  std::vector<NodeId> kept;  // nodes holding a gradient of the last backward
+  std::vector<std::pair<NodeId, Tensor<T>>> copies;  // those the sweep may overwrite
+  if (reachable && previous_sweep != 0) {
+    for (std::size_t i = 0; i < count_; ++i) {
+      const Node<T>& n = nodes_[i];
+      if (n.grad_sweep != previous_sweep)
+        continue;
+      kept.push_back(static_cast<NodeId>(i));
+      if (i <= output.id() && !n.parameter)
+        copies.emplace_back(static_cast<NodeId>(i), n.own_grad);
+    }
+  }
+  // Back to the last backward's gradients, under a new sweep number.
+  const auto restore = [&] {
+    last_output_ = previous_output;
+    if (++sweep_ == 0) {
+      for (std::size_t i = 0; i < nodes_.capacity(); ++i)
+        nodes_[i].grad_sweep = 0;
+      sweep_ = 1;
+    }
+    for (auto& [id, grad] : copies)
+      nodes_[id].own_grad = std::move(grad);
+    for (const NodeId id : kept)
+      nodes_[id].grad_sweep = sweep_;
+  };
+  if (reachable) {
+    try {
+      Node<T>& out = start_backward(output);
+      GradSlot<T> slot = grad_slot(out, sweep_, false);
+      xt::noalias(slot.tensor) = seed;
+      sweep(output, {}, /*into_parameters=*/false);
+    } catch (...) {
+      restore();
+      throw;
+    }
+  }
+  for (const Var<T>& x : wrt) {
+    const Node<T>& n = nodes_[x.id()];
     const bool reached = reachable && n.grad_sweep == sweep_;
     values.push_back(reached ? n.own_grad : Tensor<T>(n.shape(), T(0)));
   }
+  if (reachable)
+    restore();
   std::vector<Var<T>> results;
   for (std::size_t i = 0; i < wrt.size(); ++i)
     results.push_back(constant(std::move(values[i])));

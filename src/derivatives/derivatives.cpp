@@ -4,8 +4,6 @@
 #include <string>
 
 #include "tapegrad/core/error.hpp"
-#include "tapegrad/ops/arithmetic.hpp"
-#include "tapegrad/ops/reductions.hpp"
 
 namespace tapegrad {
 
@@ -56,8 +54,11 @@ Var<T> hvp(Var<T> y, Var<T> x, Var<T> v) {
                      {"hvp", v.id(), {}});
   }
   Tape<T>& tape = *y.tape();
+  tape.check(v, "hvp");
   const Var<T> g = tape.gradient(y, {x}, {.create_graph = true})[0];
-  return tape.gradient(sum(g * v), {x}, {.create_graph = true})[0];
+  // The vector-Jacobian product of g seeded with v: (∂g/∂x)ᵀ v = H v. Not
+  // ∂⟨g, v⟩/∂x, which would add (∂v/∂x)ᵀ g when v depends on x.
+  return tape.gradient(g, {x}, v, {.create_graph = true})[0];
 }
 
 template <class T>

@@ -108,7 +108,8 @@ class TAPEGRAD_EXPORT Tape {
   ///    GradientError naming it.
   ///  * create_graph = false: the fast numeric sweep; only the results are
   ///    recorded, as constants.
-  /// Unlike backward(), watched parameters' gradients are left untouched. An
+  /// Unlike backward(), watched parameters' gradients are left untouched, and
+  /// grad(), has_grad() and last_output() keep describing the last backward(). An
   /// x that no path from the output reaches (or an output that depends on no
   /// variable at all) gets zeros; an x that is a constant is an error.
   std::vector<Var<T>> gradient(Var<T> output, Span<Var<T>> wrt,
