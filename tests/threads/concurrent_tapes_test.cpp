@@ -66,13 +66,14 @@ Step run_batch(Tape<double>& tape, const Model& model, int batch) {
   Var<double> x = tape.constant(batch_features(batch));
   Var<double> h = tanh(linear(x, w1, b1));
   Var<double> logits = linear(h, w2);
-  Var<double> loss = cross_entropy(logits, tape.constant(batch_labels(batch))) +
-                     scale(sum(square(w1)), 1e-3);
+  Var<double> loss =
+      cross_entropy(logits, tape.constant(batch_labels(batch))) + scale(sum(square(w1)), 1e-3);
   tape.backward(loss);
   return {loss.item(), {w1.grad(), b1.grad(), w2.grad()}};
 }
 
-void expect_bitwise_equal(const Tensor<double>& a, const Tensor<double>& b, const std::string& what) {
+void expect_bitwise_equal(const Tensor<double>& a, const Tensor<double>& b,
+                          const std::string& what) {
   ASSERT_EQ(a.shape(), b.shape()) << what;
   for (std::size_t i = 0; i < a.size(); ++i)
     EXPECT_EQ(a.data()[i], b.data()[i]) << what << " element " << i;
@@ -140,8 +141,8 @@ TEST_F(ConcurrentTapes, PerThreadParameterCopiesAccumulateLikeSequential) {
         const int b = t * kBatchesPerThread + k;
         tape.reset();
         Var<double> x = tape.constant(batch_features(b));
-        Var<double> logits = linear(
-            tanh(linear(x, tape.watch(mine.w1), tape.watch(mine.b1))), tape.watch(mine.w2));
+        Var<double> logits =
+            linear(tanh(linear(x, tape.watch(mine.w1), tape.watch(mine.b1))), tape.watch(mine.w2));
         tape.backward(cross_entropy(logits, tape.constant(batch_labels(b))));
       }
     });
