@@ -11,6 +11,15 @@ if(TAPEGRAD_SANITIZE)
   target_compile_definitions(tapegrad_sanitize INTERFACE XTENSOR_ENABLE_ASSERT)
 endif()
 
+# ThreadSanitizer (the `tsan` preset, which builds only the thread tests).
+if(TAPEGRAD_TSAN)
+  if(TAPEGRAD_SANITIZE OR TAPEGRAD_FUZZ)
+    message(FATAL_ERROR "TAPEGRAD_TSAN cannot be combined with ASan (TAPEGRAD_SANITIZE, TAPEGRAD_FUZZ)")
+  endif()
+  target_compile_options(tapegrad_sanitize INTERFACE -fsanitize=thread -fno-omit-frame-pointer)
+  target_link_options(tapegrad_sanitize INTERFACE -fsanitize=thread)
+endif()
+
 # Fuzzing: coverage for libFuzzer plus ASan and UBSan on everything we build;
 # the fuzz targets add -fsanitize=fuzzer when linking (tests/fuzz).
 if(TAPEGRAD_FUZZ)

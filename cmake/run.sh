@@ -4,6 +4,7 @@
 #   bash cmake/run.sh example    install dependencies, build, run the lecture example
 #   bash cmake/run.sh test       install dependencies, build, run every test (ctest)
 #   bash cmake/run.sh sanitize   the same tests in the ASan + UBSan build
+#   bash cmake/run.sh tsan       the thread-safety tests (tests/threads) under ThreadSanitizer
 #   bash cmake/run.sh bench      the benchmark suite (medians of 5) and its ratio table
 #   bash cmake/run.sh fuzz       every libFuzzer target for ${FUZZ_SECONDS:-60} s in all (clang++)
 #
@@ -11,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-usage() { sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; }
 
 preset_build() {  # preset [targets...]
   local preset=$1
@@ -79,6 +80,11 @@ case "${1:-}" in
     bash cmake/install-deps.sh
     preset_build sanitize
     ctest --preset sanitize
+    ;;
+  tsan)
+    bash cmake/install-deps.sh
+    preset_build tsan tapegrad_thread_tests
+    ctest --preset tsan
     ;;
   bench)
     bash cmake/install-deps.sh

@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <random>
+#include <string>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -134,13 +137,36 @@ std::string GradcheckResult::report() const {
       abs_error, rel_error);
 }
 
+namespace {
+
+/// A check that cannot check anything is a misuse, not a pass.
+void check_arguments(std::string_view who, const std::vector<Tensor<double>>& inputs,
+                     const GradcheckOptions& options) {
+  if (inputs.empty())
+    throw ValueError("needs at least one input to differentiate with respect to",
+                     ErrorSite{std::string(who), std::nullopt, {}});
+  if (!(options.eps > 0) || !std::isfinite(options.eps))
+    throw ValueError(fmt::format("eps must be a finite step > 0, got {}", options.eps),
+                     ErrorSite{std::string(who), std::nullopt, {}});
+  if (!(options.atol >= 0) || !(options.rtol >= 0) || !std::isfinite(options.atol) ||
+      !std::isfinite(options.rtol)) {
+    throw ValueError(fmt::format("atol and rtol must be finite and >= 0, got atol {} and rtol {}",
+                                 options.atol, options.rtol),
+                     ErrorSite{std::string(who), std::nullopt, {}});
+  }
+}
+
+}  // namespace
+
 GradcheckResult gradcheck(const GradcheckFunction& f, const std::vector<Tensor<double>>& inputs,
                           const GradcheckOptions& options) {
+  check_arguments("gradcheck", inputs, options);
   return Checker(f, inputs, options).run();
 }
 
 GradcheckResult gradgradcheck(const GradcheckFunction& f, const std::vector<Tensor<double>>& inputs,
                               const GradcheckOptions& options) {
+  check_arguments("gradgradcheck", inputs, options);
   std::vector<Tensor<double>> directions;
   for (std::size_t i = 0; i < inputs.size(); ++i)
     directions.push_back(random_direction(inputs[i].shape(), options.seed + 1 + i));

@@ -50,7 +50,7 @@ class CrossEntropyOp final : public Operation<T> {
       for (std::size_t c = 0; c < r.length; ++c)
         probabilities[c] /= sum;
       const auto label = static_cast<std::size_t>(labels[row]);
-      total += max + std::log(sum) - x[label];
+      total += (max - x[label]) + std::log(sum);  // max + log Σ would round log Σ away
     }
     ctx.output(Shape{})() = scale * total;
   }

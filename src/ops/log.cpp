@@ -1,5 +1,10 @@
 // Op "log": y = ln(x); dy/dx = 1 / x.
+#include <limits>
+#include <numbers>
+#include <type_traits>
+
 #include <xtensor/xmath.hpp>
+#include <xtensor/xoperation.hpp>
 
 #include "ops/support.hpp"
 #include "ops/unary_elementwise.hpp"
@@ -17,7 +22,16 @@ struct LogKernel {
 
   template <class T, class X>
   auto value(const X& x) const {
-    return math::log(x);
+    if constexpr (std::is_arithmetic_v<X> || is_var_v<X>) {
+      return math::log(x);
+    } else {
+      // xsimd's vectorised log gets float64 subnormals wrong (−746.52 for
+      // log(4.9e−324) instead of −744.44): those are scaled into the normal
+      // range first, log(x) = log(x · 2⁶⁴) − 64 ln 2.
+      constexpr T kScale = T(18446744073709551616.0);  // 2⁶⁴
+      const T shift = T(64) * std::numbers::ln2_v<T>;
+      return xt::where(x < std::numeric_limits<T>::min(), xt::log(x * kScale) - shift, xt::log(x));
+    }
   }
   template <class T, class X, class Y, class G>
   auto grad([[maybe_unused]] const X& x, [[maybe_unused]] const Y& y, const G& g) const {

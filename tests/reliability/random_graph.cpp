@@ -1,0 +1,775 @@
+#include "reliability/random_graph.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <random>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace tapegrad::reliability {
+
+const char* op_name(OpKind kind) {
+  switch (kind) {
+    case OpKind::variable:
+      return "variable";
+    case OpKind::constant:
+      return "constant";
+    case OpKind::neg:
+      return "neg";
+    case OpKind::sigmoid:
+      return "sigmoid";
+    case OpKind::tanh:
+      return "tanh";
+    case OpKind::relu:
+      return "relu";
+    case OpKind::abs:
+      return "abs";
+    case OpKind::sin:
+      return "sin";
+    case OpKind::cos:
+      return "cos";
+    case OpKind::square:
+      return "square";
+    case OpKind::exp:
+      return "exp";
+    case OpKind::log:
+      return "log";
+    case OpKind::sqrt:
+      return "sqrt";
+    case OpKind::pow:
+      return "pow";
+    case OpKind::scale:
+      return "scale";
+    case OpKind::shift:
+      return "shift";
+    case OpKind::add:
+      return "add";
+    case OpKind::sub:
+      return "sub";
+    case OpKind::mul:
+      return "mul";
+    case OpKind::div:
+      return "div";
+    case OpKind::sum_all:
+      return "sum";
+    case OpKind::mean_all:
+      return "mean";
+    case OpKind::sum_axis:
+      return "sum(axis)";
+    case OpKind::mean_axis:
+      return "mean(axis)";
+    case OpKind::softmax:
+      return "softmax";
+    case OpKind::log_softmax:
+      return "log_softmax";
+    case OpKind::matmul:
+      return "matmul";
+    case OpKind::linear:
+      return "linear";
+    case OpKind::linear_bias:
+      return "linear(bias)";
+    case OpKind::transpose:
+      return "transpose";
+    case OpKind::outer:
+      return "outer";
+    case OpKind::reshape:
+      return "reshape";
+    case OpKind::broadcast_to:
+      return "broadcast_to";
+    case OpKind::sum_to:
+      return "sum_to";
+    case OpKind::mse:
+      return "mse";
+    case OpKind::cross_entropy:
+      return "cross_entropy";
+  }
+  return "?";
+}
+
+std::vector<Tensor<double>> Graph::variables() const {
+  std::vector<Tensor<double>> values;
+  for (const NodeSpec& node : nodes) {
+    if (node.kind == OpKind::variable)
+      values.push_back(node.value);
+  }
+  return values;
+}
+
+std::string Graph::text() const {
+  std::string out = fmt::format("graph of seed {} ({} nodes, output {}):\n", seed, nodes.size(),
+                                nodes.size() - 1);
+  for (std::size_t id = 0; id < nodes.size(); ++id) {
+    const NodeSpec& n = nodes[id];
+    std::string attributes;
+    switch (n.kind) {
+      case OpKind::pow:
+        attributes = fmt::format("exponent={}", n.c);
+        break;
+      case OpKind::scale:
+        attributes = fmt::format("factor={}", n.c);
+        break;
+      case OpKind::shift:
+        attributes = fmt::format("offset={}", n.c);
+        break;
+      case OpKind::sum_axis:
+      case OpKind::mean_axis:
+        attributes = fmt::format("axis={} keepdims={}", n.axis, n.keepdims);
+        break;
+      case OpKind::reshape:
+      case OpKind::broadcast_to:
+      case OpKind::sum_to:
+        attributes = "to " + shape_to_string(n.target);
+        break;
+      case OpKind::variable:
+      case OpKind::constant: {
+        std::string values;
+        for (std::size_t i = 0; i < n.value.size(); ++i)
+          values += fmt::format("{}{:.9g}", i ? ", " : "", n.value.data()[i]);
+        attributes = "values [" + values + "]";
+        break;
+      }
+      default:
+        break;
+    }
+    std::string inputs;
+    for (std::size_t i = 0; i < n.inputs.size(); ++i)
+      inputs += fmt::format("{}{}", i ? ", " : "", n.inputs[i]);
+    out += fmt::format("{:3}  {:<13} in [{}]  shape {}  {}\n", id, op_name(n.kind), inputs,
+                       shape_to_string(n.shape), attributes);
+  }
+  return out;
+}
+
+namespace {
+
+template <class T>
+Tensor<T> cast(const Tensor<double>& value) {
+  Tensor<T> out = Tensor<T>::from_shape(value.shape());
+  for (std::size_t i = 0; i < value.size(); ++i)
+    out.data()[i] = static_cast<T>(value.data()[i]);
+  return out;
+}
+
+template <class T>
+Var<T> apply_node(Tape<T>& tape, const NodeSpec& n, const std::vector<Var<T>>& vars,
+                  const std::vector<Var<T>>& variables) {
+  auto in = [&](std::size_t i) { return vars.at(n.inputs.at(i)); };
+  const T c = static_cast<T>(n.c);
+  switch (n.kind) {
+    case OpKind::variable:
+      return variables.at(n.leaf_index);
+    case OpKind::constant:
+      return tape.constant(cast<T>(n.value));
+    case OpKind::neg:
+      return -in(0);
+    case OpKind::sigmoid:
+      return sigmoid(in(0));
+    case OpKind::tanh:
+      return tapegrad::tanh(in(0));
+    case OpKind::relu:
+      return relu(in(0));
+    case OpKind::abs:
+      return tapegrad::abs(in(0));
+    case OpKind::sin:
+      return tapegrad::sin(in(0));
+    case OpKind::cos:
+      return tapegrad::cos(in(0));
+    case OpKind::square:
+      return square(in(0));
+    case OpKind::exp:
+      return tapegrad::exp(in(0));
+    case OpKind::log:
+      return tapegrad::log(in(0));
+    case OpKind::sqrt:
+      return tapegrad::sqrt(in(0));
+    case OpKind::pow:
+      return tapegrad::pow(in(0), c);
+    case OpKind::scale:
+      return scale(in(0), c);
+    case OpKind::shift:
+      return shift(in(0), c);
+    case OpKind::add:
+      return in(0) + in(1);
+    case OpKind::sub:
+      return in(0) - in(1);
+    case OpKind::mul:
+      return in(0) * in(1);
+    case OpKind::div:
+      return in(0) / in(1);
+    case OpKind::sum_all:
+      return sum(in(0));
+    case OpKind::mean_all:
+      return mean(in(0));
+    case OpKind::sum_axis:
+      return sum(in(0), n.axis, n.keepdims);
+    case OpKind::mean_axis:
+      return mean(in(0), n.axis, n.keepdims);
+    case OpKind::softmax:
+      return softmax(in(0));
+    case OpKind::log_softmax:
+      return log_softmax(in(0));
+    case OpKind::matmul:
+      return matmul(in(0), in(1));
+    case OpKind::linear:
+      return linear(in(0), in(1));
+    case OpKind::linear_bias:
+      return linear(in(0), in(1), in(2));
+    case OpKind::transpose:
+      return transpose(in(0));
+    case OpKind::outer:
+      return outer(in(0), in(1));
+    case OpKind::reshape:
+      return reshape(in(0), n.target);
+    case OpKind::broadcast_to:
+      return broadcast_to(in(0), n.target);
+    case OpKind::sum_to:
+      return sum_to(in(0), n.target);
+    case OpKind::mse:
+      return mse(in(0), in(1));
+    case OpKind::cross_entropy:
+      return cross_entropy(in(0), in(1));
+  }
+  throw std::logic_error("unknown OpKind");
+}
+
+double max_abs(const Tensor<double>& t) {
+  double m = 0;
+  for (double v : t)
+    m = std::max(m, std::abs(v));
+  return m;
+}
+double min_value(const Tensor<double>& t) {
+  double m = std::numeric_limits<double>::infinity();
+  for (double v : t)
+    m = std::min(m, v);
+  return m;
+}
+double min_abs(const Tensor<double>& t) {
+  double m = std::numeric_limits<double>::infinity();
+  for (double v : t)
+    m = std::min(m, std::abs(v));
+  return m;
+}
+
+/// Whether a and b combine under numpy broadcasting (ranks ≤ 2).
+bool broadcastable(const Shape& a, const Shape& b) {
+  const std::size_t rank = std::max(a.size(), b.size());
+  for (std::size_t i = 0; i < rank; ++i) {
+    const std::size_t da = i < a.size() ? a[a.size() - 1 - i] : 1;
+    const std::size_t db = i < b.size() ? b[b.size() - 1 - i] : 1;
+    if (da != db && da != 1 && db != 1)
+      return false;
+  }
+  return true;
+}
+
+/// Grows a graph from a seed, evaluating it in float64 as it goes.
+class Generator {
+ public:
+  explicit Generator(std::uint64_t seed) : rng_(seed) { graph_.seed = seed; }
+
+  Graph run() {
+    leaf(random_shape(), true);
+    const std::size_t steps = 4 + below(24);
+    for (std::size_t s = 0; s < steps; ++s)
+      step();
+    finish();
+    return std::move(graph_);
+  }
+
+ private:
+  // Our own draws from the raw 64-bit stream: the same on every platform.
+  std::size_t below(std::size_t n) { return n == 0 ? 0 : static_cast<std::size_t>(rng_() % n); }
+  double uniform(double low, double high) {
+    return low + (high - low) * static_cast<double>(rng_() >> 11) * 0x1.0p-53;
+  }
+  bool chance(double p) { return uniform(0, 1) < p; }
+  // Rounded to float, so float32 and float64 replays start from the same numbers.
+  double representable(double v) { return static_cast<double>(static_cast<float>(v)); }
+
+  /// A dimension: mostly 1…4 (tensors of ≤ 16 elements take the library's
+  /// scalar code path), sometimes up to 9 (the vectorised xtensor path).
+  std::size_t dim() { return chance(0.8) ? 1 + below(4) : 1 + below(9); }
+
+  Shape random_shape() {
+    const double r = uniform(0, 1);
+    if (r < 0.1)
+      return Shape{};
+    if (r < 0.45)
+      return Shape{dim()};
+    return Shape{dim(), dim()};
+  }
+
+  const Tensor<double>& value(std::size_t id) const { return vars_[id].value(); }
+  const Shape& shape(std::size_t id) const { return graph_.nodes[id].shape; }
+
+  std::size_t add(NodeSpec n) {
+    const bool dependent =
+        std::any_of(n.inputs.begin(), n.inputs.end(), [&](std::size_t i) { return depends_[i]; });
+    const Var<double> v = apply_node(tape_, n, vars_, variables_);
+    n.shape = v.shape();
+    vars_.push_back(v);
+    graph_.nodes.push_back(std::move(n));
+    depends_.push_back(dependent || graph_.nodes.back().kind == OpKind::variable);
+    const std::size_t id = graph_.nodes.size() - 1;
+    // Keeps values moderate: a large op output is scaled down by a power of two.
+    const double m = max_abs(value(id));
+    const bool leaf = graph_.nodes.back().kind == OpKind::variable ||
+                      graph_.nodes.back().kind == OpKind::constant;
+    pickable_.push_back(!(m > 8 && !leaf));
+    if (m > 8 && !leaf)
+      return unary(OpKind::scale, id, std::exp2(-std::ceil(std::log2(m / 2))));
+    return id;
+  }
+
+  std::size_t leaf(const Shape& shape, bool variable, double low = -1.5, double high = 1.5) {
+    NodeSpec n;
+    n.kind = variable ? OpKind::variable : OpKind::constant;
+    n.value = Tensor<double>::from_shape(shape);
+    for (double& v : n.value)
+      v = representable(uniform(low, high));
+    if (variable) {
+      n.leaf_index = variables_.size();
+      variables_.push_back(tape_.variable(n.value));
+    }
+    return add(std::move(n));
+  }
+  std::size_t new_leaf(const Shape& shape) { return leaf(shape, chance(0.7)); }
+
+  std::size_t unary(OpKind kind, std::size_t x, double c = 0) {
+    NodeSpec n;
+    n.kind = kind;
+    n.inputs = {x};
+    n.c = c;
+    return add(std::move(n));
+  }
+  std::size_t binary(OpKind kind, std::size_t a, std::size_t b) {
+    NodeSpec n;
+    n.kind = kind;
+    n.inputs = {a, b};
+    return add(std::move(n));
+  }
+
+  /// An existing node, recent ones more likely; never one too large to use
+  /// (only its scaled-down copy is).
+  std::size_t pick() {
+    const std::size_t n = graph_.nodes.size();
+    std::size_t id = n - 1 - std::min(below(n), below(n));
+    while (!pickable_[id])
+      ++id;  // its scaled copy follows it
+    return id;
+  }
+  /// An existing node of rank `rank` (or a new leaf of a random such shape).
+  std::size_t pick_rank(std::size_t rank) {
+    for (int attempt = 0; attempt < 6; ++attempt) {
+      const std::size_t id = pick();
+      if (shape(id).size() == rank)
+        return id;
+    }
+    Shape s = random_shape();
+    while (s.size() != rank)
+      s = random_shape();
+    return new_leaf(s);
+  }
+
+  /// Values ≥ 0.05: x itself, or x² + c.
+  std::size_t positive(std::size_t x) {
+    if (min_value(value(x)) >= 0.05)
+      return x;
+    return unary(OpKind::shift, unary(OpKind::square, x), representable(uniform(0.1, 1)));
+  }
+  /// Values at least `margin` away from zero.
+  std::size_t away_from_zero(std::size_t x, double margin) {
+    if (min_abs(value(x)) >= margin)
+      return x;
+    return unary(OpKind::shift, unary(OpKind::square, x), representable(uniform(margin, 1)));
+  }
+
+  /// A shape that broadcasts with (and into) `s`.
+  Shape smaller_shape(const Shape& s) {
+    switch (below(4)) {
+      case 0:
+        return Shape{};
+      case 1:
+        if (!s.empty())
+          return Shape{chance(0.5) ? s.back() : 1};
+        return s;
+      case 2: {
+        Shape t = s;
+        for (std::size_t& d : t) {
+          if (chance(0.5))
+            d = 1;
+        }
+        return t;
+      }
+      default:
+        return s;
+    }
+  }
+
+  void step() {
+    switch (below(12)) {
+      case 0:
+      case 1:
+      case 2:
+        step_unary();
+        break;
+      case 3:
+      case 4:
+      case 5:
+        step_binary();
+        break;
+      case 6:
+        step_reduction();
+        break;
+      case 7:
+        step_rowwise();
+        break;
+      case 8:
+        step_product();
+        break;
+      case 9:
+        step_shape();
+        break;
+      case 10:
+        step_loss();
+        break;
+      default:
+        step_binary();
+        break;
+    }
+  }
+
+  void step_unary() {
+    static constexpr OpKind kinds[] = {OpKind::neg,   OpKind::sigmoid, OpKind::tanh, OpKind::relu,
+                                       OpKind::abs,   OpKind::sin,     OpKind::cos,  OpKind::square,
+                                       OpKind::exp,   OpKind::log,     OpKind::sqrt, OpKind::pow,
+                                       OpKind::scale, OpKind::shift};
+    const OpKind kind = kinds[below(std::size(kinds))];
+    std::size_t x = pick();
+    switch (kind) {
+      case OpKind::relu:
+      case OpKind::abs:
+        // Central differences across the kink would be meaningless.
+        if (min_abs(value(x)) < 0.02)
+          x = away_from_zero(x, 0.02);
+        unary(kind, x);
+        return;
+      case OpKind::exp:
+        if (max_abs(value(x)) > 5)
+          x = unary(OpKind::tanh, x);
+        unary(kind, x);
+        return;
+      case OpKind::log:
+      case OpKind::sqrt:
+        unary(kind, positive(x));
+        return;
+      case OpKind::pow: {
+        static constexpr double exponents[] = {2, 3, -1, 0.5, 1.5, -0.5};
+        const double p = exponents[below(std::size(exponents))];
+        if (p != 2 && p != 3)
+          x = positive(x);
+        unary(kind, x, p);
+        return;
+      }
+      case OpKind::scale:
+        unary(kind, x, representable(uniform(-2, 2)));
+        return;
+      case OpKind::shift:
+        unary(kind, x, representable(uniform(-1, 1)));
+        return;
+      default:
+        unary(kind, x);
+        return;
+    }
+  }
+
+  void step_binary() {
+    static constexpr OpKind kinds[] = {OpKind::add, OpKind::sub, OpKind::mul, OpKind::div};
+    const OpKind kind = kinds[below(std::size(kinds))];
+    std::size_t a = pick();
+    std::size_t b = graph_.nodes.size();
+    // Another existing node that broadcasts with a (possibly a itself: fan-out).
+    for (int attempt = 0; attempt < 4 && b == graph_.nodes.size(); ++attempt) {
+      const std::size_t candidate = pick();
+      if (broadcastable(shape(a), shape(candidate)))
+        b = candidate;
+    }
+    if (b == graph_.nodes.size())
+      b = new_leaf(smaller_shape(shape(a)));
+    if (chance(0.5))
+      std::swap(a, b);
+    if (kind == OpKind::div)
+      b = away_from_zero(b, 0.25);
+    binary(kind, a, b);
+  }
+
+  void step_reduction() {
+    const std::size_t x = pick();
+    const std::size_t rank = shape(x).size();
+    if (rank == 0 || chance(0.2)) {
+      unary(chance(0.5) ? OpKind::sum_all : OpKind::mean_all, x);
+      return;
+    }
+    NodeSpec n;
+    n.kind = chance(0.5) ? OpKind::sum_axis : OpKind::mean_axis;
+    n.inputs = {x};
+    n.axis = static_cast<int>(below(2 * rank)) - static_cast<int>(rank);
+    n.keepdims = chance(0.5);
+    add(std::move(n));
+  }
+
+  void step_rowwise() {
+    std::size_t x = pick();
+    if (shape(x).empty())
+      x = pick_rank(1 + below(2));
+    unary(chance(0.5) ? OpKind::softmax : OpKind::log_softmax, x);
+  }
+
+  void step_product() {
+    switch (below(4)) {
+      case 0: {  // matmul
+        std::size_t a = pick();
+        if (shape(a).empty())
+          a = pick_rank(1 + below(2));
+        const std::size_t k = shape(a).back();
+        const Shape other = chance(0.4) ? Shape{k} : Shape{k, dim()};
+        std::size_t b = new_leaf(other);
+        if (shape(a).size() == 1 && other.size() == 2 && chance(0.5)) {
+          // (n, k)·(k,) as well: swap roles through a transpose of the matrix.
+          const std::size_t m = unary(OpKind::transpose, b);
+          binary(OpKind::matmul, m, a);
+          return;
+        }
+        binary(OpKind::matmul, a, b);
+        return;
+      }
+      case 1: {  // linear, with or without bias
+        std::size_t x = pick();
+        if (shape(x).empty())
+          x = pick_rank(1 + below(2));
+        const std::size_t in = shape(x).back();
+        const std::size_t out = dim();
+        NodeSpec n;
+        n.inputs = {x, leaf(Shape{out, in}, true)};
+        n.kind = OpKind::linear;
+        if (chance(0.5)) {
+          n.kind = OpKind::linear_bias;
+          n.inputs.push_back(new_leaf(Shape{out}));
+        }
+        add(std::move(n));
+        return;
+      }
+      case 2: {  // transpose
+        unary(OpKind::transpose, pick());
+        return;
+      }
+      default: {  // outer
+        const std::size_t u = pick_rank(1);
+        const std::size_t v = chance(0.5) ? pick_rank(1) : new_leaf(Shape{dim()});
+        binary(OpKind::outer, u, v);
+        return;
+      }
+    }
+  }
+
+  void step_shape() {
+    const std::size_t x = pick();
+    const Shape s = shape(x);
+    std::size_t size = 1;
+    for (std::size_t d : s)
+      size *= d;
+    NodeSpec n;
+    n.inputs = {x};
+    switch (below(3)) {
+      case 0: {  // reshape to another factorisation of the same size
+        n.kind = OpKind::reshape;
+        std::vector<Shape> options = {Shape{size}, Shape{1, size}, Shape{size, 1}};
+        if (size == 1)
+          options.push_back(Shape{});
+        for (std::size_t d = 2; d < size; ++d) {
+          if (size % d == 0)
+            options.push_back(Shape{d, size / d});
+        }
+        n.target = options[below(options.size())];
+        break;
+      }
+      case 1: {  // broadcast_to a bigger shape
+        n.kind = OpKind::broadcast_to;
+        // Leading axes added (built whole: GCC 12 warns falsely on svector::insert).
+        const std::size_t lead = 1 + below(3);
+        Shape t = s.empty() ? Shape{lead, 1 + below(3)} : s.size() == 1 ? Shape{lead, s[0]} : s;
+        for (std::size_t& d : t) {
+          if (d == 1 && chance(0.5))
+            d = dim();
+        }
+        n.target = t;
+        break;
+      }
+      default:  // sum_to a shape that broadcasts to x's
+        n.kind = OpKind::sum_to;
+        n.target = smaller_shape(s);
+        break;
+    }
+    add(std::move(n));
+  }
+
+  void step_loss() {
+    std::size_t x = pick();
+    if (chance(0.5)) {
+      const std::size_t t = leaf(shape(x), false);
+      binary(OpKind::mse, x, t);
+      return;
+    }
+    if (shape(x).empty())
+      x = pick_rank(1 + below(2));
+    const Shape& s = shape(x);
+    const std::size_t rows = s.size() == 2 ? s[0] : 1;
+    const std::size_t classes = s.back();
+    NodeSpec labels;
+    labels.kind = OpKind::constant;
+    labels.value = Tensor<double>::from_shape(s.size() == 2 ? Shape{rows} : Shape{1});
+    for (double& v : labels.value)
+      v = static_cast<double>(below(classes));
+    const std::size_t l = add(std::move(labels));
+    binary(OpKind::cross_entropy, x, l);
+  }
+
+  /// Sums the last node and one or two others (one of them depending on a
+  /// variable) into the scalar output.
+  void finish() {
+    std::vector<std::size_t> terms = {graph_.nodes.size() - 1};
+    const std::size_t extra = below(3);
+    for (std::size_t i = 0; i < extra; ++i)
+      terms.push_back(pick());
+    if (std::none_of(terms.begin(), terms.end(), [&](std::size_t i) { return depends_[i]; })) {
+      std::size_t id = graph_.nodes.size();
+      while (id-- > 0) {
+        if (depends_[id])
+          break;
+      }
+      terms.push_back(id);
+    }
+    std::optional<std::size_t> total;
+    for (std::size_t term : terms) {
+      const std::size_t scalar =
+          shape(term).empty() ? term
+                              : unary(chance(0.7) ? OpKind::sum_all : OpKind::mean_all, term);
+      total = total ? binary(OpKind::add, *total, scalar) : scalar;
+    }
+    if (*total + 1 != graph_.nodes.size())
+      unary(OpKind::sum_all, *total);
+  }
+
+  std::mt19937_64 rng_;
+  Graph graph_;
+  Tape<double> tape_;
+  std::vector<Var<double>> vars_;
+  std::vector<Var<double>> variables_;
+  std::vector<bool> depends_;
+  std::vector<bool> pickable_;
+};
+
+}  // namespace
+
+Graph generate(std::uint64_t seed) {
+  return Generator(seed).run();
+}
+
+template <class T>
+std::vector<Var<T>> replay(Tape<T>& tape, const Graph& graph,
+                           const std::vector<Var<T>>& variables) {
+  std::vector<Var<T>> vars;
+  vars.reserve(graph.nodes.size());
+  for (const NodeSpec& n : graph.nodes)
+    vars.push_back(apply_node(tape, n, vars, variables));
+  return vars;
+}
+
+template std::vector<Var<float>> replay(Tape<float>&, const Graph&, const std::vector<Var<float>>&);
+template std::vector<Var<double>> replay(Tape<double>&, const Graph&,
+                                         const std::vector<Var<double>>&);
+
+namespace {
+
+/// Gradients of the graph's output w.r.t. every variable, in type T, as float64.
+template <class T>
+std::vector<Tensor<double>> tape_gradients(const Graph& graph, double& output) {
+  Tape<T> tape;
+  std::vector<Var<T>> variables;
+  for (const Tensor<double>& v : graph.variables())
+    variables.push_back(tape.variable(cast<T>(v)));
+  const std::vector<Var<T>> vars = replay(tape, graph, variables);
+  tape.backward(vars.back());
+  output = static_cast<double>(vars.back().item());
+  std::vector<Tensor<double>> grads;
+  for (const Var<T>& v : variables) {
+    const Tensor<T>& g = v.grad();
+    Tensor<double> d = Tensor<double>::from_shape(g.shape());
+    for (std::size_t i = 0; i < g.size(); ++i)
+      d.data()[i] = static_cast<double>(g.data()[i]);
+    grads.push_back(std::move(d));
+  }
+  return grads;
+}
+
+}  // namespace
+
+CheckResult check(const Graph& graph) {
+  CheckResult result;
+  // float64 against central differences.
+  GradcheckOptions options;
+  options.eps = 1e-6;
+  options.atol = 1e-5;
+  options.rtol = 1e-4;
+  const GradcheckResult fd = gradcheck(
+      [&](Tape<double>& tape, const std::vector<Var<double>>& inputs) {
+        return replay(tape, graph, inputs).back();
+      },
+      graph.variables(), options);
+  if (!fd.ok) {
+    result.ok = false;
+    result.failure = "float64 gradient against finite differences: " + fd.report();
+    return result;
+  }
+  // float32 against float64 (the leaves are float-representable, so both
+  // start from the same numbers). An element passes when
+  // |g32 − g64| ≤ rtol·(|g64| + max|g64| of the same input) + atol: near a
+  // cancellation the error is relative to the gradient's scale, not to the
+  // element.
+  constexpr double rtol = 2e-3;
+  constexpr double atol = 1e-5;  // values are O(1) by construction: a floor for exact zeros
+  double y64 = 0;
+  double y32 = 0;
+  const std::vector<Tensor<double>> g64 = tape_gradients<double>(graph, y64);
+  const std::vector<Tensor<double>> g32 = tape_gradients<float>(graph, y32);
+  if (!(std::abs(y32 - y64) <= rtol * (std::abs(y64) + 1))) {
+    result.ok = false;
+    result.failure = fmt::format("float32 output {} against float64 {}", y32, y64);
+    return result;
+  }
+  for (std::size_t input = 0; input < g64.size(); ++input) {
+    const double scale = max_abs(g64[input]);
+    for (std::size_t i = 0; i < g64[input].size(); ++i) {
+      const double a = g32[input].data()[i];
+      const double b = g64[input].data()[i];
+      if (!(std::abs(a - b) <= rtol * (std::abs(b) + scale) + atol)) {
+        result.ok = false;
+        result.failure = fmt::format(
+            "float32 gradient of variable {} element {}: {} against float64 {}", input, i, a, b);
+        return result;
+      }
+    }
+  }
+  return result;
+}
+
+}  // namespace tapegrad::reliability

@@ -1,0 +1,101 @@
+#pragma once
+// Random-graph differential testing: from a 64-bit seed, a random well-shaped
+// graph of built-in ops ending in a scalar. The graph is a plain list of node
+// specs (independent of the value type), so the same graph can be replayed in
+// float64 (against finite differences) and in float32 (against float64).
+//
+// Generation evaluates the graph in float64 as it grows and uses the values to
+// keep every op inside its domain: log and sqrt only see values ≥ 0.05, a
+// divisor is at least 0.25 away from zero, exp only sees |x| ≤ 5, and relu and
+// abs only see inputs at least 0.02 away from their kink, so central
+// differences are meaningful everywhere.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "tapegrad/tapegrad.hpp"
+
+namespace tapegrad::reliability {
+
+enum class OpKind {
+  variable,  // a leaf whose gradient is checked
+  constant,  // a leaf without gradient
+  neg,
+  sigmoid,
+  tanh,
+  relu,
+  abs,
+  sin,
+  cos,
+  square,
+  exp,
+  log,
+  sqrt,
+  pow,    // exponent c
+  scale,  // factor c
+  shift,  // offset c
+  add,
+  sub,
+  mul,
+  div,
+  sum_all,
+  mean_all,
+  sum_axis,   // axis, keepdims
+  mean_axis,  // axis, keepdims
+  softmax,
+  log_softmax,
+  matmul,
+  linear,       // 2 inputs (x, W)
+  linear_bias,  // 3 inputs (x, W, b)
+  transpose,
+  outer,
+  reshape,       // to shape
+  broadcast_to,  // to shape
+  sum_to,        // to shape
+  mse,
+  cross_entropy,  // logits, labels (a constant)
+};
+
+const char* op_name(OpKind kind);
+
+struct NodeSpec {
+  OpKind kind = OpKind::variable;
+  std::vector<std::size_t> inputs;  // ids of earlier nodes
+  double c = 0;                     // pow exponent, scale factor, shift offset
+  int axis = 0;
+  bool keepdims = false;
+  Shape target;                // reshape / broadcast_to / sum_to
+  Shape shape;                 // the output's shape
+  Tensor<double> value;        // leaves only
+  std::size_t leaf_index = 0;  // variables: position among the gradcheck inputs
+};
+
+struct Graph {
+  std::uint64_t seed = 0;
+  std::vector<NodeSpec> nodes;  // nodes.back() is the scalar output
+  /// The value of every variable leaf, in leaf_index order.
+  std::vector<Tensor<double>> variables() const;
+  /// One line per node: id, op, attributes, input ids, shape.
+  std::string text() const;
+};
+
+/// The graph for `seed` (deterministic on every platform).
+Graph generate(std::uint64_t seed);
+
+/// Records `graph` on `tape` with the variable leaves given by `variables`
+/// (in leaf_index order) and constants cast to T; returns every node's Var.
+template <class T>
+std::vector<Var<T>> replay(Tape<T>& tape, const Graph& graph, const std::vector<Var<T>>& variables);
+
+struct CheckResult {
+  bool ok = true;
+  std::string failure;  // what failed, when !ok
+};
+
+/// Runs every check on one graph: float64 gradient against central finite
+/// differences, float32 gradient against float64.
+CheckResult check(const Graph& graph);
+
+}  // namespace tapegrad::reliability
