@@ -19,6 +19,21 @@ std::string name_of(const std::string& label, NodeId id) {
   return label.empty() ? "node " + std::to_string(id) : label;
 }
 
+/// Throws unless every x is a live node of `tape` that tracks a gradient.
+template <class T>
+void require_gradients(const Tape<T>& tape, Span<Var<T>> wrt) {
+  for (const Var<T>& x : wrt) {
+    tape.check(x, "gradient");
+    const Node<T>& n = tape.node(x.id());
+    if (!n.requires_grad) {
+      throw GradientError("gradient with respect to " + name_of(n.label, x.id()) +
+                              ", which does not require a gradient (a constant, or recorded "
+                              "under NoGradScope)",
+                          {"gradient", x.id(), n.label});
+    }
+  }
+}
+
 }  // namespace
 
 template <class T>
@@ -63,16 +78,7 @@ std::vector<Var<T>> Tape<T>::gradient(Var<T> output, Span<Var<T>> wrt, Var<T> se
 template <class T>
 std::vector<Var<T>> Tape<T>::numeric_gradient(Var<T> output, Span<Var<T>> wrt,
                                               const Tensor<T>& seed) {
-  for (const Var<T>& x : wrt) {
-    check(x, "gradient");
-    const Node<T>& n = nodes_[x.id()];
-    if (!n.requires_grad) {
-      throw GradientError("gradient with respect to " + name_of(n.label, x.id()) +
-                              ", which does not require a gradient (a constant, or recorded "
-                              "under NoGradScope)",
-                          {"gradient", x.id(), n.label});
-    }
-  }
+  require_gradients(*this, wrt);
   std::vector<Tensor<T>> values;
   const bool reachable = nodes_[output.id()].requires_grad;
   // The sweep below reuses the nodes' gradient buffers: keep what the last
@@ -130,16 +136,7 @@ std::vector<Var<T>> Tape<T>::numeric_gradient(Var<T> output, Span<Var<T>> wrt,
 
 template <class T>
 std::vector<Var<T>> Tape<T>::recorded_gradient(Var<T> output, Span<Var<T>> wrt, Var<T> seed) {
-  for (const Var<T>& x : wrt) {
-    check(x, "gradient");
-    const Node<T>& n = nodes_[x.id()];
-    if (!n.requires_grad) {
-      throw GradientError("gradient with respect to " + name_of(n.label, x.id()) +
-                              ", which does not require a gradient (a constant, or recorded "
-                              "under NoGradScope)",
-                          {"gradient", x.id(), n.label});
-    }
-  }
+  require_gradients(*this, wrt);
   const NodeId top = output.id();
   std::vector<Var<T>> gradients(top + 1);
   if (nodes_[top].requires_grad) {
