@@ -28,9 +28,11 @@ struct LogKernel {
       // xsimd's vectorised log gets float64 subnormals wrong (−746.52 for
       // log(4.9e−324) instead of −744.44): those are scaled into the normal
       // range first, log(x) = log(x · 2⁶⁴) − 64 ln 2.
-      constexpr T kScale = T(18446744073709551616.0);  // 2⁶⁴
-      const T shift = T(64) * std::numbers::ln2_v<T>;
-      return xt::where(x < std::numeric_limits<T>::min(), xt::log(x * kScale) - shift, xt::log(x));
+      // The constants are prvalues on purpose: the returned expression keeps
+      // a named local by reference, which would dangle once value() returns.
+      return xt::where(x < std::numeric_limits<T>::min(),
+                       xt::log(x * T(18446744073709551616.0)) - T(64) * std::numbers::ln2_v<T>,
+                       xt::log(x));
     }
   }
   template <class T, class X, class Y, class G>
