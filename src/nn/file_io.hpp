@@ -9,6 +9,7 @@
 
 #include "tapegrad/core/error.hpp"
 #include "tapegrad/tensor/span.hpp"
+#include "tapegrad/tensor/tensor.hpp"
 
 namespace tapegrad::nn::io {
 
@@ -30,5 +31,22 @@ bool is_gzip(Span<std::uint8_t> bytes) noexcept;
 /// truncated or trailing-garbage stream is a FileError.
 std::vector<std::uint8_t> gunzip(Span<std::uint8_t> bytes, std::string_view op,
                                  std::string_view name);
+
+/// Whether a tensor of `shape` can exist: the product of its non-zero
+/// extents, in bytes, fits a signed 64-bit offset. A zero extent makes the
+/// element count 0, but xtensor still multiplies the other extents into
+/// strides, so a header like (0, 2³², 2³²) must be refused too.
+inline bool extents_fit(const Shape& shape, std::size_t element_bytes) {
+  std::uint64_t product = element_bytes;
+  constexpr std::uint64_t kLimit = static_cast<std::uint64_t>(INT64_MAX);
+  for (const std::size_t extent : shape) {
+    if (extent == 0)
+      continue;
+    if (product > kLimit / extent)
+      return false;
+    product *= extent;
+  }
+  return true;
+}
 
 }  // namespace tapegrad::nn::io

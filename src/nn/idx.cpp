@@ -107,6 +107,7 @@ Tensor<T> parse_plain(Span<std::uint8_t> bytes, std::string_view name) {
       overflow = true;
     count *= shape[d];
   }
+  overflow = overflow || !io::extents_fit(shape, width);
   const std::size_t payload = size - header;
   if (overflow || count * width != payload) {
     const std::string expected =

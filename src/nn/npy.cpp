@@ -202,6 +202,8 @@ Tensor<T> parse_npy(Span<std::uint8_t> bytes, std::string_view name) {
       io::file_error(kOp, name, "the header's shape is impossibly large");
     count *= d;
   }
+  if (!io::extents_fit(h.shape, sizeof(T)))
+    io::file_error(kOp, name, "the header's shape is impossibly large");
   const std::size_t data_start = start + static_cast<std::size_t>(header_length);
   const std::size_t payload = size - data_start;
   if (count * sizeof(T) != payload) {

@@ -103,5 +103,18 @@ TEST(Idx, EveryBrokenFileIsAFileErrorNamingIt) {
   bad(testing::gzip(header(0x08, {5}) + Bytes{1, 2}), {"announces 5 bytes", "holds 2"});
 }
 
+// Found by idx_fuzz: no elements (a zero extent) but extents whose product
+// overflows xtensor's strides.
+TEST(Idx, AZeroExtentBesideHugeOnesIsRefused) {
+  const Bytes file{0, 0, 0x0e, 3, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xf2, 0xff, 0xff, 0xff, 0xf2};
+  try {
+    (void)nn::parse_idx<float>(Span<std::uint8_t>(file.data(), file.size()), "huge.idx");
+    ADD_FAILURE() << "accepted";
+  } catch (const FileError& e) {
+    EXPECT_NE(std::string(e.what()).find("huge.idx"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("more than 2^64"), std::string::npos) << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace tapegrad
