@@ -8,6 +8,7 @@
 #include <xtensor/xexception.hpp>
 
 #include "core/nonfinite.hpp"
+#include "core/parameter_reports.hpp"  // complete for ~Tape
 #include "tapegrad/core/registry.hpp"
 
 namespace tapegrad {
@@ -90,6 +91,7 @@ template <class T>
 Var<T> Tape<T>::watch(Parameter<T>& parameter) {
   Var<T> v = add_leaf(parameter.label(), true);
   nodes_[v.id()].parameter = &parameter;
+  watched_leaves_.push_back(v.id());
   return v;
 }
 
@@ -244,6 +246,7 @@ template <class T>
 void Tape<T>::reset() {
   count_ = 0;
   edges_.clear();
+  watched_leaves_.clear();
   arena_.clear();
   owned_ops_.clear();
   last_output_.reset();

@@ -4,12 +4,14 @@
 
 #include "core/nonfinite.hpp"
 #include "core/observed_backprop.hpp"
+#include "core/parameter_reports.hpp"
 #include "tapegrad/core/tape.hpp"
 
 namespace tapegrad {
 
 template <class T>
 void Tape<T>::backward(Var<T> output, const BackwardOptions& options) {
+  gradient_listener(options, output.id());
   Node<T>& out = start_backward(output);
   if (out.value().size() != 1) {
     throw GradientError("backward() without a seed needs a one-element output, got shape " +
@@ -25,6 +27,7 @@ void Tape<T>::backward(Var<T> output, const BackwardOptions& options) {
 template <class T>
 void Tape<T>::backward_seeded(Var<T> output, const Tensor<T>& seed,
                               const BackwardOptions& options) {
+  gradient_listener(options, output.id());
   Node<T>& out = start_backward(output);
   if (seed.shape() != out.shape()) {
     throw GradientError("seed of shape " + shape_to_string(seed.shape()) +
@@ -74,7 +77,16 @@ void Tape<T>::sweep(Var<T> output, const BackwardOptions& options, bool into_par
     trace->steps.clear();
   }
   const bool observed = trace != nullptr || detect_anomaly_;
+  GradientReadyListener<T>* const listener =
+      into_parameters ? gradient_listener(options, output.id()) : nullptr;
+  if (listener) {
+    if (!reports_)
+      reports_ = std::make_unique<detail::ParameterReports<T>>();
+    reports_->plan(nodes_, watched_leaves_);
+  }
   for (std::size_t i = output.id() + 1; i-- > 0;) {
+    if (listener)
+      reports_->report_down_to(static_cast<NodeId>(i), nodes_, sweep_, *listener);
     Node<T>& n = nodes_[i];
     if (n.grad_sweep != sweep_ || n.is_leaf())
       continue;
@@ -102,13 +114,31 @@ void Tape<T>::sweep(Var<T> output, const BackwardOptions& options, bool into_par
   }
 }
 
+template <class T>
+GradientReadyListener<T>* Tape<T>::gradient_listener(const BackwardOptions& options,
+                                                     NodeId output) const {
+  detail::AnyGradientReadyListener* const any = options.gradient_ready;
+  if (!any)
+    return nullptr;
+  if (any->dtype() != detail::dtype_name<T>()) {
+    throw ValueError("the gradient_ready listener takes " + std::string(any->dtype()) +
+                         " parameters but this tape records " +
+                         std::string(detail::dtype_name<T>()),
+                     {"backward", output, {}});
+  }
+  return static_cast<GradientReadyListener<T>*>(any);
+}
+
 // The class itself is instantiated in tape.cpp (once per program); here only
 // the members this file defines.
-#define TAPEGRAD_INSTANTIATE_SWEEP(T)                                                       \
-  template void Tape<T>::backward(Var<T>, const BackwardOptions&);                          \
-  template void Tape<T>::backward_seeded(Var<T>, const Tensor<T>&, const BackwardOptions&); \
-  template Node<T>& Tape<T>::start_backward(Var<T>);                                        \
-  template void Tape<T>::sweep(Var<T>, const BackwardOptions&, bool);
+#define TAPEGRAD_INSTANTIATE_SWEEP(T)                                                           \
+  template void Tape<T>::backward(Var<T>, const BackwardOptions&);                              \
+  template void Tape<T>::backward_seeded(Var<T>, const Tensor<T>&, const BackwardOptions&);     \
+  template Node<T>& Tape<T>::start_backward(Var<T>);                                            \
+  template void Tape<T>::sweep(Var<T>, const BackwardOptions&, bool);                           \
+  template GradientReadyListener<T>* Tape<T>::gradient_listener(const BackwardOptions&, NodeId) \
+      const;
+
 TAPEGRAD_INSTANTIATE_SWEEP(float)
 TAPEGRAD_INSTANTIATE_SWEEP(double)
 #undef TAPEGRAD_INSTANTIATE_SWEEP

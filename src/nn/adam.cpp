@@ -1,5 +1,6 @@
 #include "tapegrad/nn/adam.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <utility>
 
@@ -25,6 +26,7 @@ Adam<T>::Adam(std::vector<Parameter<T>*> parameters, T learning_rate, const Adam
     this->fail(fmt::format("epsilon must be a positive finite number, got {}", options.epsilon));
   if (!(weight_decay >= T(0)) || !std::isfinite(weight_decay))
     this->fail(fmt::format("the weight decay must be a finite number ≥ 0, got {}", weight_decay));
+  steps_.assign(this->parameters_.size(), 0);
   for (const Parameter<T>* p : this->parameters_) {
     first_moment_.emplace_back(Tensor<T>(xt::zeros<T>(p->shape())));
     second_moment_.emplace_back(Tensor<T>(xt::zeros<T>(p->shape())));
@@ -32,9 +34,13 @@ Adam<T>::Adam(std::vector<Parameter<T>*> parameters, T learning_rate, const Adam
 }
 
 template <class T>
-void Adam<T>::step() {
-  ++steps_;
-  const auto t = static_cast<double>(steps_);
+std::uint64_t Adam<T>::steps() const noexcept {
+  return steps_.empty() ? 0 : *std::max_element(steps_.begin(), steps_.end());
+}
+
+template <class T>
+void Adam<T>::update(std::size_t k) {
+  const auto t = static_cast<double>(++steps_[k]);
   const T beta1 = static_cast<T>(options_.beta1);
   const T beta2 = static_cast<T>(options_.beta2);
   const T epsilon = static_cast<T>(options_.epsilon);
@@ -42,25 +48,20 @@ void Adam<T>::step() {
   const T correction2 = static_cast<T>(1.0 - std::pow(options_.beta2, t));
   const T lr = this->learning_rate_;
   const T shrink = T(1) - lr * weight_decay_;
-  for (std::size_t k = 0; k < this->parameters_.size(); ++k) {
-    Parameter<T>& p = *this->parameters_[k];
-    if (p.grad_is_zero())
-      continue;
-    T* theta = p.value().data();
-    const T* g = p.grad().data();
-    T* m = first_moment_[k].data();
-    T* v = second_moment_[k].data();
-    const std::size_t n = p.value().size();
+  Parameter<T>& p = *this->parameters_[k];
+  T* theta = p.value().data();
+  const T* g = p.grad().data();
+  T* m = first_moment_[k].data();
+  T* v = second_moment_[k].data();
+  const std::size_t n = p.value().size();
 #pragma omp simd
-    for (std::size_t i = 0; i < n; ++i) {
-      m[i] = beta1 * m[i] + (T(1) - beta1) * g[i];
-      v[i] = beta2 * v[i] + (T(1) - beta2) * g[i] * g[i];
-      const T m_hat = m[i] / correction1;
-      const T v_hat = v[i] / correction2;
-      theta[i] = shrink * theta[i] - lr * m_hat / (std::sqrt(v_hat) + epsilon);
-    }
+  for (std::size_t i = 0; i < n; ++i) {
+    m[i] = beta1 * m[i] + (T(1) - beta1) * g[i];
+    v[i] = beta2 * v[i] + (T(1) - beta2) * g[i] * g[i];
+    const T m_hat = m[i] / correction1;
+    const T v_hat = v[i] / correction2;
+    theta[i] = shrink * theta[i] - lr * m_hat / (std::sqrt(v_hat) + epsilon);
   }
-  this->zero_grad();
 }
 
 template <class T>

@@ -16,7 +16,32 @@ Optimizer<T>::Optimizer(std::vector<Parameter<T>*> parameters, T learning_rate, 
   for (std::size_t i = 0; i < parameters_.size(); ++i) {
     if (!parameters_[i])
       fail(fmt::format("parameter {} is null", i));
+    const auto [first, added] = index_.emplace(parameters_[i], i);
+    if (!added) {
+      fail(
+          fmt::format("parameters {} and {} ('{}') are the same; it would be updated twice per "
+                      "step",
+                      first->second, i, parameters_[i]->label()));
+    }
   }
+}
+
+template <class T>
+void Optimizer<T>::step() {
+  for (std::size_t k = 0; k < parameters_.size(); ++k) {
+    if (!parameters_[k]->grad_is_zero())
+      update(k);  // else: nothing to apply, nothing to read
+  }
+  zero_grad();
+}
+
+template <class T>
+void Optimizer<T>::gradient_ready(Parameter<T>& parameter) {
+  const auto found = index_.find(&parameter);
+  if (found == index_.end())
+    return;
+  update(found->second);
+  parameter.zero_grad();
 }
 
 template <class T>

@@ -14,13 +14,9 @@ Sgd<T>::Sgd(std::vector<Parameter<T>*> parameters, T learning_rate)
     : Optimizer<T>(std::move(parameters), learning_rate, "sgd") {}
 
 template <class T>
-void Sgd<T>::step() {
-  for (Parameter<T>* p : this->parameters_) {
-    if (p->grad_is_zero())
-      continue;  // nothing to apply, nothing to read
-    blas::axpy(p->value().size(), -this->learning_rate_, p->grad().data(), p->value().data());
-  }
-  this->zero_grad();
+void Sgd<T>::update(std::size_t k) {
+  Parameter<T>& p = *this->parameters_[k];
+  blas::axpy(p.value().size(), -this->learning_rate_, p.grad().data(), p.value().data());
 }
 
 template <class T>
@@ -37,23 +33,18 @@ Momentum<T>::Momentum(std::vector<Parameter<T>*> parameters, T learning_rate, T 
 }
 
 template <class T>
-void Momentum<T>::step() {
+void Momentum<T>::update(std::size_t k) {
   const T lr = this->learning_rate_;
-  for (std::size_t k = 0; k < this->parameters_.size(); ++k) {
-    Parameter<T>& p = *this->parameters_[k];
-    if (p.grad_is_zero())
-      continue;
-    T* theta = p.value().data();
-    const T* g = p.grad().data();
-    T* v = velocity_[k].data();
-    const std::size_t n = p.value().size();
+  Parameter<T>& p = *this->parameters_[k];
+  T* theta = p.value().data();
+  const T* g = p.grad().data();
+  T* v = velocity_[k].data();
+  const std::size_t n = p.value().size();
 #pragma omp simd
-    for (std::size_t i = 0; i < n; ++i) {
-      v[i] = momentum_ * v[i] + g[i];
-      theta[i] -= lr * (nesterov_ ? g[i] + momentum_ * v[i] : v[i]);
-    }
+  for (std::size_t i = 0; i < n; ++i) {
+    v[i] = momentum_ * v[i] + g[i];
+    theta[i] -= lr * (nesterov_ ? g[i] + momentum_ * v[i] : v[i]);
   }
-  this->zero_grad();
 }
 
 template class Sgd<float>;

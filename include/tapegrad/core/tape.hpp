@@ -22,6 +22,7 @@
 
 #include "tapegrad/core/attributes.hpp"
 #include "tapegrad/core/backprop_trace.hpp"
+#include "tapegrad/core/gradient_ready.hpp"
 #include "tapegrad/core/node.hpp"
 #include "tapegrad/core/node_store.hpp"
 #include "tapegrad/core/op_arena.hpp"
@@ -35,6 +36,11 @@
 
 namespace tapegrad {
 
+namespace detail {
+template <class T>
+class ParameterReports;
+}
+
 struct BackwardOptions {
   /// Free every swept node's saved tensors after its backprop. A later
   /// backward through those nodes then throws StateReleasedError.
@@ -42,6 +48,10 @@ struct BackwardOptions {
   /// When set, cleared and filled with every reverse step (see
   /// backprop_trace.hpp). Slow: for inspection, not training.
   BackpropTrace* trace = nullptr;
+  /// Called with each watched parameter as soon as its gradient is final
+  /// (see gradient_ready.hpp): pass an optimiser to update the parameters
+  /// during the sweep. Must be a GradientReadyListener of the tape's dtype.
+  detail::AnyGradientReadyListener* gradient_ready = nullptr;
 };
 
 struct GradientOptions {
@@ -173,12 +183,18 @@ class TAPEGRAD_EXPORT Tape {
   /// Checks `output` and clears every gradient flag; returns the output node.
   Node<T>& start_backward(Var<T> output);
   void sweep(Var<T> output, const BackwardOptions& options, bool into_parameters = true);
+  /// options.gradient_ready as this tape's listener type (null when unset);
+  /// throws ValueError for a listener of another dtype.
+  GradientReadyListener<T>* gradient_listener(const BackwardOptions& options, NodeId output) const;
+
   std::vector<Var<T>> numeric_gradient(Var<T> output, Span<Var<T>> wrt, const Tensor<T>& seed);
   std::vector<Var<T>> recorded_gradient(Var<T> output, Span<Var<T>> wrt, Var<T> seed);
 
   NodeStore<T> nodes_;  // [0, count_) are live; the rest keep their buffers
   std::size_t count_ = 0;
   std::vector<NodeId> edges_;
+  std::vector<NodeId> watched_leaves_;                          // leaves of watch(), ascending
+  std::unique_ptr<detail::ParameterReports<T>> reports_;        // made by the first gradient_ready
   OpArena<T> arena_;                                            // ops built by apply<Op>()
   std::vector<std::unique_ptr<const Operation<T>>> owned_ops_;  // ops handed over by record()
   std::uint32_t generation_ = 0;

@@ -5,7 +5,9 @@
 //   θ ← θ − α · (m / (1 − β₁ᵗ)) / (√(v / (1 − β₂ᵗ)) + ε)
 // AdamW first shrinks every parameter, θ ← θ − α λ θ, decoupled from the
 // gradient (an L2 term λΩ in the loss would instead be rescaled by √v).
-// Parameters without a gradient this step are left alone, state included.
+// Parameters without a gradient this step are left alone, state included;
+// each parameter counts its own steps t (as it would when updated during
+// backward(), where there is no one moment that starts a step).
 
 #include <cstdint>
 #include <vector>
@@ -28,18 +30,19 @@ class TAPEGRAD_EXPORT Adam : public Optimizer<T> {
   Adam(std::vector<Parameter<T>*> parameters, T learning_rate = T(1e-3),
        const AdamOptions& options = {});
 
-  void step() override;
-  /// Steps taken so far (t of the last update).
-  std::uint64_t steps() const noexcept { return steps_; }
+  /// The most updates any parameter has had (t of the last update when
+  /// every parameter gets a gradient every step).
+  std::uint64_t steps() const noexcept;
 
  protected:
   Adam(std::vector<Parameter<T>*> parameters, T learning_rate, const AdamOptions& options,
        T weight_decay, const char* name);
+  void update(std::size_t k) override;
 
  private:
   AdamOptions options_;
   T weight_decay_;
-  std::uint64_t steps_ = 0;
+  std::vector<std::uint64_t> steps_;      // t, one per parameter
   std::vector<Tensor<T>> first_moment_;   // m, one per parameter
   std::vector<Tensor<T>> second_moment_;  // v
 };

@@ -7,6 +7,7 @@
 //    θ ← θ − α (∇θ + μ v), which looks ahead along the velocity.
 // Both clear the gradients after the update at no cost (Parameter::zero_grad).
 
+#include <cstddef>
 #include <vector>
 
 #include "tapegrad/core/parameter.hpp"
@@ -21,8 +22,9 @@ class TAPEGRAD_EXPORT Sgd : public Optimizer<T> {
   /// The parameters must outlive the optimiser.
   Sgd(std::vector<Parameter<T>*> parameters, T learning_rate);
 
-  /// θ ← θ − α ∇θ for every parameter with a gradient, then zero_grad().
-  void step() override;
+ protected:
+  /// θ ← θ − α ∇θ
+  void update(std::size_t k) override;
 };
 
 template <class T>
@@ -32,9 +34,11 @@ class TAPEGRAD_EXPORT Momentum : public Optimizer<T> {
   Momentum(std::vector<Parameter<T>*> parameters, T learning_rate, T momentum = T(0.9),
            bool nesterov = false);
 
-  void step() override;
   T momentum() const noexcept { return momentum_; }
   bool nesterov() const noexcept { return nesterov_; }
+
+ protected:
+  void update(std::size_t k) override;
 
  private:
   T momentum_;
