@@ -113,8 +113,9 @@ struct Mlp {
     Var<T> h2 = relu(linear(h1, tape.watch(w2), tape.watch(b2)));
     Var<T> logits = linear(h2, tape.watch(w3), tape.watch(b3));
     Var<T> loss = cross_entropy(logits, tape.constant(labels, "labels"));
-    tape.backward(loss);
-    optimizer.step();  // θ ← θ − α ∇θ, then an O(1) zero_grad
+    // θ ← θ − α ∇θ for each layer as soon as backward has its gradient,
+    // while that gradient is still in cache (then an O(1) zero_grad).
+    tape.backward(loss, {.gradient_ready = &optimizer});
     return loss.item();
   }
 };
