@@ -104,10 +104,11 @@ inline EpochResult train_epoch(nn::Sequential<float>& net, nn::Optimizer<float>&
     Var<float> objective = data_loss;
     if (uses_penalty(s))
       objective = data_loss + s.weight_decay * nn::l2_penalty(tape, params);
-    tape.backward(objective);
     // (Cosine annealing reaches 0 on the last step; an optimiser's rate stays positive.)
     optimizer.set_learning_rate(std::max(static_cast<float>(schedule(step++)), 1e-12f));
-    optimizer.step();
+    // Each layer is updated as soon as its gradient is final (same result as
+    // backward, then optimizer.step(), without a second pass over the weights).
+    tape.backward(objective, {.gradient_ready = &optimizer});
     loss_sum += data_loss.item();
     right += correct(logits.value(), batch.labels);
     r.samples += batch.indices.size();
