@@ -1,9 +1,8 @@
 // Op "abs": y = |x|; dy/dx = sign(x), taking the subgradient 0 at x = 0 (so
 // an L1 penalty leaves a weight that is exactly 0 where it is).
-#include <cmath>
-#include <type_traits>
+#include <utility>
 
-#include <xtensor/xmath.hpp>
+#include <xtensor/xoperation.hpp>
 
 #include "ops/support.hpp"
 #include "ops/unary_elementwise.hpp"
@@ -21,22 +20,16 @@ struct AbsKernel {
 
   template <class T, class X>
   auto value(const X& x) const {
-    if constexpr (std::is_arithmetic_v<X>) {
-      return std::abs(x);
-    } else {
-      return xt::abs(x);
-    }
+    return math::abs(x);
   }
   template <class T, class X, class Y, class G>
   auto grad(const X& x, [[maybe_unused]] const Y& y, const G& g) const {
-    if constexpr (std::is_arithmetic_v<X>) {
-      return x > T(0) ? g : (x < T(0) ? -g : T(0));
-    } else if constexpr (is_var_v<X>) {
+    if constexpr (is_var_v<X>) {
       // sign(x) has derivative zero (almost everywhere): a constant.
       Tensor<T> sign = xt::where(x.value() > T(0), T(1), xt::where(x.value() < T(0), T(-1), T(0)));
       return g * x.tape()->constant(std::move(sign), "sign(x)");
     } else {
-      return xt::where(x > T(0), g, xt::where(x < T(0), -g, T(0)));
+      return math::select(x > X(0), g, math::select(x < X(0), -g, G(0)));
     }
   }
 };

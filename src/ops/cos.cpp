@@ -1,6 +1,4 @@
 // Op "cos": y = cos(x); dy/dx = -sin(x).
-#include <xtensor/xmath.hpp>
-
 #include "ops/support.hpp"
 #include "ops/unary_elementwise.hpp"
 #include "tapegrad/ops/math.hpp"

@@ -1,6 +1,4 @@
 // Op "exp": y = exp(x); dy/dx = y.
-#include <xtensor/xmath.hpp>
-
 #include "ops/support.hpp"
 #include "ops/unary_elementwise.hpp"
 #include "tapegrad/ops/math.hpp"

@@ -3,9 +3,6 @@
 #include <numbers>
 #include <type_traits>
 
-#include <xtensor/xmath.hpp>
-#include <xtensor/xoperation.hpp>
-
 #include "ops/support.hpp"
 #include "ops/unary_elementwise.hpp"
 #include "tapegrad/ops/math.hpp"
@@ -27,12 +24,11 @@ struct LogKernel {
     } else {
       // xsimd's vectorised log gets float64 subnormals wrong (−746.52 for
       // log(4.9e−324) instead of −744.44): those are scaled into the normal
-      // range first, log(x) = log(x · 2⁶⁴) − 64 ln 2.
-      // The constants are prvalues on purpose: the returned expression keeps
-      // a named local by reference, which would dangle once value() returns.
-      return xt::where(x < std::numeric_limits<T>::min(),
-                       xt::log(x * T(18446744073709551616.0)) - T(64) * std::numbers::ln2_v<T>,
-                       xt::log(x));
+      // range first, log(x) = log(x · 2⁶⁴) − 64 ln 2 (one log per lane: only
+      // its argument and the correction are selected).
+      const auto subnormal = x < X(std::numeric_limits<T>::min());
+      const X y = math::log(math::select(subnormal, x * X(T(18446744073709551616.0)), x));
+      return math::select(subnormal, y - X(T(64) * std::numbers::ln2_v<T>), y);
     }
   }
   template <class T, class X, class Y, class G>

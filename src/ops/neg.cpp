@@ -1,6 +1,4 @@
 // Op "neg": y = -x.
-#include <xtensor/xmath.hpp>
-
 #include "ops/support.hpp"
 #include "ops/unary_elementwise.hpp"
 #include "tapegrad/ops/arithmetic.hpp"

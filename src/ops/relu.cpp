@@ -1,7 +1,7 @@
 // Op "relu": y = max(x, 0); dy/dx = 1 where x > 0, else 0.
-#include <type_traits>
+#include <utility>
 
-#include <xtensor/xmath.hpp>
+#include <xtensor/xoperation.hpp>
 
 #include "ops/support.hpp"
 #include "ops/unary_elementwise.hpp"
@@ -17,26 +17,19 @@ struct ReluKernel {
   static constexpr unsigned kForwardFlops = 1;
   static constexpr unsigned kBackpropFlops = 1;
 
-  // (xt::maximum and xt::where, since x * (x > 0) does not compile with xsimd.)
   template <class T, class X>
   auto value(const X& x) const {
-    if constexpr (std::is_arithmetic_v<X>) {
-      return x > T(0) ? x : T(0);
-    } else {
-      return xt::maximum(x, T(0));
-    }
+    return math::select(x > X(0), x, X(0));
   }
   template <class T, class X, class Y, class G>
   auto grad([[maybe_unused]] const X& x, [[maybe_unused]] const Y& y, const G& g) const {
-    if constexpr (std::is_arithmetic_v<X>) {
-      return x > T(0) ? g : T(0);
-    } else if constexpr (is_var_v<X>) {
+    if constexpr (is_var_v<X>) {
       // The step function's own derivative is zero (almost everywhere): a
       // constant mask carries no gradient back to x.
       Tensor<T> step = xt::where(x.value() > T(0), T(1), T(0));
       return g * x.tape()->constant(std::move(step), "relu'");
     } else {
-      return xt::where(x > T(0), g, T(0));
+      return math::select(x > X(0), g, G(0));
     }
   }
 };

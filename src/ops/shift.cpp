@@ -1,6 +1,4 @@
 // Op "shift": y = x + c (c: offset).
-#include <xtensor/xmath.hpp>
-
 #include "ops/support.hpp"
 #include "ops/unary_elementwise.hpp"
 #include "tapegrad/ops/arithmetic.hpp"

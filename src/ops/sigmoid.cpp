@@ -1,6 +1,4 @@
 // Op "sigmoid": y = 1 / (1 + exp(-x)); dy/dx = y (1 - y).
-#include <xtensor/xmath.hpp>
-
 #include "ops/support.hpp"
 #include "ops/unary_elementwise.hpp"
 #include "tapegrad/ops/activations.hpp"

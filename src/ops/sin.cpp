@@ -1,6 +1,4 @@
 // Op "sin": y = sin(x); dy/dx = cos(x).
-#include <xtensor/xmath.hpp>
-
 #include "ops/support.hpp"
 #include "ops/unary_elementwise.hpp"
 #include "tapegrad/ops/math.hpp"

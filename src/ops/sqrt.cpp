@@ -1,6 +1,4 @@
 // Op "sqrt": y = sqrt(x); dy/dx = 1 / (2y).
-#include <xtensor/xmath.hpp>
-
 #include "ops/support.hpp"
 #include "ops/unary_elementwise.hpp"
 #include "tapegrad/ops/math.hpp"

@@ -1,6 +1,4 @@
 // Op "square": y = x²; dy/dx = 2x.
-#include <xtensor/xmath.hpp>
-
 #include "ops/support.hpp"
 #include "ops/unary_elementwise.hpp"
 #include "tapegrad/ops/math.hpp"

@@ -1,6 +1,4 @@
 // Op "tanh": y = tanh(x); dy/dx = 1 - y².
-#include <xtensor/xmath.hpp>
-
 #include "ops/support.hpp"
 #include "ops/unary_elementwise.hpp"
 #include "tapegrad/ops/activations.hpp"

@@ -2,21 +2,22 @@
 // The shape shared by every elementwise op of one input: forward evaluates
 // Kernel::value(x) into the output buffer; backprop adds
 // Kernel::grad(x, y, g) (input x, output y, gradient g). Kernels are written
-// once, generically: the same code runs on a whole tensor (an xtensor
-// expression, vectorised) and on one element (a plain number), which is
-// how tiny tensors — rank-0 scalars above all — skip xtensor's per-call
-// machinery. A kernel with attributes (pow's exponent) is built from
-// Attributes and reports them back; a stateless one is an empty struct.
+// once, generically (with the math:: overload set): the same code runs on one
+// element (a plain number), on an xsimd batch, and on Vars for the recorded
+// backprop. Tiny tensors — rank-0 scalars above all — go element by element
+// with plain scalar code; larger ones through map_batches, where every element
+// takes the same vector code whatever its position or address. A kernel with
+// attributes (pow's exponent) is built from Attributes and reports them back;
+// a stateless one is an empty struct.
 
-#include <cmath>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
 
-#include <xtensor/xmath.hpp>
-
+#include "ops/batch_loop.hpp"
 #include "ops/cost.hpp"
+#include "ops/elementwise_math.hpp"
 #include "ops/support.hpp"
 #include "tapegrad/core/operation.hpp"
 #include "tapegrad/ops/activations.hpp"
@@ -25,34 +26,10 @@
 
 namespace tapegrad::ops {
 
-/// Math functions usable on a number, an xtensor expression and a Var: the
-/// overload set of std::, xt:: and tapegrad:: (overload resolution picks the
-/// one for the argument). Kernels call math::exp(x) and work at every
-/// granularity, and their grad() written once also serves as the recorded,
-/// differentiable backprop when given Vars.
-namespace math {
-using std::cos;
-using std::exp;
-using std::log;
-using std::sin;
-using std::sqrt;
-using std::tanh;
-using tapegrad::cos;
-using tapegrad::exp;
-using tapegrad::log;
-using tapegrad::sin;
-using tapegrad::sqrt;
-using tapegrad::tanh;
-using xt::cos;
-using xt::exp;
-using xt::log;
-using xt::sin;
-using xt::sqrt;
-using xt::tanh;
-}  // namespace math
-
 /// Tensors at most this large are computed element by element with plain
-/// scalar code: for them xtensor's assignment setup costs more than the math.
+/// scalar code (std:: functions): for them setting up the vector loop costs
+/// more than the math. Their results may differ in the last bit from the same
+/// values in a larger tensor.
 inline constexpr std::size_t kScalarPathSize = 16;
 
 template <class T, class Kernel>
@@ -78,7 +55,9 @@ class UnaryElementwise final : public Operation<T> {
         y.data()[i] = kernel_.template value<T>(x.data()[i]);
       return;
     }
-    xt::noalias(y) = kernel_.template value<T>(x);
+    map_batches(
+        n, y.data(), [this](const Batch<T>& xb) { return kernel_.template value<T>(xb); },
+        x.data());
   }
 
   void backprop(BackpropContext<T>& ctx) const override {
@@ -88,14 +67,28 @@ class UnaryElementwise final : public Operation<T> {
     const Tensor<T>& y = ctx.output();
     const Tensor<T>& g = ctx.grad_output();
     const std::size_t n = x.size();
+    // Written straight into the gradient buffer: assigned when nothing has
+    // arrived there yet in this sweep, added otherwise.
+    const GradSlot<T> dx = ctx.gradient(0);
     if (n <= kScalarPathSize) {
-      GradSlot<T> dx = ctx.gradient(0);
-      for (std::size_t i = 0; i < n; ++i) {
+      for (std::size_t i = 0; i < n; ++i)
         dx.add(i, kernel_.template grad<T>(x.data()[i], y.data()[i], g.data()[i]));
-      }
       return;
     }
-    ctx.accumulate(0, kernel_.template grad<T>(x, y, g));
+    const auto grad = [this](const Batch<T>& xb, const Batch<T>& yb, const Batch<T>& gb) {
+      return kernel_.template grad<T>(xb, yb, gb);
+    };
+    T* target = dx.tensor.data();
+    if (dx.fresh) {
+      map_batches(n, target, grad, x.data(), y.data(), g.data());
+    } else {
+      map_batches(
+          n, target,
+          [&grad](const Batch<T>& xb, const Batch<T>& yb, const Batch<T>& gb, const Batch<T>& sum) {
+            return sum + grad(xb, yb, gb);
+          },
+          x.data(), y.data(), g.data(), static_cast<const T*>(target));
+    }
   }
 
   void differentiable_backprop(DifferentiableBackpropContext<T>& ctx) const override {

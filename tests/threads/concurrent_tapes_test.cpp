@@ -6,13 +6,12 @@
 
 #include <gtest/gtest.h>
 
-#include <algorithm>
-#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "support/random.hpp"
@@ -74,24 +73,6 @@ Step run_batch(Tape<double>& tape, const Model& model, int batch) {
   return {loss.item(), {w1.grad(), b1.grad(), w2.grad()}};
 }
 
-/// Equal up to the last bits. OPEN ISSUE (not a thread-safety problem): on
-/// tensors of more than 16 elements, xtensor apparently computes the elements before the
-/// first SIMD-aligned address (and the tail) with std::exp/tanh/log/sin/cos and
-/// the rest with xsimd's versions, which differ in the last bit. So exp, log,
-/// tanh, sigmoid, sin and cos results depend on the buffer's address: the same
-/// graph on a fresh tape in one thread already differs in the last bit after
-/// other allocations moved the heap, and threads allocate elsewhere. The -O1
-/// ThreadSanitizer build does not vectorise and agrees bit for bit. Until the
-/// elementwise path evaluates every element the same way, these two tests
-/// (which use tanh on 32-element tensors) allow 1e-13 relative.
-void expect_nearly_equal(const Tensor<double>& a, const Tensor<double>& b,
-                         const std::string& what) {
-  ASSERT_EQ(a.shape(), b.shape()) << what;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    EXPECT_NEAR(a.data()[i], b.data()[i], 1e-13 * std::max(1.0, std::abs(b.data()[i])))
-        << what << " element " << i;
-}
-
 void expect_bitwise_equal(const Tensor<double>& a, const Tensor<double>& b,
                           const std::string& what) {
   ASSERT_EQ(a.shape(), b.shape()) << what;
@@ -99,7 +80,7 @@ void expect_bitwise_equal(const Tensor<double>& a, const Tensor<double>& b,
     EXPECT_EQ(a.data()[i], b.data()[i]) << what << " element " << i;
 }
 
-TEST_F(ConcurrentTapes, SharedParametersPerThreadGradientsMatchSequentialToTheLastBits) {
+TEST_F(ConcurrentTapes, SharedParametersPerThreadGradientsMatchSequential) {
   const Model model;  // shared, read-only
   constexpr int batches = kThreads * kBatchesPerThread;
   // Sequential: the same per-thread work, one thread at a time.
@@ -129,16 +110,16 @@ TEST_F(ConcurrentTapes, SharedParametersPerThreadGradientsMatchSequentialToTheLa
   // Every batch agrees with its sequential twin.
   for (int b = 0; b < batches; ++b) {
     const auto i = static_cast<std::size_t>(b);
-    EXPECT_NEAR(concurrent[i].loss, sequential[i].loss, 1e-13) << "batch " << b;
+    EXPECT_EQ(concurrent[i].loss, sequential[i].loss) << "batch " << b;
     ASSERT_EQ(concurrent[i].grads.size(), 3u);
     for (std::size_t p = 0; p < 3; ++p)
-      expect_nearly_equal(concurrent[i].grads[p], sequential[i].grads[p],
-                          "batch " + std::to_string(b) + " parameter " + std::to_string(p));
+      expect_bitwise_equal(concurrent[i].grads[p], sequential[i].grads[p],
+                           "batch " + std::to_string(b) + " parameter " + std::to_string(p));
   }
   EXPECT_NE(sequential[0].loss, sequential[1].loss);  // the batches differ
 }
 
-TEST_F(ConcurrentTapes, PerThreadParameterCopiesAccumulateLikeSequentialToTheLastBits) {
+TEST_F(ConcurrentTapes, PerThreadParameterCopiesAccumulateLikeSequential) {
   const Model shared;
   // Sequential: one copy of the parameters accumulates every batch.
   Model sequential = shared;
@@ -190,12 +171,12 @@ TEST_F(ConcurrentTapes, PerThreadParameterCopiesAccumulateLikeSequentialToTheLas
           linear(tanh(linear(x, tape.watch(one.w1), tape.watch(one.b1))), tape.watch(one.w2));
       tape.backward(cross_entropy(logits, tape.constant(batch_labels(b))));
     }
-    expect_nearly_equal(copies[static_cast<std::size_t>(t)].w2.grad(), one.w2.grad(),
-                        "thread " + std::to_string(t) + " W2");
+    expect_bitwise_equal(copies[static_cast<std::size_t>(t)].w2.grad(), one.w2.grad(),
+                         "thread " + std::to_string(t) + " W2");
     expected_w1 += one.w1.grad();
     total_w1 += copies[static_cast<std::size_t>(t)].w1.grad();
   }
-  expect_nearly_equal(total_w1, expected_w1, "summed W1");
+  expect_bitwise_equal(total_w1, expected_w1, "summed W1");
   // And the sum equals the single sequential accumulation up to rounding.
   for (std::size_t i = 0; i < total_w1.size(); ++i)
     EXPECT_NEAR(total_w1.data()[i], sequential.w1.grad().data()[i], 1e-12);

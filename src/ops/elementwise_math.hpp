@@ -1,0 +1,46 @@
+#pragma once
+// The functions elementwise kernels are written with, usable on a number, an
+// xsimd batch and a Var: the overload set of std::, xsimd:: and tapegrad::
+// (overload resolution picks the one for the argument). A kernel calls
+// math::exp(x) once and that one formula serves the scalar path of small
+// tensors, the vector loop of large ones and — given Vars — the recorded,
+// differentiable backprop.
+
+#include <cmath>
+
+#include <xsimd/xsimd.hpp>
+
+#include "tapegrad/ops/activations.hpp"
+#include "tapegrad/ops/math.hpp"
+
+namespace tapegrad::ops::math {
+
+using std::abs;
+using std::cos;
+using std::exp;
+using std::log;
+using std::sin;
+using std::sqrt;
+using std::tanh;
+using tapegrad::cos;
+using tapegrad::exp;
+using tapegrad::log;
+using tapegrad::sin;
+using tapegrad::sqrt;
+using tapegrad::tanh;
+using xsimd::abs;
+using xsimd::cos;
+using xsimd::exp;
+using xsimd::log;
+using xsimd::sin;
+using xsimd::sqrt;
+using xsimd::tanh;
+
+/// `condition ? a : b` for one element; xsimd::select does it lane by lane.
+template <class T>
+T select(bool condition, const T& a, const T& b) {
+  return condition ? a : b;
+}
+using xsimd::select;
+
+}  // namespace tapegrad::ops::math
