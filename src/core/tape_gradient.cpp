@@ -100,11 +100,7 @@ std::vector<Var<T>> Tape<T>::numeric_gradient(Var<T> output, Span<Var<T>> wrt,
   // Back to the last backward's gradients, under a new sweep number.
   const auto restore = [&] {
     last_output_ = previous_output;
-    if (++sweep_ == 0) {
-      for (std::size_t i = 0; i < nodes_.capacity(); ++i)
-        nodes_[i].grad_sweep = 0;
-      sweep_ = 1;
-    }
+    advance_sweep();
     for (auto& [id, grad] : copies)
       nodes_[id].own_grad = std::move(grad);
     for (const NodeId id : kept)

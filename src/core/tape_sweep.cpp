@@ -60,11 +60,7 @@ Node<T>& Tape<T>::start_backward(Var<T> output) {
         {"backward", output.id(), out.label});
   }
   last_output_ = output.id();
-  if (++sweep_ == 0) {  // the counter wrapped: forget every old sweep once
-    for (std::size_t i = 0; i < nodes_.capacity(); ++i)
-      nodes_[i].grad_sweep = 0;
-    sweep_ = 1;
-  }
+  advance_sweep();
   return out;
 }
 
@@ -83,6 +79,9 @@ void Tape<T>::sweep(Var<T> output, const BackwardOptions& options, bool into_par
     if (!reports_)
       reports_ = std::make_unique<detail::ParameterReports<T>>();
     reports_->plan(nodes_, watched_leaves_);
+    // (A traced or checked sweep looks at every gradient: keep them.)
+    if (!observed)
+      reports_->plan_direct_updates(nodes_, edges_.data(), output.id(), sweep_, *listener);
   }
   for (std::size_t i = output.id() + 1; i-- > 0;) {
     if (listener)
@@ -115,6 +114,17 @@ void Tape<T>::sweep(Var<T> output, const BackwardOptions& options, bool into_par
 }
 
 template <class T>
+void Tape<T>::advance_sweep() {
+  if (++sweep_ == 0) {  // the counter wrapped: forget every old sweep once
+    for (std::size_t i = 0; i < nodes_.capacity(); ++i) {
+      nodes_[i].grad_sweep = 0;
+      nodes_[i].direct_sweep = 0;
+    }
+    sweep_ = 1;
+  }
+}
+
+template <class T>
 GradientReadyListener<T>* Tape<T>::gradient_listener(const BackwardOptions& options,
                                                      NodeId output) const {
   detail::AnyGradientReadyListener* const any = options.gradient_ready;
@@ -135,6 +145,7 @@ GradientReadyListener<T>* Tape<T>::gradient_listener(const BackwardOptions& opti
   template void Tape<T>::backward(Var<T>, const BackwardOptions&);                              \
   template void Tape<T>::backward_seeded(Var<T>, const Tensor<T>&, const BackwardOptions&);     \
   template Node<T>& Tape<T>::start_backward(Var<T>);                                            \
+  template void Tape<T>::advance_sweep();                                                       \
   template void Tape<T>::sweep(Var<T>, const BackwardOptions&, bool);                           \
   template GradientReadyListener<T>* Tape<T>::gradient_listener(const BackwardOptions&, NodeId) \
       const;

@@ -14,6 +14,13 @@ Sgd<T>::Sgd(std::vector<Parameter<T>*> parameters, T learning_rate)
     : Optimizer<T>(std::move(parameters), learning_rate, "sgd") {}
 
 template <class T>
+std::optional<T> Sgd<T>::direct_update_scale(const Parameter<T>& parameter) const {
+  if (!this->holds(parameter))
+    return std::nullopt;
+  return -this->learning_rate_;
+}
+
+template <class T>
 void Sgd<T>::update(std::size_t k) {
   Parameter<T>& p = *this->parameters_[k];
   blas::axpy(p.value().size(), -this->learning_rate_, p.grad().data(), p.value().data());

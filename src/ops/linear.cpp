@@ -87,23 +87,28 @@ class LinearOp final : public Operation<T> {
       blas::gemm<T>(false, false, d.batch, d.in, d.out, T(1), g, d.out, ctx.input(1).data(), d.in,
                     dx.fresh ? T(0) : T(1), dx.tensor.data(), d.in);
     }
+    // W and b are not read after this point, so their slots may be direct
+    // (the SGD update written into them: scale = −α).
     if (ctx.needs_grad(1)) {  // (out × in) = (batch × out)ᵀ · (batch × in)
       GradSlot<T> dw = ctx.gradient(1);
-      blas::gemm<T>(true, false, d.out, d.in, d.batch, T(1), g, d.out, ctx.input(0).data(), d.in,
-                    dw.fresh ? T(0) : T(1), dw.tensor.data(), d.in);
+      blas::gemm<T>(true, false, d.out, d.in, d.batch, dw.scale, g, d.out, ctx.input(0).data(),
+                    d.in, dw.fresh ? T(0) : T(1), dw.tensor.data(), d.in);
     }
     if (ctx.input_count() == 3 && ctx.needs_grad(2)) {
       GradSlot<T> db = ctx.gradient(2);
       T* bias_grad = db.tensor.data();
       if (db.fresh)
         std::fill(bias_grad, bias_grad + d.out, T(0));
+      const T scale = db.scale;
       for (std::size_t r = 0; r < d.batch; ++r) {
         const T* row = g + r * d.out;
         for (std::size_t j = 0; j < d.out; ++j)
-          bias_grad[j] += row[j];
+          bias_grad[j] += scale * row[j];
       }
     }
   }
+
+  bool accepts_direct_update(std::size_t input) const override { return input == 1 || input == 2; }
 
  private:
   static LinearDims dims(const detail::NodeView<T>& ctx) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -108,6 +109,84 @@ TEST(GradientReady, NumericGradientDoesNotReport) {
   const std::vector<Var<double>> g = tape.gradient(y, {wv});
   EXPECT_EQ(g[0].value(), (Tensor<double>{2.0}));
   EXPECT_TRUE(w.grad_is_zero());
+}
+
+/// A listener whose whole update is θ ← θ + 0.5·∇θ, so the tape may write it
+/// straight into parameters read by one op that accepts it (linear's W, b).
+class HalfStep final : public GradientReadyListener<double> {
+ public:
+  void gradient_ready(Parameter<double>& parameter) override {
+    reported.push_back(parameter.label());
+    parameter.value() += 0.5 * parameter.grad();
+    parameter.zero_grad();
+  }
+  std::optional<double> direct_update_scale(const Parameter<double>&) const override { return 0.5; }
+  std::vector<std::string> reported;
+};
+
+struct DirectCase {
+  Parameter<double> w{Tensor<double>{{0.5, -1.0, 0.2}, {0.25, 2.0, -0.3}}, "w"};
+  Parameter<double> b{Tensor<double>{0.1, -0.1}, "b"};
+  Parameter<double> m{Tensor<double>{{1.5, -0.5}}, "m"};  // read by matmul: no direct update
+  Parameter<double> tied{Tensor<double>{{0.3, 0.1}, {-0.2, 0.4}}, "tied"};  // watched twice
+
+  Var<double> loss(Tape<double>& tape) {
+    Var<double> x = tape.constant(Tensor<double>{{1.0, 2.0, -0.5}, {-1.0, 0.5, 0.3}, {2, 1, 0}});
+    Var<double> wv = tape.watch(w);  // (named, so w is watched before b)
+    Var<double> bv = tape.watch(b);
+    Var<double> h = tanh(linear(x, wv, bv));
+    Var<double> t = linear(h, tape.watch(tied)) + linear(h, tape.watch(tied));
+    return sum(square(matmul(t, transpose(tape.watch(m)))));
+  }
+  std::vector<Parameter<double>*> all() { return {&w, &b, &m, &tied}; }
+};
+
+TEST(GradientReady, ADirectUpdateIsWrittenByTheReaderAndNotReported) {
+  DirectCase expected, direct;
+  Tape<double> tape;
+  tape.backward(expected.loss(tape));
+  for (Parameter<double>* p : expected.all())
+    p->value() += 0.5 * p->grad();
+  tape.reset();
+  HalfStep listener;
+  tape.backward(direct.loss(tape), {.gradient_ready = &listener});
+  // Reported: the parameters that could not be updated by their reader.
+  EXPECT_EQ(listener.reported, (std::vector<std::string>{"m", "tied"}));
+  const std::vector<Parameter<double>*> want = expected.all(), got = direct.all();
+  for (std::size_t k = 0; k < want.size(); ++k) {
+    for (std::size_t i = 0; i < want[k]->value().size(); ++i) {
+      EXPECT_NEAR(got[k]->value().data()[i], want[k]->value().data()[i], 1e-15)
+          << got[k]->label() << " element " << i;
+    }
+    EXPECT_TRUE(got[k]->grad_is_zero()) << got[k]->label();
+  }
+}
+
+TEST(GradientReady, NoDirectUpdateWhenGradientsAreWatchedOrAlreadyHeld) {
+  {  // anomaly mode checks every gradient, so each is computed and reported
+    DirectCase c;
+    Tape<double> tape;
+    tape.set_detect_anomaly(true);
+    HalfStep listener;
+    tape.backward(c.loss(tape), {.gradient_ready = &listener});
+    EXPECT_EQ(listener.reported, (std::vector<std::string>{"m", "tied", "b", "w"}));
+  }
+  {  // w already holds a gradient from an earlier backward: it must join the update
+    DirectCase c;
+    Tape<double> tape;
+    tape.backward(c.loss(tape));
+    c.b.zero_grad();
+    c.m.zero_grad();
+    c.tied.zero_grad();
+    const Tensor<double> twice = 2.0 * c.w.grad();
+    const Tensor<double> w0 = c.w.value();
+    tape.reset();
+    HalfStep listener;
+    tape.backward(c.loss(tape), {.gradient_ready = &listener});
+    EXPECT_EQ(listener.reported, (std::vector<std::string>{"m", "tied", "w"}));
+    for (std::size_t i = 0; i < w0.size(); ++i)
+      EXPECT_NEAR(c.w.value().data()[i], w0.data()[i] + 0.5 * twice.data()[i], 1e-15);
+  }
 }
 
 TEST(GradientReady, AListenerOfAnotherDtypeIsRefusedBeforeTheSweep) {

@@ -14,6 +14,7 @@
 // times is reported once, at its earliest reached leaf; one no path reaches
 // is not reported.
 
+#include <optional>
 #include <string_view>
 
 #include "tapegrad/core/parameter.hpp"
@@ -46,6 +47,17 @@ class GradientReadyListener : public detail::AnyGradientReadyListener {
   /// `parameter.grad()` holds its whole gradient of this backward (plus
   /// whatever it accumulated before, until zero_grad()).
   virtual void gradient_ready(Parameter<T>& parameter) = 0;
+
+  /// Optional: s when this listener's whole handling of `parameter` is
+  /// θ ← θ + s·∇θ followed by zero_grad() (plain SGD: s = −α). The tape may
+  /// then let the one op that reads the parameter write that update straight
+  /// into its value (Operation::accepts_direct_update) and skip
+  /// gradient_ready for it: same update, no gradient buffer, no second pass.
+  /// Up to rounding: a GEMM may apply s to partial sums.
+  virtual std::optional<T> direct_update_scale(const Parameter<T>& parameter) const {
+    (void)parameter;
+    return std::nullopt;
+  }
 };
 
 }  // namespace tapegrad

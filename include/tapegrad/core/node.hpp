@@ -33,6 +33,11 @@ struct Node {
   /// starting a sweep never has to visit every node to clear a flag.
   std::uint32_t grad_sweep = 0;
   bool released = false;  // saved state freed by backward(release_saved)
+  /// The sweep in which this watched parameter's optimiser update is written
+  /// straight into its value by the one op that reads it (see GradSlot::direct;
+  /// 0: none), and the scale of that update.
+  std::uint32_t direct_sweep = 0;
+  T direct_scale = T(0);
 
   Tensor<T> own_value;
   Tensor<T> own_grad;
@@ -47,15 +52,22 @@ struct Node {
 
 /// A gradient buffer about to receive a contribution. `fresh` means it holds
 /// nothing yet in this sweep (its contents are stale): assign, don't add.
+///
+/// `direct` slots go only to ops whose accepts_direct_update(i) is true: the
+/// tensor is then the watched parameter's value itself, and the op adds
+/// scale · contribution to it — the optimiser's whole update (−α∇θ for SGD),
+/// with no gradient buffer in between. Such a slot is never fresh.
 template <class T>
 struct GradSlot {
   Tensor<T>& tensor;
   bool fresh;
+  T scale = T(1);
+  bool direct = false;
 
   /// Adds one element's contribution at flat index i (assigns when fresh).
   void add(std::size_t i, T contribution) const noexcept {
     T& target = tensor.data()[i];
-    target = fresh ? contribution : target + contribution;
+    target = fresh ? contribution : target + scale * contribution;
   }
 };
 
@@ -67,6 +79,10 @@ struct GradSlot {
 template <class T>
 GradSlot<T> grad_slot(Node<T>& node, std::uint32_t sweep, bool into_parameters = true) {
   if (node.parameter && into_parameters) {
+    if (node.direct_sweep == sweep) {
+      node.grad_sweep = sweep;
+      return {node.parameter->value(), false, node.direct_scale, true};
+    }
     const auto [grad, fresh] = node.parameter->accumulation_target();
     node.grad_sweep = sweep;
     return {*grad, fresh};

@@ -113,6 +113,17 @@ class TAPEGRAD_EXPORT Operation {
   }
   /// Optional: a one-line formula for printouts ("y = x·sigmoid(βx)").
   virtual std::string formula() const { return {}; }
+
+  /// Optional: true when backprop() handles a `direct` GradSlot for input i
+  /// (node.hpp): when the input is a watched parameter this op alone reads
+  /// and the optimiser's update is θ ← θ + s·∇θ (plain SGD), the tape may
+  /// hand over the parameter's value itself, to which backprop adds
+  /// slot.scale × its contribution (a GEMM with alpha = scale, beta = 1) —
+  /// after it has finished reading that input's value. False by default.
+  virtual bool accepts_direct_update(std::size_t input) const {
+    (void)input;
+    return false;
+  }
 };
 
 namespace detail {

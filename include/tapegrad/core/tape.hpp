@@ -182,6 +182,9 @@ class TAPEGRAD_EXPORT Tape {
   void backward_seeded(Var<T> output, const Tensor<T>& seed, const BackwardOptions& options);
   /// Checks `output` and clears every gradient flag; returns the output node.
   Node<T>& start_backward(Var<T> output);
+  /// A new sweep number (see Node::grad_sweep), forgetting all old ones when
+  /// the counter wraps.
+  void advance_sweep();
   void sweep(Var<T> output, const BackwardOptions& options, bool into_parameters = true);
   /// options.gradient_ready as this tape's listener type (null when unset);
   /// throws ValueError for a listener of another dtype.

@@ -48,6 +48,8 @@ class TAPEGRAD_EXPORT Optimizer : public GradientReadyListener<T> {
   const std::string& name() const noexcept { return name_; }
 
  protected:
+  /// Whether `parameter` is one of parameters().
+  bool holds(const Parameter<T>& parameter) const { return index_.count(&parameter) != 0; }
   /// Applies the accumulated gradient to parameters()[k] (which has one).
   virtual void update(std::size_t k) = 0;
   /// Throws ValueError naming this optimiser.

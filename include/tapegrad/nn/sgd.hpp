@@ -8,6 +8,7 @@
 // Both clear the gradients after the update at no cost (Parameter::zero_grad).
 
 #include <cstddef>
+#include <optional>
 #include <vector>
 
 #include "tapegrad/core/parameter.hpp"
@@ -21,6 +22,10 @@ class TAPEGRAD_EXPORT Sgd : public Optimizer<T> {
  public:
   /// The parameters must outlive the optimiser.
   Sgd(std::vector<Parameter<T>*> parameters, T learning_rate);
+
+  /// −α for its own parameters: during backward the layer that reads a
+  /// parameter may write the update straight into it (gradient_ready.hpp).
+  std::optional<T> direct_update_scale(const Parameter<T>& parameter) const override;
 
  protected:
   /// θ ← θ − α ∇θ
