@@ -40,12 +40,13 @@ class Recording : public Base {
 /// registered, then calls print(recorded, out). Returns main's exit code.
 template <class Print>
 int run_and_print(int argc, char** argv, Print print) {
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv))
-    return 1;
+  // Looked for first: Initialize removes the flags it knows from argv.
   bool json = false;
   for (int i = 1; i < argc; ++i)
     json = json || std::string(argv[i]) == "--benchmark_format=json";
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv))
+    return 1;
   if (json) {
     Recording<benchmark::JSONReporter> reporter;
     benchmark::RunSpecifiedBenchmarks(&reporter);
