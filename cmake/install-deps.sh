@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages tapegrad needs to build, test and run its
 # examples. Does nothing when they are all present. Run as root (or via sudo).
+# Package names given as arguments are installed too (run.sh bench-torch adds
+# the optional libtorch-dev this way).
 set -euo pipefail
 
 packages=(
@@ -14,6 +16,7 @@ packages=(
   libcli11-dev         # command line of examples/train_fashion_mnist
   gnuplot-nox          # its SVG learning curves (optional at run time)
   dataset-fashion-mnist  # the data set it trains on
+  "$@"
 )
 
 missing=()

@@ -6,13 +6,16 @@
 #   bash cmake/run.sh sanitize   the same tests in the ASan + UBSan build
 #   bash cmake/run.sh tsan       the thread-safety tests (tests/threads) under ThreadSanitizer
 #   bash cmake/run.sh bench      the benchmark suite (medians of 5) and its ratio table
+#   bash cmake/run.sh bench-torch  the same workloads in tapegrad and libtorch side by side
+#                                (medians of 5), with Debian's libtorch-dev installed first
 #   bash cmake/run.sh fuzz       every libFuzzer target for ${FUZZ_SECONDS:-60} s in all (clang++)
 #
 # Dependencies come from cmake/install-deps.sh (apt-get; a no-op when present).
+# bench and bench-torch pass further arguments to Google Benchmark.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-usage() { sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; }
 
 preset_build() {  # preset [targets...]
   local preset=$1
@@ -91,6 +94,16 @@ case "${1:-}" in
     preset_build release tapegrad_benchmarks
     shift
     ./build/release/tests/benchmarks/tapegrad_benchmarks --benchmark_repetitions=5 \
+      --benchmark_report_aggregates_only=true "$@"
+    ;;
+  bench-torch)
+    # libtorch is optional and only for this comparison: never in CI.
+    bash cmake/install-deps.sh libtorch-dev
+    preset_build release tapegrad_vs_libtorch
+    shift
+    # The program sets this itself when it is unset; said here to be seen.
+    OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE} \
+      ./build/release/tests/benchmarks/tapegrad_vs_libtorch --benchmark_repetitions=5 \
       --benchmark_report_aggregates_only=true "$@"
     ;;
   fuzz)

@@ -5,45 +5,26 @@
 //                 cross-entropy, backward, SGD update, reset)
 //   scalar_chain  y = y·a + sin(y) repeated on rank-0 tensors
 //   rnn           h ← tanh(W h + U x_t), 64 units, 200 steps, batch 1
-// After the runs a ratio table (mlp_step / gemm_floor) is printed (to
+// The last three live in workloads.hpp, which libtorch_side_by_side.cpp times
+// too. After the runs a ratio table (mlp_step / gemm_floor) is printed (to
 // stderr when --benchmark_format=json, so stdout stays valid JSON).
 #include <benchmark/benchmark.h>
 #include <cblas.h>
 #include <fmt/format.h>
 
 #include <cstdio>
-#include <map>
-#include <random>
 #include <string>
 #include <vector>
 
 #include <tapegrad/tapegrad.hpp>
 
 #include "allocation_counter.hpp"
+#include "recording.hpp"
+#include "workloads.hpp"
 
 namespace {
 
-using tapegrad::Parameter;
-using tapegrad::Tape;
-using tapegrad::Tensor;
-using tapegrad::Var;
-
-constexpr std::size_t kInput = 784, kHidden1 = 512, kHidden2 = 256, kClasses = 10;
-
-template <class T>
-Tensor<T> random_tensor(const tapegrad::Shape& shape, unsigned seed, T scale = T(1)) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<T> uniform(-scale, scale);
-  Tensor<T> t = Tensor<T>::from_shape(shape);
-  for (T& v : t)
-    v = uniform(rng);
-  return t;
-}
-
-template <class T>
-const char* dtype() {
-  return sizeof(T) == 4 ? "f32" : "f64";
-}
+using namespace tapegrad::bench;
 
 // ---------------------------------------------------------------- GEMM floor
 
@@ -68,7 +49,7 @@ void gemm_floor(benchmark::State& state, std::size_t batch, int threads) {
       w2(kHidden2 * kHidden1, T(0.01)), w3(kClasses * kHidden2, T(0.01)), h1(B * kHidden1),
       h2(B * kHidden2), y(B * kClasses), dy(B * kClasses, T(0.1)), dh2(B * kHidden2),
       dh1(B * kHidden1), dw1(w1.size()), dw2(w2.size()), dw3(w3.size());
-  const std::size_t before = tapegrad::bench::allocation_count();
+  const std::size_t before = allocation_count();
   for (auto _ : state) {
     gemm(false, true, B, kHidden1, kInput, x.data(), w1.data(), h1.data());
     gemm(false, true, B, kHidden2, kHidden1, h1.data(), w2.data(), h2.data());
@@ -83,170 +64,31 @@ void gemm_floor(benchmark::State& state, std::size_t batch, int threads) {
   }
   // OpenBLAS's threaded driver allocates per call: the floor shows how much.
   state.counters["allocs_per_step"] =
-      static_cast<double>(tapegrad::bench::allocation_count() - before) /
-      static_cast<double>(state.iterations());
-}
-
-// ------------------------------------------------------------------ MLP step
-
-template <class T>
-struct Mlp {
-  Parameter<T> w1{random_tensor<T>({kHidden1, kInput}, 1, T(0.05)), "W1"};
-  Parameter<T> b1{Tensor<T>::from_shape({kHidden1}), "b1"};
-  Parameter<T> w2{random_tensor<T>({kHidden2, kHidden1}, 2, T(0.05)), "W2"};
-  Parameter<T> b2{Tensor<T>::from_shape({kHidden2}), "b2"};
-  Parameter<T> w3{random_tensor<T>({kClasses, kHidden2}, 3, T(0.05)), "W3"};
-  Parameter<T> b3{Tensor<T>::from_shape({kClasses}), "b3"};
-
-  Mlp() {
-    for (Parameter<T>* p : {&b1, &b2, &b3})
-      p->value().fill(T(0));
-  }
-
-  /// One SGD step on one mini-batch; returns the loss.
-  tapegrad::nn::Sgd<T> optimizer{{&w1, &b1, &w2, &b2, &w3, &b3}, T(0.01)};
-
-  T step(Tape<T>& tape, const Tensor<T>& x, const Tensor<T>& labels) {
-    tape.reset();
-    Var<T> input = tape.constant(x, "x");
-    Var<T> h1 = relu(linear(input, tape.watch(w1), tape.watch(b1)));
-    Var<T> h2 = relu(linear(h1, tape.watch(w2), tape.watch(b2)));
-    Var<T> logits = linear(h2, tape.watch(w3), tape.watch(b3));
-    Var<T> loss = cross_entropy(logits, tape.constant(labels, "labels"));
-    // θ ← θ − α ∇θ for each layer as soon as backward has its gradient,
-    // while that gradient is still in cache (then an O(1) zero_grad).
-    tape.backward(loss, {.gradient_ready = &optimizer});
-    return loss.item();
-  }
-};
-
-template <class T>
-void mlp_step(benchmark::State& state, std::size_t batch, int threads) {
-  tapegrad::set_num_threads(threads);
-  Mlp<T> model;
-  Tape<T> tape;
-  const Tensor<T> x = random_tensor<T>({batch, kInput}, 7);
-  Tensor<T> labels = Tensor<T>::from_shape({batch});
-  for (std::size_t i = 0; i < batch; ++i)
-    labels(i) = static_cast<T>(i % kClasses);
-  model.step(tape, x, labels);  // warm-up: buffers reach their sizes
-  const std::size_t before = tapegrad::bench::allocation_count();
-  for (auto _ : state)
-    benchmark::DoNotOptimize(model.step(tape, x, labels));
-  const std::size_t allocations = tapegrad::bench::allocation_count() - before;
-  state.counters["allocs_per_step"] =
-      static_cast<double>(allocations) / static_cast<double>(state.iterations());
-  state.counters["peak_rss_MiB"] = tapegrad::bench::peak_rss_mib();
-}
-
-// -------------------------------------------------------------- scalar chain
-
-constexpr int kChainLength = 10000;  // statements; each records mul, sin, add
-constexpr int kChainOps = 3 * kChainLength;
-
-Var<double> record_chain(Tape<double>& tape) {
-  Var<double> a = tape.variable(Tensor<double>(0.999), "a");
-  Var<double> y = tape.variable(Tensor<double>(0.5), "y0");
-  for (int i = 0; i < kChainLength; ++i)
-    y = y * a + sin(y);
-  return y;
-}
-
-enum class ChainPart { forward, backward, both };
-
-void scalar_chain(benchmark::State& state, ChainPart part) {
-  Tape<double> tape;
-  record_chain(tape);  // warm-up
-  for (auto _ : state) {
-    if (part == ChainPart::backward)
-      state.PauseTiming();
-    tape.reset();
-    Var<double> y = record_chain(tape);
-    if (part == ChainPart::backward)
-      state.ResumeTiming();
-    if (part == ChainPart::forward) {
-      benchmark::DoNotOptimize(y.item());
-      continue;
-    }
-    tape.backward(y);
-    benchmark::DoNotOptimize(tape.grad(y).data());
-  }
-  state.counters["ns_per_op"] =
-      benchmark::Counter(static_cast<double>(state.iterations()) * kChainOps,
-                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
-}
-
-// ----------------------------------------------------------------------- RNN
-
-void rnn(benchmark::State& state) {
-  constexpr std::size_t kUnits = 64, kSteps = 200;
-  tapegrad::set_num_threads(1);
-  // The gradient vanishes through 200 tanh steps; without this, its last
-  // stretch runs through denormals at a few ns per FMA.
-  tapegrad::set_flush_denormals(true);
-  Parameter<float> w(random_tensor<float>({kUnits, kUnits}, 11, 0.1f), "W");
-  Parameter<float> u(random_tensor<float>({kUnits, kUnits}, 12, 0.1f), "U");
-  std::vector<Tensor<float>> inputs;
-  for (std::size_t t = 0; t < kSteps; ++t)
-    inputs.push_back(random_tensor<float>({kUnits}, 100 + t));
-  Tape<float> tape;
-  const auto step = [&] {
-    tape.reset();
-    Var<float> h = tape.constant(Tensor<float>::from_shape({kUnits}), "h0");
-    Var<float> wv = tape.watch(w), uv = tape.watch(u);
-    for (const Tensor<float>& x : inputs) {
-      h = tanh(matmul(wv, h) + matmul(uv, tape.constant(x)));
-    }
-    Var<float> loss = sum(h);
-    tape.backward(loss);
-    w.zero_grad();
-    u.zero_grad();
-  };
-  step();
-  for (auto _ : state)
-    step();
-  tapegrad::set_flush_denormals(false);
+      static_cast<double>(allocation_count() - before) / static_cast<double>(state.iterations());
 }
 
 // ------------------------------------------------------------- ratio table
 
-/// Keeps every run's time so the ratio table can be printed at the end.
-template <class Base>
-class Recording : public Base {
- public:
-  void ReportRuns(const std::vector<benchmark::BenchmarkReporter::Run>& runs) override {
-    for (const auto& run : runs) {
-      if (run.run_type == benchmark::BenchmarkReporter::Run::RT_Aggregate &&
-          run.aggregate_name != "median") {
-        continue;
-      }
-      times[run.run_name.str()] = run.GetAdjustedRealTime();
-      for (const auto& [name, counter] : run.counters)
-        counters[run.run_name.str()][name] = counter.value;
-    }
-    Base::ReportRuns(runs);
-  }
-  std::map<std::string, double> times;
-  std::map<std::string, std::map<std::string, double>> counters;
-};
-
-template <class R>
-void print_ratios(const R& recorded, std::FILE* out) {
-  fmt::print(out, "\n{:<24} {:>10} {:>10} {:>7} {:>12} {:>12}\n", "mlp_step vs gemm_floor",
-             "step ms", "floor ms", "ratio", "step allocs", "floor allocs");
+/// mlp_step (SGD update during backward) and mlp_step_update_after (step()
+/// after backward) as ratios to gemm_floor.
+void print_ratios(const Recorded& recorded, std::FILE* out) {
+  fmt::print(out, "\n{:<24} {:>10} {:>10} {:>7} {:>13} {:>12} {:>12}\n", "mlp_step vs gemm_floor",
+             "step ms", "floor ms", "ratio", "update after", "step allocs", "floor allocs");
+  const std::string step = "mlp_step/";
   for (const auto& [name, time] : recorded.times) {
-    if (name.rfind("mlp_step/", 0) != 0)
+    if (name.rfind(step, 0) != 0)
       continue;
-    const std::string floor = "gemm_floor/" + name.substr(9);
-    const auto found = recorded.times.find(floor);
-    if (found == recorded.times.end())
+    const std::string config = name.substr(step.size());
+    const auto floor = recorded.times.find("gemm_floor/" + config);
+    if (floor == recorded.times.end())
       continue;
-    std::string config = name.substr(9);
-    config = config.substr(0, config.find("/real_time"));
-    fmt::print(out, "{:<24} {:>10.3f} {:>10.3f} {:>7.3f} {:>12.1f} {:>12.1f}\n", config, time,
-               found->second, time / found->second,
-               recorded.counters.at(name).at("allocs_per_step"),
-               recorded.counters.at(floor).at("allocs_per_step"));
+    const auto after = recorded.times.find("mlp_step_update_after/" + config);
+    const std::string after_ratio =
+        after == recorded.times.end() ? "-" : fmt::format("{:.3f}", after->second / floor->second);
+    fmt::print(out, "{:<24} {:>10.3f} {:>10.3f} {:>7.3f} {:>13} {:>12.1f} {:>12.1f}\n",
+               config.substr(0, config.find("/real_time")), time, floor->second,
+               time / floor->second, after_ratio, recorded.counters.at(name).at("allocs_per_step"),
+               recorded.counters.at(floor->first).at("allocs_per_step"));
   }
 }
 
@@ -256,7 +98,12 @@ void register_mlp(std::size_t batch, int threads) {
   benchmark::RegisterBenchmark(("gemm_floor/" + suffix).c_str(), gemm_floor<T>, batch, threads)
       ->Unit(benchmark::kMillisecond)
       ->UseRealTime();
-  benchmark::RegisterBenchmark(("mlp_step/" + suffix).c_str(), mlp_step<T>, batch, threads)
+  benchmark::RegisterBenchmark(("mlp_step/" + suffix).c_str(), mlp_step<T>, batch, threads,
+                               SgdUpdate::during_backward)
+      ->Unit(benchmark::kMillisecond)
+      ->UseRealTime();
+  benchmark::RegisterBenchmark(("mlp_step_update_after/" + suffix).c_str(), mlp_step<T>, batch,
+                               threads, SgdUpdate::after_backward)
       ->Unit(benchmark::kMillisecond)
       ->UseRealTime();
 }
@@ -282,20 +129,5 @@ int main(int argc, char** argv) {
   benchmark::RegisterBenchmark("rnn/hidden:64/steps:200", rnn)->Unit(benchmark::kMillisecond);
 
   benchmark::AddCustomContext("openblas_core", openblas_get_corename());
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv))
-    return 1;
-  bool json = false;
-  for (int i = 1; i < argc; ++i)
-    json = json || std::string(argv[i]) == "--benchmark_format=json";
-  if (json) {
-    Recording<benchmark::JSONReporter> reporter;
-    benchmark::RunSpecifiedBenchmarks(&reporter);
-    print_ratios(reporter, stderr);
-  } else {
-    Recording<benchmark::ConsoleReporter> reporter;
-    benchmark::RunSpecifiedBenchmarks(&reporter);
-    print_ratios(reporter, stdout);
-  }
-  benchmark::Shutdown();
+  return run_and_print(argc, argv, print_ratios);
 }
