@@ -86,7 +86,7 @@ class ParameterReports {
     for (const Candidate& c : candidates_) {
       if (c.readers == 1 && nodes[c.reader].op->accepts_direct_update(c.position)) {
         nodes[c.id].direct_sweep = sweep;
-        nodes[c.id].direct_scale = c.scale;
+        nodes[c.id].parameter->set_direct_update_scale(c.scale);
       }
     }
   }

@@ -46,7 +46,6 @@ NodeId Tape<T>::acquire_node() {
   n.saved_count = 0;
   n.requires_grad = false;
   n.grad_sweep = 0;
-  n.direct_sweep = 0;
   n.released = false;
   n.label.clear();
   return static_cast<NodeId>(count_++);

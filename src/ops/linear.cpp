@@ -91,15 +91,16 @@ class LinearOp final : public Operation<T> {
     // (the SGD update written into them: scale = −α).
     if (ctx.needs_grad(1)) {  // (out × in) = (batch × out)ᵀ · (batch × in)
       GradSlot<T> dw = ctx.gradient(1);
-      blas::gemm<T>(true, false, d.out, d.in, d.batch, dw.scale, g, d.out, ctx.input(0).data(),
-                    d.in, dw.fresh ? T(0) : T(1), dw.tensor.data(), d.in);
+      const T scale = dw.direct ? ctx.direct_scale(1) : T(1);
+      blas::gemm<T>(true, false, d.out, d.in, d.batch, scale, g, d.out, ctx.input(0).data(), d.in,
+                    dw.fresh ? T(0) : T(1), dw.tensor.data(), d.in);
     }
     if (ctx.input_count() == 3 && ctx.needs_grad(2)) {
       GradSlot<T> db = ctx.gradient(2);
       T* bias_grad = db.tensor.data();
       if (db.fresh)
         std::fill(bias_grad, bias_grad + d.out, T(0));
-      const T scale = db.scale;
+      const T scale = db.direct ? ctx.direct_scale(2) : T(1);
       for (std::size_t r = 0; r < d.batch; ++r) {
         const T* row = g + r * d.out;
         for (std::size_t j = 0; j < d.out; ++j)

@@ -28,16 +28,15 @@ struct Node {
   std::uint32_t input_count = 0;
   std::uint32_t saved_count = 0;  // live entries of `saved`
   bool requires_grad = false;
+  bool released = false;  // saved state freed by backward(release_saved)
   /// The backward sweep that last sent this node a gradient (0: none). A
   /// gradient is current when this equals the tape's sweep counter, so
   /// starting a sweep never has to visit every node to clear a flag.
   std::uint32_t grad_sweep = 0;
-  bool released = false;  // saved state freed by backward(release_saved)
   /// The sweep in which this watched parameter's optimiser update is written
   /// straight into its value by the one op that reads it (see GradSlot::direct;
-  /// 0: none), and the scale of that update.
+  /// 0: none); its scale is the parameter's direct_update_scale().
   std::uint32_t direct_sweep = 0;
-  T direct_scale = T(0);
 
   Tensor<T> own_value;
   Tensor<T> own_grad;
@@ -55,19 +54,20 @@ struct Node {
 ///
 /// `direct` slots go only to ops whose accepts_direct_update(i) is true: the
 /// tensor is then the watched parameter's value itself, and the op adds
-/// scale · contribution to it — the optimiser's whole update (−α∇θ for SGD),
-/// with no gradient buffer in between. Such a slot is never fresh.
+/// BackpropContext::direct_scale(i) × contribution to it — the optimiser's
+/// whole update (−α∇θ for SGD), with no gradient buffer in between. Such a
+/// slot is never fresh, and add() does not apply the scale. (16 bytes, so it
+/// is returned in registers: every backprop asks for one.)
 template <class T>
 struct GradSlot {
   Tensor<T>& tensor;
   bool fresh;
-  T scale = T(1);
   bool direct = false;
 
   /// Adds one element's contribution at flat index i (assigns when fresh).
   void add(std::size_t i, T contribution) const noexcept {
     T& target = tensor.data()[i];
-    target = fresh ? contribution : target + scale * contribution;
+    target = fresh ? contribution : target + contribution;
   }
 };
 
@@ -81,7 +81,7 @@ GradSlot<T> grad_slot(Node<T>& node, std::uint32_t sweep, bool into_parameters =
   if (node.parameter && into_parameters) {
     if (node.direct_sweep == sweep) {
       node.grad_sweep = sweep;
-      return {node.parameter->value(), false, node.direct_scale, true};
+      return {node.parameter->value(), false, true};
     }
     const auto [grad, fresh] = node.parameter->accumulation_target();
     node.grad_sweep = sweep;

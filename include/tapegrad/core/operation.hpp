@@ -118,7 +118,7 @@ class TAPEGRAD_EXPORT Operation {
   /// (node.hpp): when the input is a watched parameter this op alone reads
   /// and the optimiser's update is θ ← θ + s·∇θ (plain SGD), the tape may
   /// hand over the parameter's value itself, to which backprop adds
-  /// slot.scale × its contribution (a GEMM with alpha = scale, beta = 1) —
+  /// ctx.direct_scale(i) × its contribution (a GEMM with alpha = scale, beta = 1) —
   /// after it has finished reading that input's value. False by default.
   virtual bool accepts_direct_update(std::size_t input) const {
     (void)input;
@@ -255,6 +255,10 @@ class BackpropContext : public detail::NodeView<T> {
   /// kernels (a GEMM with beta = fresh ? 0 : 1). Shaped like the input.
   GradSlot<T> gradient(std::size_t i) {
     return grad_slot(this->input_node(i), sweep_, into_parameters_);
+  }
+  /// For a `direct` slot of input i: the factor of the update to add.
+  T direct_scale(std::size_t i) const noexcept {
+    return this->input_node(i).parameter->direct_update_scale();
   }
 
  private:

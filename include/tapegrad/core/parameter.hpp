@@ -53,6 +53,12 @@ class Parameter {
     return {&grad_, fresh};
   }
 
+  /// For the tape: the factor of an optimiser update that a backward is
+  /// writing straight into value() (see GradSlot::direct in node.hpp). Kept
+  /// here rather than in every tape node, whose size the hot loops feel.
+  T direct_update_scale() const noexcept { return direct_update_scale_; }
+  void set_direct_update_scale(T scale) noexcept { direct_update_scale_ = scale; }
+
   const std::string& label() const noexcept { return label_; }
   // Via a temporary: assigning a string_view trips GCC 12's -Wrestrict (PR105329).
   void set_label(std::string_view label) { label_ = std::string(label); }
@@ -70,6 +76,7 @@ class Parameter {
   mutable Tensor<T> grad_;
   mutable bool grad_is_zero_ = true;
   std::string label_;
+  T direct_update_scale_ = T(0);
 };
 
 }  // namespace tapegrad
