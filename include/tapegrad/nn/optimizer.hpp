@@ -9,7 +9,9 @@
 //   tape.backward(loss, {.gradient_ready = &optimizer});
 // and each parameter gets the same update the moment its gradient is final,
 // during the sweep, while that gradient is still in cache; no step() follows.
-// The result is the same as backward() then step(), bit for bit.
+// The result is the same as backward() then step(), bit for bit — except
+// where plain SGD's update is written inside the layer's weight GEMM (see
+// Sgd::direct_update_scale), which is equal up to rounding.
 
 #include <cstddef>
 #include <string>
