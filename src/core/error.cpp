@@ -33,6 +33,7 @@ ShapeError::~ShapeError() = default;
 ValueError::~ValueError() = default;
 TapeMismatchError::~TapeMismatchError() = default;
 StaleVarError::~StaleVarError() = default;
+CapacityError::~CapacityError() = default;
 GradientError::~GradientError() = default;
 StateReleasedError::~StateReleasedError() = default;
 AnomalyError::~AnomalyError() = default;

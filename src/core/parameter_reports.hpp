@@ -7,11 +7,8 @@
 // and all its watches) and made as the sweep passes each earliest watch, for
 // the parameters at least one path reached.
 //
-// A parameter can also skip its report: when the listener's update is plain
-// θ ← θ + s·∇θ, the parameter has one watch, that watch one reader, and the
-// reader's op accepts a direct update for it, the reader's backprop writes
-// the update straight into the value (GradSlot::direct) and nothing is left
-// to report.
+// A parameter whose update its reader wrote directly (direct_update.hpp) has
+// nothing left to report.
 
 #include <algorithm>
 #include <cstddef>
@@ -23,6 +20,7 @@
 
 #include "tapegrad/core/gradient_ready.hpp"
 #include "tapegrad/core/node_store.hpp"
+#include "tapegrad/core/sweep.hpp"
 
 namespace tapegrad::detail {
 
@@ -52,55 +50,15 @@ class ParameterReports {
     next_ = 0;
   }
 
-  /// Marks the watches whose update goes straight into the value in sweep
-  /// `sweep` (see above). Call after plan(); `edges` are the tape's.
-  void plan_direct_updates(NodeStore<T>& nodes, const NodeId* edges, NodeId output,
-                           std::uint32_t sweep, const GradientReadyListener<T>& listener) {
-    candidates_.clear();
-    for (const Group& group : groups_) {
-      const Watch& watch = watches_[group.begin];
-      if (group.end - group.begin != 1 || watch.id > output || !watch.parameter->grad_is_zero())
-        continue;  // several watches, out of reach, or a gradient to keep
-      if (const std::optional<T> scale = listener.direct_update_scale(*watch.parameter))
-        candidates_.push_back({watch.id, *scale});
-    }
-    if (candidates_.empty())
-      return;
-    std::sort(candidates_.begin(), candidates_.end(),
-              [](const Candidate& a, const Candidate& b) { return a.id < b.id; });
-    // Who reads each candidate: only nodes after it can.
-    for (NodeId i = candidates_.front().id + 1; i <= output; ++i) {
-      const Node<T>& n = nodes[i];
-      for (std::uint32_t k = 0; k < n.input_count; ++k) {
-        const NodeId input = edges[n.first_input + k];
-        const auto found =
-            std::lower_bound(candidates_.begin(), candidates_.end(), input,
-                             [](const Candidate& c, NodeId id) { return c.id < id; });
-        if (found != candidates_.end() && found->id == input) {
-          ++found->readers;
-          found->reader = i;
-          found->position = k;
-        }
-      }
-    }
-    for (const Candidate& c : candidates_) {
-      if (c.readers == 1 && nodes[c.reader].op->accepts_direct_update(c.position)) {
-        nodes[c.id].direct_sweep = sweep;
-        nodes[c.id].parameter->set_direct_update_scale(c.scale);
-      }
-    }
-  }
-
   /// Reports the parameters whose earliest watch is at or above `position`:
   /// call it before the sweep handles node `position` (and with 0 at the end).
-  void report_down_to(NodeId position, const NodeStore<T>& nodes, std::uint32_t sweep,
-                      GradientReadyListener<T>& listener) {
+  void report_down_to(NodeId position, const Sweep<T>& sweep, GradientReadyListener<T>& listener) {
     while (next_ < groups_.size() && groups_[next_].earliest >= position) {
       const Group& group = groups_[next_++];
       for (std::size_t k = group.begin; k < group.end; ++k) {
-        const Node<T>& watch = nodes[watches_[k].id];
-        if (watch.grad_sweep == sweep) {
-          if (watch.direct_sweep != sweep)  // else its reader applied the update
+        const NodeId watch = watches_[k].id;
+        if (sweep.reached(watch)) {
+          if (!sweep.updates_directly(watch))  // else its reader applied the update
             listener.gradient_ready(*watches_[k].parameter);
           break;
         }
@@ -117,15 +75,7 @@ class ParameterReports {
     NodeId earliest;         // the parameter's lowest watch id
     std::size_t begin, end;  // its watches in watches_
   };
-  struct Candidate {
-    NodeId id;  // the parameter's only watch
-    T scale;
-    std::uint32_t readers = 0;
-    NodeId reader = 0;
-    std::uint32_t position = 0;  // among the reader's inputs
-  };
   std::vector<Watch> watches_;
-  std::vector<Candidate> candidates_;
   std::vector<Group> groups_;  // by earliest watch, descending
   std::size_t next_ = 0;
 };

@@ -9,6 +9,7 @@
 
 #include "core/nonfinite.hpp"
 #include "core/parameter_reports.hpp"  // complete for ~Tape
+#include "tapegrad/core/direct_update.hpp"
 #include "tapegrad/core/registry.hpp"
 
 namespace tapegrad {
@@ -29,13 +30,20 @@ std::string input_shapes(const NodeStore<T>& nodes, Span<Var<T>> inputs) {
 }  // namespace
 
 template <class T>
-Tape<T>::Tape() = default;
+Tape<T>::Tape() : lifetime_(detail::acquire_lifetime(this)), generation_(lifetime_->generation) {}
 
 template <class T>
-Tape<T>::~Tape() = default;
+Tape<T>::~Tape() {
+  detail::release_lifetime(lifetime_);
+}
 
 template <class T>
-NodeId Tape<T>::acquire_node() {
+NodeId Tape<T>::acquire_node(std::size_t input_count) {
+  if (count_ >= id_limit_ || edges_.size() + input_count > id_limit_) {
+    throw CapacityError("the tape holds " + std::to_string(count_) + " nodes and " +
+                        std::to_string(edges_.size()) + " edges; node ids and edge offsets are " +
+                        "32-bit, so it cannot record more (reset() it, or split the work)");
+  }
   if (count_ == nodes_.capacity())
     nodes_.grow();
   Node<T>& n = nodes_[count_];
@@ -45,7 +53,6 @@ NodeId Tape<T>::acquire_node() {
   n.input_count = 0;
   n.saved_count = 0;
   n.requires_grad = false;
-  n.grad_sweep = 0;
   n.released = false;
   n.label.clear();
   return static_cast<NodeId>(count_++);
@@ -53,10 +60,10 @@ NodeId Tape<T>::acquire_node() {
 
 template <class T>
 Var<T> Tape<T>::add_leaf(std::string_view label, bool requires_grad) {
-  const NodeId id = acquire_node();
+  const NodeId id = acquire_node(0);
   nodes_[id].requires_grad = requires_grad && grad_enabled_;
   nodes_[id].label = label;
-  return Var<T>(this, id, generation_);
+  return handle(id);
 }
 
 template <class T>
@@ -91,32 +98,57 @@ template <class T>
 Var<T> Tape<T>::watch(Parameter<T>& parameter) {
   Var<T> v = add_leaf(parameter.label(), true);
   nodes_[v.id()].parameter = &parameter;
+  nodes_[v.id()].parameter_lifetime = &parameter.lifetime();
+  nodes_[v.id()].parameter_generation = parameter.lifetime().generation;
   watched_leaves_.push_back(v.id());
   return v;
 }
 
 template <class T>
-void Tape<T>::check(Var<T> v, std::string_view op) const {
-  if (v.tape() == this && v.generation() == generation_ && v.id() < count_)
+void Tape<T>::check_parameter(const Node<T>& n, NodeId id, std::string_view op) const {
+  if (n.parameter_lifetime->alive(n.parameter_generation))
     return;
+  throw StaleVarError("node " + std::to_string(id) + " watches parameter '" + n.label +
+                          "', which was destroyed (or moved from) since; watch the live "
+                          "parameter on a new recording",
+                      {std::string(op), id, n.label});
+}
+
+template <class T>
+void Tape<T>::check_watches(std::string_view op) const {
+  for (const NodeId watch : watched_leaves_)
+    check_parameter(nodes_[watch], watch, op);
+}
+
+template <class T>
+void Tape<T>::check(Var<T> v, std::string_view op) const {
+  if (v.lifetime_ == lifetime_ && v.generation_ == generation_ && v.id_ < count_) {
+    const Node<T>& n = nodes_[v.id_];
+    if (n.parameter)
+      check_parameter(n, v.id_, op);
+    return;
+  }
   const ErrorSite site{std::string(op), std::nullopt, {}};
-  if (v.tape() == nullptr)
+  if (!v.valid())
     throw StaleVarError("an empty Var (default-constructed) was used", site);
-  if (v.tape() != this) {
+  if (v.live()) {
     throw TapeMismatchError("a Var of another tape was used (node " + std::to_string(v.id()) +
                                 " of that tape); Vars of two tapes cannot be combined",
                             site);
   }
-  throw StaleVarError("a Var recorded before the tape's reset() was used (node " +
-                          std::to_string(v.id()) + "); record it again after reset()",
-                      site);
+  throw StaleVarError(
+      "a Var recorded before its tape's reset(), or on a tape since destroyed, "
+      "was used (node " +
+          std::to_string(v.id()) + "); record it again on a live tape",
+      site);
 }
 
 template <class T>
 void Tape<T>::check_inputs(const Operation<T>& op, Span<Var<T>> inputs) const {
   for (const Var<T>& v : inputs) {
     // Inline fast test; the op's name is looked up only to report an error.
-    if (v.tape() != this || v.generation() != generation_ || v.id() >= count_)
+    if (v.lifetime_ != lifetime_ || v.generation_ != generation_ || v.id_ >= count_ ||
+        nodes_[v.id_].parameter)
       check(v, op.name());
   }
   const int arity = op.arity();
@@ -130,7 +162,7 @@ void Tape<T>::check_inputs(const Operation<T>& op, Span<Var<T>> inputs) const {
 template <class T>
 Var<T> Tape<T>::record(const Operation<T>& op, Span<Var<T>> inputs) {
   check_inputs(op, inputs);
-  const NodeId id = acquire_node();
+  const NodeId id = acquire_node(inputs.size());
   Node<T>& n = nodes_[id];
   n.op = &op;
   n.input_count = static_cast<std::uint32_t>(inputs.size());
@@ -167,7 +199,7 @@ Var<T> Tape<T>::record(const Operation<T>& op, Span<Var<T>> inputs) {
     roll_back();
     throw Error(std::string("forward failed: ") + e.what(), site);
   }
-  return Var<T>(this, id, generation_);
+  return handle(id);
 }
 
 template <class T>
@@ -217,23 +249,36 @@ const Tensor<T>& Tape<T>::value(Var<T> v) const {
 template <class T>
 const Tensor<T>& Tape<T>::grad(Var<T> v) {
   check(v, "grad");
-  Node<T>& n = nodes_[v.id()];
-  if (n.grad_sweep != sweep_ && !n.parameter) {
-    n.own_grad.resize(n.own_value.shape());
-    n.own_grad.fill(T(0));
+  const Node<T>& n = nodes_[v.id()];
+  if (n.parameter)
+    return n.parameter->grad();
+  if (!backward_sweep_.reached(v.id())) {
+    if (!backward_sweep_.started())  // (it knows no nodes yet)
+      backward_sweep_.start(nodes_, 0, ParameterRule::accumulate);
+    return backward_sweep_.zeros(v.id());
   }
-  return n.grad();
+  return backward_sweep_.gradient(v.id());
+}
+
+template <class T>
+const Tensor<T>& Tape<T>::grad(NodeId id) const {
+  if (!has_grad(id)) {
+    throw GradientError("node " + std::to_string(id) + " received no gradient in the last backward",
+                        {"grad", id, nodes_[id].label});
+  }
+  return backward_sweep_.gradient(id);
 }
 
 template <class T>
 bool Tape<T>::has_grad(Var<T> v) const {
   check(v, "has_grad");
-  return nodes_[v.id()].grad_sweep == sweep_ && sweep_ != 0;
+  return backward_sweep_.reached(v.id());
 }
 
 template <class T>
 bool Tape<T>::has_grad(NodeId id) const {
-  return node(id).grad_sweep == sweep_ && sweep_ != 0;
+  node(id);  // throws when there is no such node
+  return backward_sweep_.reached(id);
 }
 
 template <class T>
@@ -250,7 +295,8 @@ void Tape<T>::reset() {
   arena_.clear();
   owned_ops_.clear();
   last_output_.reset();
-  ++generation_;
+  backward_sweep_.start(nodes_, 0, ParameterRule::accumulate);  // forget its gradients
+  generation_ = detail::renew_lifetime(*lifetime_);
 }
 
 template <class T>
@@ -259,7 +305,10 @@ const Node<T>& Tape<T>::node(NodeId id) const {
     throw ValueError("node " + std::to_string(id) + " does not exist (the tape has " +
                      std::to_string(count_) + " nodes)");
   }
-  return nodes_[id];
+  const Node<T>& n = nodes_[id];
+  if (n.parameter)
+    check_parameter(n, id, "node");
+  return n;
 }
 
 template <class T>
@@ -276,7 +325,7 @@ std::optional<OpCost> Tape<T>::cost(NodeId id) const {
   CostQuery query;
   query.output = n.shape();
   for (const NodeId input : inputs(id)) {
-    query.inputs.push_back(nodes_[input].shape());
+    query.inputs.push_back(node(input).shape());
     query.needs_grad.push_back(nodes_[input].requires_grad);
   }
   std::optional<OpCost> cost = n.op->cost(query);
@@ -296,13 +345,14 @@ TapeStats Tape<T>::stats() const {
     NodeFootprint& f = footprints[i];
     constexpr std::uint64_t bytes = sizeof(T);
     if (n.parameter) {
+      check_parameter(n, static_cast<NodeId>(i), "stats");
       // Its value and gradient buffer (same shape), once per parameter.
       if (parameters_seen.insert(n.parameter).second)
         f.parameter_bytes = 2 * n.parameter->value().size() * bytes;
     } else {
       f.value_bytes = n.own_value.size() * bytes;
-      if (n.grad_sweep != 0)  // (an untouched buffer is an empty rank-0 tensor)
-        f.grad_bytes = n.own_grad.size() * bytes;
+      if (backward_sweep_.reached(static_cast<NodeId>(i)))
+        f.grad_bytes = backward_sweep_.gradient(static_cast<NodeId>(i)).size() * bytes;
     }
     for (std::size_t k = 0; k < n.saved.size(); ++k)
       f.saved_bytes += n.saved[k].size() * bytes;

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/sweep_observer.hpp"
 #include "tapegrad/core/gradient_graph.hpp"
 #include "tapegrad/core/tape.hpp"
 
@@ -39,7 +40,7 @@ void require_gradients(const Tape<T>& tape, Span<Var<T>> wrt) {
 template <class T>
 Var<T> Tape<T>::var(NodeId id) {
   node(id);  // throws when there is no such node
-  return Var<T>(this, id, generation_);
+  return handle(id);
 }
 
 template <class T>
@@ -79,60 +80,32 @@ template <class T>
 std::vector<Var<T>> Tape<T>::numeric_gradient(Var<T> output, Span<Var<T>> wrt,
                                               const Tensor<T>& seed) {
   require_gradients(*this, wrt);
-  std::vector<Tensor<T>> values;
+  check_watches("gradient");
+  // Its own sweep, which keeps parameters' gradients in it: backward()'s
+  // gradients and the parameters stay as they were.
+  Sweep<T>& s = gradient_sweep_;
   const bool reachable = nodes_[output.id()].requires_grad;
-  // The sweep below reuses the nodes' gradient buffers: keep what the last
-  // backward() left there, so that grad() still reads it afterwards.
-  const std::uint32_t previous_sweep = sweep_;
-  const std::optional<NodeId> previous_output = last_output_;
-  std::vector<NodeId> kept;  // nodes holding a gradient of the last backward
-  std::vector<std::pair<NodeId, Tensor<T>>> copies;  // those the sweep may overwrite
-  if (reachable && previous_sweep != 0) {
-    for (std::size_t i = 0; i < count_; ++i) {
-      const Node<T>& n = nodes_[i];
-      if (n.grad_sweep != previous_sweep)
-        continue;
-      kept.push_back(static_cast<NodeId>(i));
-      if (i <= output.id() && !n.parameter)
-        copies.emplace_back(static_cast<NodeId>(i), n.own_grad);
-    }
-  }
-  // Back to the last backward's gradients, under a new sweep number.
-  const auto restore = [&] {
-    last_output_ = previous_output;
-    advance_sweep();
-    for (auto& [id, grad] : copies)
-      nodes_[id].own_grad = std::move(grad);
-    for (const NodeId id : kept)
-      nodes_[id].grad_sweep = sweep_;
-  };
+  s.start(nodes_, reachable ? std::size_t{output.id()} + 1 : 0, ParameterRule::keep_in_sweep);
   if (reachable) {
-    try {
-      Node<T>& out = start_backward(output);
-      GradSlot<T> slot = grad_slot(out, sweep_, false);
-      xt::noalias(slot.tensor) = seed;
-      sweep(output, {}, /*into_parameters=*/false);
-    } catch (...) {
-      restore();
-      throw;
-    }
+    xt::noalias(s.slot(output.id()).tensor) = seed;
+    std::optional<detail::AnomalyObserver<T>> anomaly;
+    if (detect_anomaly_)
+      anomaly.emplace(nodes_, s);
+    sweep(s, output.id(), anomaly ? &*anomaly : nullptr, false);
   }
+  std::vector<Var<T>> results;
   for (const Var<T>& x : wrt) {
     const Node<T>& n = nodes_[x.id()];
-    const bool reached = reachable && n.grad_sweep == sweep_;
-    values.push_back(reached ? n.own_grad : Tensor<T>(n.shape(), T(0)));
+    results.push_back(
+        constant(s.reached(x.id()) ? s.gradient(x.id()) : Tensor<T>(n.shape(), T(0))));
   }
-  if (reachable)
-    restore();
-  std::vector<Var<T>> results;
-  for (std::size_t i = 0; i < wrt.size(); ++i)
-    results.push_back(constant(std::move(values[i])));
   return results;
 }
 
 template <class T>
 std::vector<Var<T>> Tape<T>::recorded_gradient(Var<T> output, Span<Var<T>> wrt, Var<T> seed) {
   require_gradients(*this, wrt);
+  check_watches("gradient");
   const NodeId top = output.id();
   std::vector<Var<T>> gradients(top + 1);
   if (nodes_[top].requires_grad) {

@@ -3,32 +3,33 @@
 #include <string>
 
 #include "core/nonfinite.hpp"
-#include "core/observed_backprop.hpp"
 #include "core/parameter_reports.hpp"
+#include "core/sweep_observer.hpp"
+#include "tapegrad/core/direct_update.hpp"
 #include "tapegrad/core/tape.hpp"
 
 namespace tapegrad {
 
 template <class T>
 void Tape<T>::backward(Var<T> output, const BackwardOptions& options) {
-  gradient_listener(options, output.id());
-  Node<T>& out = start_backward(output);
+  GradientReadyListener<T>* const listener = gradient_listener(options, output.id());
+  Node<T>& out = backward_output(output, "backward");
   if (out.value().size() != 1) {
     throw GradientError("backward() without a seed needs a one-element output, got shape " +
                             shape_to_string(out.shape()) +
                             "; pass a seed tensor of that shape for a vector-Jacobian product",
                         {"backward", output.id(), out.label});
   }
-  GradSlot<T> slot = grad_slot(out, sweep_);
-  *slot.tensor.data() = slot.fresh ? T(1) : *slot.tensor.data() + T(1);
-  sweep(output, options);
+  backward_sweep_.start(nodes_, std::size_t{output.id()} + 1, ParameterRule::accumulate);
+  backward_sweep_.slot(output.id()).add(0, T(1));
+  run_backward(output.id(), options, listener);
 }
 
 template <class T>
 void Tape<T>::backward_seeded(Var<T> output, const Tensor<T>& seed,
                               const BackwardOptions& options) {
-  gradient_listener(options, output.id());
-  Node<T>& out = start_backward(output);
+  GradientReadyListener<T>* const listener = gradient_listener(options, output.id());
+  Node<T>& out = backward_output(output, "backward");
   if (seed.shape() != out.shape()) {
     throw GradientError("seed of shape " + shape_to_string(seed.shape()) +
                             " does not match the output's shape " + shape_to_string(out.shape()),
@@ -40,87 +41,86 @@ void Tape<T>::backward_seeded(Var<T> output, const Tensor<T>& seed,
                          {"backward", output.id(), out.label});
     }
   }
-  GradSlot<T> slot = grad_slot(out, sweep_);
+  backward_sweep_.start(nodes_, std::size_t{output.id()} + 1, ParameterRule::accumulate);
+  const GradSlot<T> slot = backward_sweep_.slot(output.id());
   if (slot.fresh) {
     xt::noalias(slot.tensor) = seed;
   } else {
     xt::noalias(slot.tensor) += seed;
   }
-  sweep(output, options);
+  run_backward(output.id(), options, listener);
 }
 
 template <class T>
-Node<T>& Tape<T>::start_backward(Var<T> output) {
-  check(output, "backward");
+Node<T>& Tape<T>::backward_output(Var<T> output, std::string_view caller) {
+  check(output, caller);
   Node<T>& out = nodes_[output.id()];
   if (!out.requires_grad) {
     throw GradientError(
         "the output does not depend on any variable or watched parameter (or was recorded "
         "under NoGradScope), so it has no gradient",
-        {"backward", output.id(), out.label});
+        {std::string(caller), output.id(), out.label});
   }
-  last_output_ = output.id();
-  advance_sweep();
+  check_watches(caller);  // every parameter the sweep may touch
   return out;
 }
 
 template <class T>
-void Tape<T>::sweep(Var<T> output, const BackwardOptions& options, bool into_parameters) {
-  BackpropTrace* const trace = options.trace;
-  if (trace) {
-    trace->output = output.id();
-    trace->seed = detail::to_trace(nodes_[output.id()].grad());
-    trace->steps.clear();
-  }
-  const bool observed = trace != nullptr || detect_anomaly_;
-  GradientReadyListener<T>* const listener =
-      into_parameters ? gradient_listener(options, output.id()) : nullptr;
+void Tape<T>::run_backward(NodeId output, const BackwardOptions& options,
+                           GradientReadyListener<T>* listener) {
+  last_output_ = output;
+  detail::Observers<T> observers;
+  std::optional<detail::TraceObserver<T>> trace;
+  std::optional<detail::AnomalyObserver<T>> anomaly;
+  std::optional<detail::ReadyObserver<T>> ready;
+  if (detect_anomaly_)
+    observers.add(anomaly.emplace(nodes_, backward_sweep_));
+  if (options.trace)
+    observers.add(trace.emplace(*options.trace, nodes_, backward_sweep_, output));
   if (listener) {
-    if (!reports_)
+    if (!reports_) {
       reports_ = std::make_unique<detail::ParameterReports<T>>();
+      direct_updates_ = std::make_unique<detail::DirectUpdatePlanner<T>>();
+    }
     reports_->plan(nodes_, watched_leaves_);
-    // (A traced or checked sweep looks at every gradient: keep them.)
-    if (!observed)
-      reports_->plan_direct_updates(nodes_, edges_.data(), output.id(), sweep_, *listener);
+    if (observers.empty()) {  // a traced or checked sweep looks at every gradient
+      direct_updates_->plan(nodes_, edges_.data(), output, watched_leaves_, *listener,
+                            backward_sweep_);
+    }
+    observers.add(ready.emplace(*reports_, backward_sweep_, *listener));
   }
-  for (std::size_t i = output.id() + 1; i-- > 0;) {
-    if (listener)
-      reports_->report_down_to(static_cast<NodeId>(i), nodes_, sweep_, *listener);
-    Node<T>& n = nodes_[i];
-    if (n.grad_sweep != sweep_ || n.is_leaf())
+  sweep(backward_sweep_, output, observers.empty() ? nullptr : &observers, options.release_saved);
+}
+
+template <class T>
+void Tape<T>::sweep(Sweep<T>& sweep, NodeId output, detail::SweepObserver<T>* observer,
+                    bool release_saved) {
+  const bool capture = observer && observer->wants_contributions();
+  for (std::size_t i = std::size_t{output} + 1; i-- > 0;) {
+    const NodeId id = static_cast<NodeId>(i);
+    if (observer)
+      observer->arriving(id);
+    Node<T>& n = nodes_[id];
+    if (n.is_leaf() || !sweep.reached(id))
       continue;
     if (n.released) {
       throw StateReleasedError(
           "backward through a node whose saved state an earlier backward(release_saved = true) "
           "freed; record the forward pass again, or keep the state",
-          {std::string(n.op->name()), static_cast<NodeId>(i), n.label});
+          {std::string(n.op->name()), id, n.label});
     }
-    const NodeId id = static_cast<NodeId>(i);
     const NodeId* inputs = edges_.data() + n.first_input;
-    if (observed) {
-      detail::observed_backprop(nodes_, id, inputs, {sweep_, into_parameters}, trace,
-                                detect_anomaly_);
-    } else {
-      BackpropContext<T> ctx(nodes_, id, inputs, sweep_, into_parameters);
-      n.op->backprop(ctx);
-    }
-    if (options.release_saved) {
-      n.saved.clear();
-      n.saved.shrink_to_fit();
+    if (capture)
+      sweep.capture(inputs, n.input_count);
+    BackpropContext<T> ctx(nodes_, id, inputs, sweep);
+    n.op->backprop(ctx);
+    if (capture)
+      observer->swept(id, sweep.release_captures());
+    if (release_saved) {
+      n.saved = {};
       n.saved_count = 0;
       n.released = true;
     }
-  }
-}
-
-template <class T>
-void Tape<T>::advance_sweep() {
-  if (++sweep_ == 0) {  // the counter wrapped: forget every old sweep once
-    for (std::size_t i = 0; i < nodes_.capacity(); ++i) {
-      nodes_[i].grad_sweep = 0;
-      nodes_[i].direct_sweep = 0;
-    }
-    sweep_ = 1;
   }
 }
 
@@ -141,13 +141,13 @@ GradientReadyListener<T>* Tape<T>::gradient_listener(const BackwardOptions& opti
 
 // The class itself is instantiated in tape.cpp (once per program); here only
 // the members this file defines.
-#define TAPEGRAD_INSTANTIATE_SWEEP(T)                                                           \
-  template void Tape<T>::backward(Var<T>, const BackwardOptions&);                              \
-  template void Tape<T>::backward_seeded(Var<T>, const Tensor<T>&, const BackwardOptions&);     \
-  template Node<T>& Tape<T>::start_backward(Var<T>);                                            \
-  template void Tape<T>::advance_sweep();                                                       \
-  template void Tape<T>::sweep(Var<T>, const BackwardOptions&, bool);                           \
-  template GradientReadyListener<T>* Tape<T>::gradient_listener(const BackwardOptions&, NodeId) \
+#define TAPEGRAD_INSTANTIATE_SWEEP(T)                                                             \
+  template void Tape<T>::backward(Var<T>, const BackwardOptions&);                                \
+  template void Tape<T>::backward_seeded(Var<T>, const Tensor<T>&, const BackwardOptions&);       \
+  template Node<T>& Tape<T>::backward_output(Var<T>, std::string_view);                           \
+  template void Tape<T>::run_backward(NodeId, const BackwardOptions&, GradientReadyListener<T>*); \
+  template void Tape<T>::sweep(Sweep<T>&, NodeId, detail::SweepObserver<T>*, bool);               \
+  template GradientReadyListener<T>* Tape<T>::gradient_listener(const BackwardOptions&, NodeId)   \
       const;
 
 TAPEGRAD_INSTANTIATE_SWEEP(float)

@@ -70,7 +70,7 @@ NodeRecord record_node(const Tape<T>& tape, NodeId id, const RecordOptions& opti
   if (options.values || value.size() <= detail::kShownElements)
     r.value = elements(value);
   if (tape.has_grad(id)) {
-    const Tensor<T>& grad = node.grad();
+    const Tensor<T>& grad = tape.grad(id);
     r.grad_summary = summarise(grad);
     if (options.grads || grad.size() <= detail::kShownElements)
       r.grad = elements(grad);

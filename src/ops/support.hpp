@@ -32,14 +32,10 @@ bool register_builtin(const std::string& name, const std::vector<std::string>& a
   return true;
 }
 
-/// The tape `x` lives on; an empty Var is an error naming the op.
+/// The tape `x` lives on; an empty or stale Var is an error naming the op.
 template <class T>
 Tape<T>& tape_of(const Var<T>& x, std::string_view op) {
-  if (!x.valid()) {
-    throw StaleVarError("an empty Var (default-constructed) was passed",
-                        {std::string(op), std::nullopt, {}});
-  }
-  return *x.tape();
+  return x.live_tape(op);
 }
 
 /// Records the shared stateless instance of `Op` on x's tape.
@@ -53,7 +49,7 @@ Var<T> record_stateless(std::initializer_list<Var<T>> inputs) {
 template <class Op, class T, class... Args>
 Var<T> record_with(std::initializer_list<Var<T>> inputs, Args&&... args) {
   const Var<T>& first = *inputs.begin();
-  if (!first.valid())
+  if (!first.live())
     tape_of(first, Op(args...).name());  // throws, naming the op
   return first.tape()->template apply<Op>(inputs, std::forward<Args>(args)...);
 }

@@ -59,11 +59,19 @@ class TAPEGRAD_EXPORT TapeMismatchError : public Error {
   ~TapeMismatchError() override;
 };
 
-/// A Var used after its tape was reset (its node no longer exists).
+/// A handle used after what it names is gone: a Var after its tape's
+/// reset() or destruction, a watch after its parameter's destruction.
 class TAPEGRAD_EXPORT StaleVarError : public Error {
  public:
   using Error::Error;
   ~StaleVarError() override;
+};
+
+/// A tape asked to hold more than it can address (2³² nodes or edges).
+class TAPEGRAD_EXPORT CapacityError : public Error {
+ public:
+  using Error::Error;
+  ~CapacityError() override;
 };
 
 /// A backward pass that cannot run as asked: a non-scalar output without a

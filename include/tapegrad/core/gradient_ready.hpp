@@ -49,11 +49,9 @@ class GradientReadyListener : public detail::AnyGradientReadyListener {
   virtual void gradient_ready(Parameter<T>& parameter) = 0;
 
   /// Optional: s when this listener's whole handling of `parameter` is
-  /// θ ← θ + s·∇θ followed by zero_grad() (plain SGD: s = −α). The tape may
-  /// then let the one op that reads the parameter write that update straight
-  /// into its value (Operation::accepts_direct_update) and skip
-  /// gradient_ready for it: same update, no gradient buffer, no second pass.
-  /// Up to rounding: a GEMM may apply s to partial sums.
+  /// θ ← θ + s·∇θ followed by zero_grad() (plain SGD: s = −α), so the tape
+  /// may have the update written directly (direct_update.hpp) and skip
+  /// gradient_ready for it.
   virtual std::optional<T> direct_update_scale(const Parameter<T>& parameter) const {
     (void)parameter;
     return std::nullopt;

@@ -31,6 +31,7 @@
 #include "tapegrad/core/error.hpp"
 #include "tapegrad/core/node.hpp"
 #include "tapegrad/core/node_store.hpp"
+#include "tapegrad/core/sweep.hpp"
 #include "tapegrad/export.hpp"
 #include "tapegrad/tensor/broadcast.hpp"
 #include "tapegrad/tensor/tensor.hpp"
@@ -115,11 +116,7 @@ class TAPEGRAD_EXPORT Operation {
   virtual std::string formula() const { return {}; }
 
   /// Optional: true when backprop() handles a `direct` GradSlot for input i
-  /// (node.hpp): when the input is a watched parameter this op alone reads
-  /// and the optimiser's update is θ ← θ + s·∇θ (plain SGD), the tape may
-  /// hand over the parameter's value itself, to which backprop adds
-  /// ctx.direct_scale(i) × its contribution (a GEMM with alpha = scale, beta = 1) —
-  /// after it has finished reading that input's value. False by default.
+  /// (see direct_update.hpp). False by default.
   virtual bool accepts_direct_update(std::size_t input) const {
     (void)input;
     return false;
@@ -206,12 +203,11 @@ class ForwardContext : public detail::NodeView<T> {
 template <class T>
 class BackpropContext : public detail::NodeView<T> {
  public:
-  BackpropContext(NodeStore<T>& nodes, NodeId id, const NodeId* inputs, std::uint32_t sweep,
-                  bool into_parameters = true) noexcept
-      : detail::NodeView<T>(nodes, id, inputs), sweep_(sweep), into_parameters_(into_parameters) {}
+  BackpropContext(NodeStore<T>& nodes, NodeId id, const NodeId* inputs, Sweep<T>& sweep) noexcept
+      : detail::NodeView<T>(nodes, id, inputs), sweep_(sweep) {}
 
   /// g = ∂L/∂output, shaped like the output.
-  const Tensor<T>& grad_output() const noexcept { return this->node().own_grad; }
+  const Tensor<T>& grad_output() const noexcept { return sweep_.gradient(this->node_id()); }
   const Tensor<T>& output() const noexcept { return this->node().own_value; }
   const Tensor<T>& saved(std::size_t k) const noexcept { return this->node().saved[k]; }
   bool needs_grad(std::size_t i) const noexcept { return this->input_node(i).requires_grad; }
@@ -253,17 +249,12 @@ class BackpropContext : public detail::NodeView<T> {
 
   /// Direct access to ∂L/∂input_i, for ops that write it with their own
   /// kernels (a GEMM with beta = fresh ? 0 : 1). Shaped like the input.
-  GradSlot<T> gradient(std::size_t i) {
-    return grad_slot(this->input_node(i), sweep_, into_parameters_);
-  }
+  GradSlot<T> gradient(std::size_t i) { return sweep_.slot(this->input_id(i)); }
   /// For a `direct` slot of input i: the factor of the update to add.
-  T direct_scale(std::size_t i) const noexcept {
-    return this->input_node(i).parameter->direct_update_scale();
-  }
+  T direct_scale(std::size_t i) const noexcept { return sweep_.direct_scale(this->input_id(i)); }
 
  private:
-  std::uint32_t sweep_;
-  bool into_parameters_;
+  Sweep<T>& sweep_;
 
   void check_contribution(std::size_t i, const Shape& shape) const {
     const Shape& expected = this->input(i).shape();

@@ -7,11 +7,16 @@
 // backward writes its first contribution instead of adding it (a GEMM with
 // beta = 0), so a training step never sweeps the gradients just to clear
 // them. Reading grad() while marked fills in the zeros.
+//
+// A tape that watches a parameter notices when it is destroyed (see
+// lifetime.hpp): the next use of that watch throws StaleVarError. A copy or a
+// moved-to parameter is a new parameter, which no tape watches yet.
 
 #include <string>
 #include <string_view>
 #include <utility>
 
+#include "tapegrad/core/lifetime.hpp"
 #include "tapegrad/tensor/tensor.hpp"
 
 namespace tapegrad {
@@ -21,6 +26,33 @@ class Parameter {
  public:
   explicit Parameter(Tensor<T> value, std::string label = {})
       : value_(std::move(value)), label_(std::move(label)) {}
+  Parameter(const Parameter& other)
+      : value_(other.value_),
+        grad_(other.grad_),
+        grad_is_zero_(other.grad_is_zero_),
+        label_(other.label_) {}
+  Parameter(Parameter&& other) noexcept
+      : value_(std::move(other.value_)),
+        grad_(std::move(other.grad_)),
+        grad_is_zero_(other.grad_is_zero_),
+        label_(std::move(other.label_)) {}
+  Parameter& operator=(const Parameter& other) {
+    if (this != &other) {
+      value_ = other.value_;
+      grad_ = other.grad_;
+      grad_is_zero_ = other.grad_is_zero_;
+      label_ = other.label_;
+    }
+    return *this;
+  }
+  Parameter& operator=(Parameter&& other) noexcept {
+    value_ = std::move(other.value_);
+    grad_ = std::move(other.grad_);
+    grad_is_zero_ = other.grad_is_zero_;
+    label_ = std::move(other.label_);
+    return *this;
+  }
+  ~Parameter() { detail::release_lifetime(lifetime_); }
 
   Tensor<T>& value() noexcept { return value_; }
   const Tensor<T>& value() const noexcept { return value_; }
@@ -53,11 +85,8 @@ class Parameter {
     return {&grad_, fresh};
   }
 
-  /// For the tape: the factor of an optimiser update that a backward is
-  /// writing straight into value() (see GradSlot::direct in node.hpp). Kept
-  /// here rather than in every tape node, whose size the hot loops feel.
-  T direct_update_scale() const noexcept { return direct_update_scale_; }
-  void set_direct_update_scale(T scale) noexcept { direct_update_scale_ = scale; }
+  /// For the tape: the cell its watches check (see lifetime.hpp).
+  detail::Lifetime& lifetime() const noexcept { return *lifetime_; }
 
   const std::string& label() const noexcept { return label_; }
   // Via a temporary: assigning a string_view trips GCC 12's -Wrestrict (PR105329).
@@ -76,7 +105,7 @@ class Parameter {
   mutable Tensor<T> grad_;
   mutable bool grad_is_zero_ = true;
   std::string label_;
-  T direct_update_scale_ = T(0);
+  detail::Lifetime* lifetime_ = detail::acquire_lifetime(this);
 };
 
 }  // namespace tapegrad

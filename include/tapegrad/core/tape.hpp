@@ -23,11 +23,13 @@
 #include "tapegrad/core/attributes.hpp"
 #include "tapegrad/core/backprop_trace.hpp"
 #include "tapegrad/core/gradient_ready.hpp"
+#include "tapegrad/core/lifetime.hpp"
 #include "tapegrad/core/node.hpp"
 #include "tapegrad/core/node_store.hpp"
 #include "tapegrad/core/op_arena.hpp"
 #include "tapegrad/core/operation.hpp"
 #include "tapegrad/core/parameter.hpp"
+#include "tapegrad/core/sweep.hpp"
 #include "tapegrad/core/tape_stats.hpp"
 #include "tapegrad/core/var.hpp"
 #include "tapegrad/export.hpp"
@@ -39,7 +41,14 @@ namespace tapegrad {
 namespace detail {
 template <class T>
 class ParameterReports;
-}
+template <class T>
+class DirectUpdatePlanner;
+template <class T>
+class SweepObserver;
+/// Tests reach a tape's limits through a specialisation of this.
+template <class T>
+struct TapeTestAccess;
+}  // namespace detail
 
 struct BackwardOptions {
   /// Free every swept node's saved tensors after its backprop. A later
@@ -75,7 +84,8 @@ class TAPEGRAD_EXPORT Tape {
   Var<T> variable(const Tensor<T>& value, std::string_view label = {});
   Var<T> variable(Tensor<T>&& value, std::string_view label = {});
   /// A leaf reading `parameter` in place; its gradient accumulates into
-  /// parameter.grad(). The parameter must outlive this recording.
+  /// parameter.grad(). A parameter destroyed while the tape still holds its
+  /// watch makes the next use of that watch throw StaleVarError.
   Var<T> watch(Parameter<T>& parameter);
 
   /// Records the registered op `op_name` (built from `attributes`).
@@ -138,6 +148,8 @@ class TAPEGRAD_EXPORT Tape {
   bool has_grad(Var<T> v) const;
   /// Whether node `id` received a gradient in the last backward.
   bool has_grad(NodeId id) const;
+  /// Node `id`'s gradient of the last backward; throws unless has_grad(id).
+  const Tensor<T>& grad(NodeId id) const;
   void set_label(Var<T> v, std::string_view label);
   /// The output of the last backward, if one ran since reset().
   std::optional<NodeId> last_output() const noexcept { return last_output_; }
@@ -175,17 +187,27 @@ class TAPEGRAD_EXPORT Tape {
   void check(Var<T> v, std::string_view op = {}) const;
 
  private:
-  NodeId acquire_node();
+  friend struct detail::TapeTestAccess<T>;
+
+  NodeId acquire_node(std::size_t input_count);
   Var<T> add_leaf(std::string_view label, bool requires_grad);
+  Var<T> handle(NodeId id) const noexcept { return Var<T>(lifetime_, generation_, id); }
+  /// Throws StaleVarError when node `id` watches a parameter that is gone.
+  void check_parameter(const Node<T>& n, NodeId id, std::string_view op) const;
+  /// The same for every watch on the tape.
+  void check_watches(std::string_view op) const;
   void check_inputs(const Operation<T>& op, Span<Var<T>> inputs) const;
   void check_finite_output(NodeId id, Span<Var<T>> inputs) const;  // anomaly mode
   void backward_seeded(Var<T> output, const Tensor<T>& seed, const BackwardOptions& options);
-  /// Checks `output` and clears every gradient flag; returns the output node.
-  Node<T>& start_backward(Var<T> output);
-  /// A new sweep number (see Node::grad_sweep), forgetting all old ones when
-  /// the counter wraps.
-  void advance_sweep();
-  void sweep(Var<T> output, const BackwardOptions& options, bool into_parameters = true);
+  /// Checks that backward can start from `output`; returns its node.
+  Node<T>& backward_output(Var<T> output, std::string_view caller);
+  /// Runs backward()'s sweep, seeded already, with the observers `options` asks for.
+  void run_backward(NodeId output, const BackwardOptions& options,
+                    GradientReadyListener<T>* listener);
+  /// The reverse loop: each node `sweep` reached, from `output` down, gets its
+  /// op's backprop.
+  void sweep(Sweep<T>& sweep, NodeId output, detail::SweepObserver<T>* observer,
+             bool release_saved);
   /// options.gradient_ready as this tape's listener type (null when unset);
   /// throws ValueError for a listener of another dtype.
   GradientReadyListener<T>* gradient_listener(const BackwardOptions& options, NodeId output) const;
@@ -193,16 +215,22 @@ class TAPEGRAD_EXPORT Tape {
   std::vector<Var<T>> numeric_gradient(Var<T> output, Span<Var<T>> wrt, const Tensor<T>& seed);
   std::vector<Var<T>> recorded_gradient(Var<T> output, Span<Var<T>> wrt, Var<T> seed);
 
-  NodeStore<T> nodes_;  // [0, count_) are live; the rest keep their buffers
+  detail::Lifetime* lifetime_;
+  std::uint64_t generation_;  // lifetime_'s, cached for the hot checks
+  NodeStore<T> nodes_;        // [0, count_) are live; the rest keep their buffers
   std::size_t count_ = 0;
   std::vector<NodeId> edges_;
-  std::vector<NodeId> watched_leaves_;                          // leaves of watch(), ascending
-  std::unique_ptr<detail::ParameterReports<T>> reports_;        // made by the first gradient_ready
+  std::vector<NodeId> watched_leaves_;  // leaves of watch(), ascending
+  Sweep<T> backward_sweep_;             // what grad() reads
+  Sweep<T> gradient_sweep_;             // numeric gradient()'s
+  // Made by the first backward with a gradient_ready listener.
+  std::unique_ptr<detail::ParameterReports<T>> reports_;
+  std::unique_ptr<detail::DirectUpdatePlanner<T>> direct_updates_;
   OpArena<T> arena_;                                            // ops built by apply<Op>()
   std::vector<std::unique_ptr<const Operation<T>>> owned_ops_;  // ops handed over by record()
-  std::uint32_t generation_ = 0;
-  std::uint32_t sweep_ = 0;  // backward sweeps started; see Node::grad_sweep
   std::optional<NodeId> last_output_;
+  /// Node ids and edge offsets are 32-bit: recording past this many throws.
+  std::size_t id_limit_ = std::size_t{1} << 32;
   bool grad_enabled_ = true;
   bool detect_anomaly_ = false;
 };
@@ -225,17 +253,25 @@ class NoGradScope {
 };
 
 template <class T>
+Tape<T>& Var<T>::live_tape(std::string_view op) const {
+  if (live())
+    return *static_cast<Tape<T>*>(lifetime_->owner);
+  throw StaleVarError(
+      lifetime_
+          ? "a Var whose tape was reset() or destroyed since it was recorded was used (node " +
+                std::to_string(id_) + "); record it again on a live tape"
+          : std::string("an empty Var (default-constructed) was used"),
+      {std::string(op), std::nullopt, {}});
+}
+
+template <class T>
 const Tensor<T>& Var<T>::value() const {
-  if (!tape_)
-    throw StaleVarError("value() of an empty Var");
-  return tape_->value(*this);
+  return live_tape("value").value(*this);
 }
 
 template <class T>
 const Tensor<T>& Var<T>::grad() const {
-  if (!tape_)
-    throw StaleVarError("grad() of an empty Var");
-  return tape_->grad(*this);
+  return live_tape("grad").grad(*this);
 }
 
 template <class T>
@@ -248,16 +284,14 @@ T Var<T>::item() const {
   const Tensor<T>& v = value();
   if (v.size() != 1) {
     throw ShapeError("item() needs a one-element Var, got shape " + shape_to_string(v.shape()),
-                     {"item", id_, tape_->node(id_).label});
+                     {"item", id_, live_tape("item").node(id_).label});
   }
   return *v.data();
 }
 
 template <class T>
 Var<T> Var<T>::label(std::string_view name) const {
-  if (!tape_)
-    throw StaleVarError("label() of an empty Var");
-  tape_->set_label(*this, name);
+  live_tape("label").set_label(*this, name);
   return *this;
 }
 

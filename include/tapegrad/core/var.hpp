@@ -1,12 +1,15 @@
 #pragma once
-// Var: a cheap handle to one node of one tape (tape pointer, node id and the
-// tape's generation, so a handle kept across reset() is caught, not misread).
-// Operators and free functions on Vars record new nodes (see tapegrad/ops/).
+// Var: a cheap handle to one node of one tape: the tape's lifetime cell, the
+// generation it had when the node was recorded, and the node id. A handle
+// kept across reset() or past its tape's destruction is caught, never misread
+// (lifetime.hpp). Operators and free functions on Vars record new nodes (see
+// tapegrad/ops/).
 
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
+#include "tapegrad/core/lifetime.hpp"
 #include "tapegrad/core/node_id.hpp"
 #include "tapegrad/tensor/tensor.hpp"
 
@@ -23,10 +26,17 @@ class Var {
   /// An empty handle; using it in an op is an error.
   Var() = default;
 
-  Tape<T>* tape() const noexcept { return tape_; }
+  /// The tape; throws StaleVarError when the handle is empty or stale (its
+  /// tape was reset or destroyed since).
+  Tape<T>* tape() const { return &live_tape("tape"); }
+  /// The same, naming `op` in the error.
+  Tape<T>& live_tape(std::string_view op) const;
   NodeId id() const noexcept { return id_; }
-  std::uint32_t generation() const noexcept { return generation_; }
-  bool valid() const noexcept { return tape_ != nullptr; }
+  std::uint64_t generation() const noexcept { return generation_; }
+  /// Whether the handle is not empty (it may still be stale).
+  bool valid() const noexcept { return lifetime_ != nullptr; }
+  /// Whether the handle's tape exists and was not reset since.
+  bool live() const noexcept { return lifetime_ && lifetime_->alive(generation_); }
 
   const Tensor<T>& value() const;
   /// ∂output/∂this after the last backward (zeros when no path reached it).
@@ -41,12 +51,12 @@ class Var {
 
  private:
   friend class Tape<T>;
-  Var(Tape<T>* tape, NodeId id, std::uint32_t generation) noexcept
-      : tape_(tape), id_(id), generation_(generation) {}
+  Var(const detail::Lifetime* lifetime, std::uint64_t generation, NodeId id) noexcept
+      : lifetime_(lifetime), generation_(generation), id_(id) {}
 
-  Tape<T>* tape_ = nullptr;
+  const detail::Lifetime* lifetime_ = nullptr;
+  std::uint64_t generation_ = 0;
   NodeId id_ = 0;
-  std::uint32_t generation_ = 0;
 };
 
 }  // namespace tapegrad

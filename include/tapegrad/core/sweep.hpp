@@ -1,0 +1,213 @@
+#pragma once
+// One reverse sweep's state, kept outside the nodes: the gradient (adjoint)
+// of every node the sweep reaches, by node id, and the rule for a gradient
+// that reaches a watched parameter. A tape keeps one Sweep for backward(),
+// whose gradients grad() reads until the next backward, and runs numeric
+// gradient() through a second one, so neither disturbs the other. Buffers are
+// kept across sweeps and reset(): a training loop allocates nothing here
+// after its first step.
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "tapegrad/core/node.hpp"
+#include "tapegrad/core/node_store.hpp"
+#include "tapegrad/tensor/tensor.hpp"
+
+namespace tapegrad {
+
+/// A gradient buffer about to receive a contribution. `fresh` means it holds
+/// nothing yet in this sweep (its contents are stale): assign, don't add.
+/// A `direct` slot is a watched parameter's value itself (see
+/// direct_update.hpp): add BackpropContext::direct_scale(i) × contribution;
+/// it is never fresh and add() does not apply the scale. (16 bytes, so it is
+/// returned in registers: every backprop asks for one.)
+template <class T>
+struct GradSlot {
+  Tensor<T>& tensor;
+  bool fresh;
+  bool direct = false;
+
+  /// Adds one element's contribution at flat index i (assigns when fresh).
+  void add(std::size_t i, T contribution) const noexcept {
+    T& target = tensor.data()[i];
+    target = fresh ? contribution : target + contribution;
+  }
+};
+
+/// Where a gradient reaching a watched parameter goes.
+enum class ParameterRule : std::uint8_t {
+  /// Into Parameter::grad(), accumulating across backwards until zero_grad()
+  /// (backward()); for a watch planned as a direct update, the optimiser's
+  /// update goes straight into the value.
+  accumulate,
+  /// Into the sweep, like any node's gradient (numeric gradient()).
+  keep_in_sweep,
+};
+
+/// What one backprop sent one input, kept apart for an observer (trace,
+/// anomaly mode). An input used at several positions gets one entry, at its
+/// first position, holding the sum.
+template <class T>
+struct Contribution {
+  std::size_t position = 0;  // among the op's inputs
+  NodeId input = 0;
+  Tensor<T> gradient;
+};
+
+template <class T>
+class Sweep {
+ public:
+  /// Starts a sweep that may reach nodes [0, end) of `nodes`, forgetting the
+  /// last one's gradients (their buffers are kept) and direct updates.
+  void start(NodeStore<T>& nodes, std::size_t end, ParameterRule rule) {
+    nodes_ = &nodes;
+    rule_ = rule;
+    adjoints_.reserve(end);
+    marks_.assign(end, 0);
+    direct_.clear();
+    started_ = true;
+  }
+  /// Whether a sweep ran since construction.
+  bool started() const noexcept { return started_; }
+
+  /// Whether node `id` received a gradient in this sweep.
+  bool reached(NodeId id) const noexcept { return id < marks_.size() && (marks_[id] & kReached); }
+
+  /// The slot through which every contribution to node `id`'s gradient
+  /// flows, so that fan-out sums and a parameter keeps accumulating.
+  GradSlot<T> slot(NodeId id) {
+    if (!captured_.empty()) [[unlikely]] {
+      if (Captured* c = capture_of(id))
+        return c->slot((*nodes_)[id].shape());
+    }
+    return target(id);
+  }
+
+  /// Node `id`'s gradient in this sweep (a reached node; a parameter's
+  /// accumulated gradient under the accumulate rule).
+  const Tensor<T>& gradient(NodeId id) const {
+    const Node<T>& n = (*nodes_)[id];
+    if (n.parameter && rule_ == ParameterRule::accumulate)
+      return n.parameter->grad();
+    return adjoints_[id];
+  }
+
+  /// Zeros of node `id`'s shape, in its gradient buffer (for grad() of a
+  /// node the sweep did not reach; it stays unreached).
+  const Tensor<T>& zeros(NodeId id) {
+    adjoints_.reserve(std::size_t{id} + 1);
+    Tensor<T>& adjoint = adjoints_[id];
+    adjoint.resize((*nodes_)[id].shape());
+    adjoint.fill(T(0));
+    return adjoint;
+  }
+
+  /// Makes watch `id`'s gradient an update of its parameter's value, scaled
+  /// by `scale` (see direct_update.hpp).
+  void update_directly(NodeId id, T scale) {
+    marks_[id] |= kDirect;
+    direct_.push_back({id, scale});
+  }
+  bool updates_directly(NodeId id) const noexcept {
+    return id < marks_.size() && (marks_[id] & kDirect);
+  }
+  T direct_scale(NodeId id) const noexcept {
+    for (const Direct& d : direct_) {
+      if (d.id == id)
+        return d.scale;
+    }
+    return T(0);
+  }
+
+  /// For observers: until release_captures(), the contributions sent to the
+  /// `count` inputs `inputs` of one node go to buffers of their own.
+  void capture(const NodeId* inputs, std::size_t count) {
+    captured_.clear();
+    for (std::size_t p = 0; p < count; ++p) {
+      const NodeId id = inputs[p];
+      if (capture_of(id) == nullptr && (*nodes_)[id].requires_grad)
+        captured_.push_back({{p, id, {}}, false});
+    }
+  }
+  /// Adds the captured contributions to their targets and returns them
+  /// (inputs the backprop sent nothing are left out).
+  std::vector<Contribution<T>> release_captures() {
+    std::vector<Contribution<T>> released;
+    for (Captured& c : captured_) {
+      if (!c.written)
+        continue;
+      const GradSlot<T> t = target(c.contribution.input);
+      if (t.fresh) {
+        t.tensor = c.contribution.gradient;
+      } else {
+        t.tensor += c.contribution.gradient;
+      }
+      released.push_back(std::move(c.contribution));
+    }
+    captured_.clear();
+    return released;
+  }
+
+ private:
+  static constexpr std::uint8_t kReached = 1;
+  static constexpr std::uint8_t kDirect = 2;
+
+  struct Direct {
+    NodeId id;
+    T scale;
+  };
+  struct Captured {
+    Contribution<T> contribution;
+    bool written;
+
+    GradSlot<T> slot(const Shape& shape) {
+      const bool fresh = !written;
+      if (fresh) {
+        contribution.gradient.resize(shape);
+        written = true;
+      }
+      return {contribution.gradient, fresh};
+    }
+  };
+
+  GradSlot<T> target(NodeId id) {
+    Node<T>& n = (*nodes_)[id];
+    std::uint8_t& mark = marks_[id];
+    if (n.parameter && rule_ == ParameterRule::accumulate) {
+      mark |= kReached;
+      if (mark & kDirect)
+        return {n.parameter->value(), false, true};
+      const auto [grad, fresh] = n.parameter->accumulation_target();
+      return {*grad, fresh};
+    }
+    Tensor<T>& adjoint = adjoints_[id];
+    const bool fresh = !(mark & kReached);
+    if (fresh) {
+      const Shape& shape = n.shape();
+      if (adjoint.shape() != shape)
+        adjoint.resize(shape);
+      mark |= kReached;
+    }
+    return {adjoint, fresh};
+  }
+
+  Captured* capture_of(NodeId id) {
+    for (Captured& c : captured_) {
+      if (c.contribution.input == id)
+        return &c;
+    }
+    return nullptr;
+  }
+
+  NodeStore<T>* nodes_ = nullptr;
+  ParameterRule rule_ = ParameterRule::accumulate;
+  ChunkedStore<Tensor<T>> adjoints_;  // by node id
+  std::vector<std::uint8_t> marks_;   // by node id: kReached | kDirect
+  std::vector<Direct> direct_;
+  std::vector<Captured> captured_;
+  bool started_ = false;
+};
+
+}  // namespace tapegrad
