@@ -21,5 +21,24 @@ write_basic_package_version_file(${PROJECT_BINARY_DIR}/tapegradConfigVersion.cma
 install(FILES ${PROJECT_BINARY_DIR}/tapegradConfig.cmake
   ${PROJECT_BINARY_DIR}/tapegradConfigVersion.cmake DESTINATION ${TAPEGRAD_CMAKE_DIR})
 
+# tapegrad.pc names its prefix relative to its own directory (pkg-config's
+# ${pcfiledir}), so the installed tree can be moved: ../.. for lib/pkgconfig,
+# ../../.. for lib/x86_64-linux-gnu/pkgconfig. An absolute libdir or includedir
+# is written as it is.
+set(TAPEGRAD_PC_DIR ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+if(IS_ABSOLUTE "${TAPEGRAD_PC_DIR}")
+  set(TAPEGRAD_PC_PREFIX "${CMAKE_INSTALL_PREFIX}")
+else()
+  file(RELATIVE_PATH pc_to_prefix /${TAPEGRAD_PC_DIR} /)
+  string(REGEX REPLACE "/$" "" pc_to_prefix "${pc_to_prefix}")
+  set(TAPEGRAD_PC_PREFIX "\${pcfiledir}/${pc_to_prefix}")
+endif()
+foreach(dir LIBDIR INCLUDEDIR)
+  if(IS_ABSOLUTE "${CMAKE_INSTALL_${dir}}")
+    set(TAPEGRAD_PC_${dir} "${CMAKE_INSTALL_${dir}}")
+  else()
+    set(TAPEGRAD_PC_${dir} "\${prefix}/${CMAKE_INSTALL_${dir}}")
+  endif()
+endforeach()
 configure_file(${PROJECT_SOURCE_DIR}/cmake/tapegrad.pc.in ${PROJECT_BINARY_DIR}/tapegrad.pc @ONLY)
-install(FILES ${PROJECT_BINARY_DIR}/tapegrad.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+install(FILES ${PROJECT_BINARY_DIR}/tapegrad.pc DESTINATION ${TAPEGRAD_PC_DIR})
