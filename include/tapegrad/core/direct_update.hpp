@@ -25,6 +25,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -39,21 +40,28 @@ namespace tapegrad::detail {
 template <class T>
 class DirectUpdatePlanner {
  public:
-  /// Marks in `sweep` the watches among `watched` (ascending ids) that get a
+  /// Marks in `sweep` the watches among `watched` that get a
   /// direct update when the sweep starts from `output`.
   void plan(const NodeStore<T>& nodes, const NodeId* edges, NodeId output,
             const std::vector<NodeId>& watched, const GradientReadyListener<T>& listener,
             Sweep<T>& sweep) {
     // Watches of a parameter watched once, in reach, holding no gradient.
+    by_parameter_.clear();
+    for (const NodeId id : watched)
+      by_parameter_.push_back({nodes[id].parameter, id});
+    std::sort(by_parameter_.begin(), by_parameter_.end(), [](const Watch& a, const Watch& b) {
+      return std::less<>()(a.parameter, b.parameter);
+    });
     candidates_.clear();
-    for (std::size_t k = 0; k < watched.size() && watched[k] <= output; ++k) {
-      const Parameter<T>* p = nodes[watched[k]].parameter;
-      const bool once = std::none_of(watched.begin(), watched.end(), [&](NodeId other) {
-        return other != watched[k] && nodes[other].parameter == p;
-      });
-      if (once && p->grad_is_zero())
-        candidates_.push_back(watched[k]);
+    for (std::size_t k = 0; k < by_parameter_.size(); ++k) {
+      const Watch& w = by_parameter_[k];
+      const bool once =
+          (k == 0 || by_parameter_[k - 1].parameter != w.parameter) &&
+          (k + 1 == by_parameter_.size() || by_parameter_[k + 1].parameter != w.parameter);
+      if (once && w.id <= output && w.parameter->grad_is_zero())
+        candidates_.push_back(w.id);
     }
+    std::sort(candidates_.begin(), candidates_.end());
     if (candidates_.empty())
       return;
     // Their readers: only nodes after a leaf can read it.
@@ -80,11 +88,16 @@ class DirectUpdatePlanner {
   }
 
  private:
+  struct Watch {
+    const Parameter<T>* parameter;
+    NodeId id;
+  };
   struct Reader {
     std::uint32_t count = 0;
     NodeId node = 0;
     std::uint32_t position = 0;  // among the reader's inputs
   };
+  std::vector<Watch> by_parameter_;
   std::vector<NodeId> candidates_;
   std::vector<Reader> readers_;
 };
