@@ -14,12 +14,7 @@ macro(run expected)
   endif()
 endmacro()
 
-function(expect_contains text fragment)
-  string(FIND "${text}" "${fragment}" at)
-  if(at EQUAL -1)
-    message(FATAL_ERROR "expected to find\n  ${fragment}\nin\n${text}")
-  endif()
-endfunction()
+include(${CMAKE_CURRENT_LIST_DIR}/../support/expect.cmake)
 
 # The lecture example's stdout and files, for the cases that compare with it.
 macro(run_lecture)

@@ -23,12 +23,7 @@ function(run)
   set(out "${output}" PARENT_SCOPE)
 endfunction()
 
-function(expect_contains text fragment)
-  string(FIND "${text}" "${fragment}" at)
-  if(at EQUAL -1)
-    message(FATAL_ERROR "expected to find\n  ${fragment}\nin\n${text}")
-  endif()
-endfunction()
+include(${CMAKE_CURRENT_LIST_DIR}/../support/expect.cmake)
 
 # ldd's line for libtapegrad must point into the moved prefix.
 function(expect_moved_library program)
