@@ -1,18 +1,27 @@
 #include "tapegrad/core/lifetime.hpp"
 
-#include <deque>
+#include <array>
+#include <memory>
 #include <mutex>
 #include <vector>
+
+#include "tapegrad/core/error.hpp"
 
 namespace tapegrad::detail {
 namespace {
 
+constexpr std::uint32_t kChunkBits = 12;
+constexpr std::uint32_t kChunkSize = 1u << kChunkBits;
+constexpr std::uint32_t kChunks = 1024;  // 2²² cells
+
 std::atomic<std::uint64_t> next_generation{1};
 
-/// Cells live in a deque (stable addresses) and are never freed.
+/// Cells in chunks that are never freed: a lookup by index needs no lock,
+/// only the chunk pointer, published once.
 struct Pool {
   std::mutex mutex;
-  std::deque<Lifetime> cells;
+  std::array<std::atomic<Lifetime*>, kChunks> chunks{};
+  std::uint32_t used = 1;  // cell 0 is never handed out
   std::vector<Lifetime*> free;
 };
 
@@ -21,23 +30,42 @@ Pool& pool() {
   return *p;
 }
 
+Lifetime& cell_at(Pool& p, std::uint32_t index) noexcept {
+  return p.chunks[index >> kChunkBits].load(std::memory_order_acquire)[index & (kChunkSize - 1)];
+}
+
 }  // namespace
 
-Lifetime* acquire_lifetime(void* owner) {
+Lifetime& acquire_lifetime(void* owner) {
   Pool& p = pool();
   Lifetime* cell = nullptr;
   {
     const std::lock_guard lock(p.mutex);
-    if (p.free.empty()) {
-      cell = &p.cells.emplace_back();
-    } else {
+    if (!p.free.empty()) {
       cell = p.free.back();
       p.free.pop_back();
+    } else {
+      const std::uint32_t index = p.used;
+      const std::uint32_t chunk = index >> kChunkBits;
+      if (chunk >= kChunks) {
+        throw CapacityError("more than " + std::to_string(kChunks * kChunkSize - 1) +
+                            " tapes and parameters alive at once");
+      }
+      if (!p.chunks[chunk].load(std::memory_order_relaxed)) {
+        auto* cells = new Lifetime[kChunkSize];  // never freed (see Pool)
+        for (std::uint32_t k = 0; k < kChunkSize; ++k)
+          cells[k].index = chunk * kChunkSize + k;
+        p.chunks[chunk].store(cells, std::memory_order_release);
+      }
+      if (p.free.capacity() < p.used)  // so that release_lifetime() never allocates
+        p.free.reserve(2 * std::size_t{p.used});
+      cell = &cell_at(p, index);
+      ++p.used;
     }
   }
   cell->owner = owner;
   renew_lifetime(*cell);
-  return cell;
+  return *cell;
 }
 
 std::uint64_t renew_lifetime(Lifetime& cell) noexcept {
@@ -46,17 +74,16 @@ std::uint64_t renew_lifetime(Lifetime& cell) noexcept {
   return generation;
 }
 
-void release_lifetime(Lifetime* cell) noexcept {
-  if (!cell)
-    return;
-  cell->generation.store(0, std::memory_order_relaxed);
-  cell->owner = nullptr;
+void release_lifetime(Lifetime& cell) noexcept {
+  cell.generation.store(0, std::memory_order_relaxed);
+  cell.owner = nullptr;
   Pool& p = pool();
   const std::lock_guard lock(p.mutex);
-  try {
-    p.free.push_back(cell);
-  } catch (...) {  // out of memory: the cell is not reused, nothing else is lost
-  }
+  p.free.push_back(&cell);  // within the capacity reserved when it was handed out
+}
+
+const Lifetime& lifetime_at(std::uint32_t index) noexcept {
+  return cell_at(pool(), index);
 }
 
 }  // namespace tapegrad::detail

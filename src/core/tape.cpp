@@ -30,7 +30,10 @@ std::string input_shapes(const NodeStore<T>& nodes, Span<Var<T>> inputs) {
 }  // namespace
 
 template <class T>
-Tape<T>::Tape() : lifetime_(detail::acquire_lifetime(this)), generation_(lifetime_->generation) {}
+Tape<T>::Tape()
+    : lifetime_(detail::acquire_lifetime(this)),
+      cell_(lifetime_.index),
+      generation_(lifetime_.generation) {}
 
 template <class T>
 Tape<T>::~Tape() {
@@ -122,7 +125,7 @@ void Tape<T>::check_watches(std::string_view op) const {
 
 template <class T>
 void Tape<T>::check(Var<T> v, std::string_view op) const {
-  if (v.lifetime_ == lifetime_ && v.generation_ == generation_ && v.id_ < count_) {
+  if (v.cell_ == cell_ && v.generation_ == generation_ && v.id_ < count_) {
     const Node<T>& n = nodes_[v.id_];
     if (n.parameter)
       check_parameter(n, v.id_, op);
@@ -147,7 +150,7 @@ template <class T>
 void Tape<T>::check_inputs(const Operation<T>& op, Span<Var<T>> inputs) const {
   for (const Var<T>& v : inputs) {
     // Inline fast test; the op's name is looked up only to report an error.
-    if (v.lifetime_ != lifetime_ || v.generation_ != generation_ || v.id_ >= count_ ||
+    if (v.cell_ != cell_ || v.generation_ != generation_ || v.id_ >= count_ ||
         nodes_[v.id_].parameter)
       check(v, op.name());
   }
@@ -296,7 +299,7 @@ void Tape<T>::reset() {
   owned_ops_.clear();
   last_output_.reset();
   backward_sweep_.start(nodes_, 0, ParameterRule::accumulate);  // forget its gradients
-  generation_ = detail::renew_lifetime(*lifetime_);
+  generation_ = detail::renew_lifetime(lifetime_);
 }
 
 template <class T>

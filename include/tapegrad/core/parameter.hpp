@@ -86,7 +86,7 @@ class Parameter {
   }
 
   /// For the tape: the cell its watches check (see lifetime.hpp).
-  detail::Lifetime& lifetime() const noexcept { return *lifetime_; }
+  const detail::Lifetime& lifetime() const noexcept { return lifetime_; }
 
   const std::string& label() const noexcept { return label_; }
   // Via a temporary: assigning a string_view trips GCC 12's -Wrestrict (PR105329).
@@ -105,7 +105,7 @@ class Parameter {
   mutable Tensor<T> grad_;
   mutable bool grad_is_zero_ = true;
   std::string label_;
-  detail::Lifetime* lifetime_ = detail::acquire_lifetime(this);
+  detail::Lifetime& lifetime_ = detail::acquire_lifetime(this);
 };
 
 }  // namespace tapegrad

@@ -191,7 +191,7 @@ class TAPEGRAD_EXPORT Tape {
 
   NodeId acquire_node(std::size_t input_count);
   Var<T> add_leaf(std::string_view label, bool requires_grad);
-  Var<T> handle(NodeId id) const noexcept { return Var<T>(lifetime_, generation_, id); }
+  Var<T> handle(NodeId id) const noexcept { return Var<T>(cell_, id, generation_); }
   /// Throws StaleVarError when node `id` watches a parameter that is gone.
   void check_parameter(const Node<T>& n, NodeId id, std::string_view op) const;
   /// The same for every watch on the tape.
@@ -215,9 +215,10 @@ class TAPEGRAD_EXPORT Tape {
   std::vector<Var<T>> numeric_gradient(Var<T> output, Span<Var<T>> wrt, const Tensor<T>& seed);
   std::vector<Var<T>> recorded_gradient(Var<T> output, Span<Var<T>> wrt, Var<T> seed);
 
-  detail::Lifetime* lifetime_;
-  std::uint64_t generation_;  // lifetime_'s, cached for the hot checks
-  NodeStore<T> nodes_;        // [0, count_) are live; the rest keep their buffers
+  detail::Lifetime& lifetime_;
+  std::uint32_t cell_;  // lifetime_'s index and generation, cached for the hot checks
+  std::uint64_t generation_;
+  NodeStore<T> nodes_;  // [0, count_) are live; the rest keep their buffers
   std::size_t count_ = 0;
   std::vector<NodeId> edges_;
   std::vector<NodeId> watched_leaves_;  // leaves of watch(), ascending
@@ -255,9 +256,9 @@ class NoGradScope {
 template <class T>
 Tape<T>& Var<T>::live_tape(std::string_view op) const {
   if (live())
-    return *static_cast<Tape<T>*>(lifetime_->owner);
+    return *static_cast<Tape<T>*>(detail::lifetime_at(cell_).owner);
   throw StaleVarError(
-      lifetime_
+      cell_ != 0
           ? "a Var whose tape was reset() or destroyed since it was recorded was used (node " +
                 std::to_string(id_) + "); record it again on a live tape"
           : std::string("an empty Var (default-constructed) was used"),

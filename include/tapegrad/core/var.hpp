@@ -1,6 +1,7 @@
 #pragma once
-// Var: a cheap handle to one node of one tape: the tape's lifetime cell, the
-// generation it had when the node was recorded, and the node id. A handle
+// Var: a cheap handle to one node of one tape (16 bytes, passed in two
+// registers): the index of the tape's lifetime cell, the node id, and the
+// generation the tape had when the node was recorded. A handle
 // kept across reset() or past its tape's destruction is caught, never misread
 // (lifetime.hpp). Operators and free functions on Vars record new nodes (see
 // tapegrad/ops/).
@@ -34,9 +35,9 @@ class Var {
   NodeId id() const noexcept { return id_; }
   std::uint64_t generation() const noexcept { return generation_; }
   /// Whether the handle is not empty (it may still be stale).
-  bool valid() const noexcept { return lifetime_ != nullptr; }
+  bool valid() const noexcept { return cell_ != 0; }
   /// Whether the handle's tape exists and was not reset since.
-  bool live() const noexcept { return lifetime_ && lifetime_->alive(generation_); }
+  bool live() const noexcept { return cell_ != 0 && detail::lifetime_at(cell_).alive(generation_); }
 
   const Tensor<T>& value() const;
   /// ∂output/∂this after the last backward (zeros when no path reached it).
@@ -51,12 +52,12 @@ class Var {
 
  private:
   friend class Tape<T>;
-  Var(const detail::Lifetime* lifetime, std::uint64_t generation, NodeId id) noexcept
-      : lifetime_(lifetime), generation_(generation), id_(id) {}
+  Var(std::uint32_t cell, NodeId id, std::uint64_t generation) noexcept
+      : cell_(cell), id_(id), generation_(generation) {}
 
-  const detail::Lifetime* lifetime_ = nullptr;
-  std::uint64_t generation_ = 0;
+  std::uint32_t cell_ = 0;  // 0: empty
   NodeId id_ = 0;
+  std::uint64_t generation_ = 0;
 };
 
 }  // namespace tapegrad
