@@ -1,5 +1,6 @@
 #include "tapegrad/core/tape.hpp"
 
+#include <cmath>
 #include <exception>
 #include <new>
 #include <string>
@@ -57,6 +58,8 @@ NodeId Tape<T>::acquire_node(std::size_t input_count) {
   n.saved_count = 0;
   n.requires_grad = false;
   n.released = false;
+  n.flat = false;
+  n.mirrored = false;
   n.label.clear();
   return static_cast<NodeId>(count_++);
 }
@@ -70,30 +73,41 @@ Var<T> Tape<T>::add_leaf(std::string_view label, bool requires_grad) {
 }
 
 template <class T>
+template <class Value>
+void Tape<T>::set_leaf_value(Node<T>& n, Value&& value) {
+  if (value.dimension() == 0) {  // a scalar: flat
+    n.flat = true;
+    n.scalar = *value.data();
+    return;
+  }
+  n.own_value = std::forward<Value>(value);  // a copy reuses the node's buffer
+}
+
+template <class T>
 Var<T> Tape<T>::constant(const Tensor<T>& value, std::string_view label) {
   Var<T> v = add_leaf(label, false);
-  nodes_[v.id()].own_value = value;  // copies into the reused buffer
+  set_leaf_value(nodes_[v.id()], value);
   return v;
 }
 
 template <class T>
 Var<T> Tape<T>::constant(Tensor<T>&& value, std::string_view label) {
   Var<T> v = add_leaf(label, false);
-  nodes_[v.id()].own_value = std::move(value);
+  set_leaf_value(nodes_[v.id()], std::move(value));
   return v;
 }
 
 template <class T>
 Var<T> Tape<T>::variable(const Tensor<T>& value, std::string_view label) {
   Var<T> v = add_leaf(label, true);
-  nodes_[v.id()].own_value = value;
+  set_leaf_value(nodes_[v.id()], value);
   return v;
 }
 
 template <class T>
 Var<T> Tape<T>::variable(Tensor<T>&& value, std::string_view label) {
   Var<T> v = add_leaf(label, true);
-  nodes_[v.id()].own_value = std::move(value);
+  set_leaf_value(nodes_[v.id()], std::move(value));
   return v;
 }
 
@@ -165,6 +179,18 @@ void Tape<T>::check_inputs(const Operation<T>& op, Span<Var<T>> inputs) const {
 template <class T>
 Var<T> Tape<T>::record(const Operation<T>& op, Span<Var<T>> inputs) {
   check_inputs(op, inputs);
+  if (inputs.size() <= kScalarInputs) {
+    T values[kScalarInputs];
+    bool flat = true;
+    for (std::size_t k = 0; k < inputs.size() && flat; ++k) {
+      const Node<T>& input = nodes_[inputs[k].id()];
+      flat = input.flat;
+      values[k] = input.scalar;
+    }
+    T output;
+    if (flat && op.scalar_forward(values, output))
+      return record_flat(op, inputs, output);
+  }
   const NodeId id = acquire_node(inputs.size());
   Node<T>& n = nodes_[id];
   n.op = &op;
@@ -206,9 +232,35 @@ Var<T> Tape<T>::record(const Operation<T>& op, Span<Var<T>> inputs) {
 }
 
 template <class T>
+Var<T> Tape<T>::record_flat(const Operation<T>& op, Span<Var<T>> inputs, T output) {
+  const NodeId id = acquire_node(inputs.size());
+  Node<T>& n = nodes_[id];
+  n.op = &op;
+  n.input_count = static_cast<std::uint32_t>(inputs.size());
+  n.flat = true;
+  n.scalar = output;
+  bool requires_grad = false;
+  for (const Var<T>& v : inputs) {
+    edges_.push_back(v.id());
+    requires_grad = requires_grad || nodes_[v.id()].requires_grad;
+  }
+  n.requires_grad = requires_grad && grad_enabled_;
+  if (detect_anomaly_ && !std::isfinite(output)) [[unlikely]] {
+    try {
+      check_finite_output(id, inputs);
+    } catch (...) {
+      edges_.resize(n.first_input);
+      --count_;
+      throw;
+    }
+  }
+  return handle(id);
+}
+
+template <class T>
 void Tape<T>::check_finite_output(NodeId id, Span<Var<T>> inputs) const {
   const Node<T>& n = nodes_[id];
-  const detail::NonfiniteCount bad = detail::count_nonfinite(n.own_value);
+  const detail::NonfiniteCount bad = detail::count_nonfinite(n.value());
   if (!bad)
     return;
   std::string cause = "from finite inputs";
@@ -221,7 +273,7 @@ void Tape<T>::check_finite_output(NodeId id, Span<Var<T>> inputs) const {
       break;
     }
   }
-  throw AnomalyError("forward produced " + bad.describe(n.own_value.size()) + ", " + cause,
+  throw AnomalyError("forward produced " + bad.describe(n.size()) + ", " + cause,
                      {std::string(n.op->name()), id, n.label});
 }
 
@@ -353,7 +405,7 @@ TapeStats Tape<T>::stats() const {
       if (parameters_seen.insert(n.parameter).second)
         f.parameter_bytes = 2 * n.parameter->value().size() * bytes;
     } else {
-      f.value_bytes = n.own_value.size() * bytes;
+      f.value_bytes = n.size() * bytes;
       if (backward_sweep_.reached(static_cast<NodeId>(i)))
         f.grad_bytes = backward_sweep_.gradient(static_cast<NodeId>(i)).size() * bytes;
     }

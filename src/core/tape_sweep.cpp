@@ -112,8 +112,12 @@ void Tape<T>::sweep(Sweep<T>& sweep, NodeId output, detail::SweepObserver<T>* ob
     const NodeId* inputs = edges_.data() + n.first_input;
     if (capture)
       sweep.capture(inputs, n.input_count);
-    BackpropContext<T> ctx(nodes_, id, inputs, sweep);
-    n.op->backprop(ctx);
+    if (n.flat) {
+      sweep.backprop_flat(n, id, inputs);
+    } else {
+      BackpropContext<T> ctx(nodes_, id, inputs, sweep);
+      n.op->backprop(ctx);
+    }
     if (capture)
       observer->swept(id, sweep.release_captures());
     if (release_saved) {

@@ -47,6 +47,15 @@ class BinaryElementwise final : public Operation<T> {
     xt::noalias(ctx.output(*shape)) = Kernel::value(a, b);
   }
 
+  bool scalar_forward(const T* ab, T& y) const override {
+    y = Kernel::value(ab[0], ab[1]);
+    return true;
+  }
+  void scalar_backprop(const T* ab, T y, T g, T* d) const override {
+    d[0] = Kernel::grad_a(ab[0], ab[1], y, g);
+    d[1] = Kernel::grad_b(ab[0], ab[1], y, g);
+  }
+
   void backprop(BackpropContext<T>& ctx) const override {
     const Tensor<T>& a = ctx.input(0);
     const Tensor<T>& b = ctx.input(1);

@@ -60,6 +60,14 @@ class UnaryElementwise final : public Operation<T> {
         x.data());
   }
 
+  bool scalar_forward(const T* x, T& y) const override {
+    y = kernel_.template value<T>(x[0]);
+    return true;
+  }
+  void scalar_backprop(const T* x, T y, T g, T* dx) const override {
+    dx[0] = kernel_.template grad<T>(x[0], y, g);
+  }
+
   void backprop(BackpropContext<T>& ctx) const override {
     if (!ctx.needs_grad(0))
       return;

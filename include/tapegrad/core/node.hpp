@@ -5,6 +5,11 @@
 // keeps each node's tensors, and the next recording at the same position
 // reuses their buffers when the shape's size is unchanged. Gradients are not
 // here: they belong to a sweep (sweep.hpp).
+//
+// Scalars are flat: a rank-0 leaf, or the output of an op's scalar kernel
+// (Operation::scalar_forward) on flat inputs, keeps its value in `scalar`,
+// with no tensor touched; own_value mirrors it only when someone asks for the
+// tensor (value()). Their gradients are flat in the sweep likewise.
 
 #include <cstdint>
 #include <string>
@@ -18,6 +23,9 @@ namespace tapegrad {
 
 template <class T>
 class Operation;
+
+/// Inputs a scalar kernel can take (Operation::scalar_forward).
+inline constexpr std::size_t kScalarInputs = 4;
 
 template <class T>
 struct Node {
@@ -33,14 +41,28 @@ struct Node {
   std::uint32_t input_count = 0;
   std::uint32_t saved_count = 0;  // live entries of `saved`
   bool requires_grad = false;
-  bool released = false;  // saved state freed by backward(release_saved)
+  bool released = false;          // saved state freed by backward(release_saved)
+  bool flat = false;              // the value is `scalar` (see above)
+  mutable bool mirrored = false;  // own_value holds `scalar` too
+  T scalar = T(0);
 
-  Tensor<T> own_value;
+  mutable Tensor<T> own_value;
   std::vector<Tensor<T>> saved;
   std::string label;
 
   bool is_leaf() const noexcept { return op == nullptr; }
-  const Tensor<T>& value() const noexcept { return parameter ? parameter->value() : own_value; }
+  const Tensor<T>& value() const {
+    if (parameter)
+      return parameter->value();
+    if (flat && !mirrored) [[unlikely]] {
+      own_value.resize(Shape{});
+      *own_value.data() = scalar;
+      mirrored = true;
+    }
+    return own_value;
+  }
+  /// Number of elements of the value, without mirroring a flat one.
+  std::size_t size() const { return flat ? 1 : value().size(); }
   const Shape& shape() const noexcept { return value().shape(); }
 };
 

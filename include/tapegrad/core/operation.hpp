@@ -115,6 +115,25 @@ class TAPEGRAD_EXPORT Operation {
   /// Optional: a one-line formula for printouts ("y = x·sigmoid(βx)").
   virtual std::string formula() const { return {}; }
 
+  /// Optional fast path for scalars: when every input is a flat scalar
+  /// (node.hpp), the tape first offers the op its inputs' values as plain
+  /// numbers. Returning true with `output` set records a flat node, whose
+  /// backprop is then scalar_backprop(): it must write ∂output/∂input_k · g
+  /// into contributions[k] for every input k (the tape drops those no
+  /// gradient is asked of). Both must give the results of forward() and
+  /// backprop() on rank-0 tensors. False by default.
+  virtual bool scalar_forward(const T* inputs, T& output) const {
+    (void)inputs;
+    (void)output;
+    return false;
+  }
+  virtual void scalar_backprop(const T* inputs, T output, T g, T* contributions) const {
+    (void)inputs;
+    (void)output;
+    (void)g;
+    (void)contributions;
+  }
+
   /// Optional: true when backprop() handles a `direct` GradSlot for input i
   /// (see direct_update.hpp). False by default.
   virtual bool accepts_direct_update(std::size_t input) const {
@@ -133,7 +152,7 @@ class NodeView {
       : nodes_(nodes), id_(id), inputs_(inputs) {}
 
   std::size_t input_count() const noexcept { return nodes_[id_].input_count; }
-  const Tensor<T>& input(std::size_t i) const noexcept { return nodes_[inputs_[i]].value(); }
+  const Tensor<T>& input(std::size_t i) const { return nodes_[inputs_[i]].value(); }
   NodeId input_id(std::size_t i) const noexcept { return inputs_[i]; }
   NodeId node_id() const noexcept { return id_; }
 

@@ -66,6 +66,8 @@ class Sweep {
     rule_ = rule;
     adjoints_.reserve(end);
     marks_.assign(end, 0);
+    if (flat_.size() < end)
+      flat_.resize(end);
     direct_.clear();
     started_ = true;
   }
@@ -91,7 +93,24 @@ class Sweep {
     const Node<T>& n = (*nodes_)[id];
     if (n.parameter && rule_ == ParameterRule::accumulate)
       return n.parameter->grad();
+    if (n.flat && !(marks_[id] & kTensor))
+      promote(id);
     return adjoints_[id];
+  }
+
+  /// Flat node `id`'s backprop, through its op's scalar kernel.
+  void backprop_flat(const Node<T>& n, NodeId id, const NodeId* inputs) {
+    T values[kScalarInputs];
+    T contributions[kScalarInputs];
+    const NodeStore<T>& nodes = *nodes_;
+    for (std::uint32_t k = 0; k < n.input_count; ++k)
+      values[k] = nodes[inputs[k]].scalar;
+    const T g = marks_[id] & kTensor ? *adjoints_[id].data() : flat_[id];
+    n.op->scalar_backprop(values, n.scalar, g, contributions);
+    for (std::uint32_t k = 0; k < n.input_count; ++k) {
+      if (nodes[inputs[k]].requires_grad)
+        add_flat(inputs[k], contributions[k]);
+    }
   }
 
   /// Zeros of node `id`'s shape, in its gradient buffer (for grad() of a
@@ -153,6 +172,36 @@ class Sweep {
  private:
   static constexpr std::uint8_t kReached = 1;
   static constexpr std::uint8_t kDirect = 2;
+  // A flat node's gradient is in flat_ until a tensor op (or a reader)
+  // needs it as a tensor; from then on, for the rest of the sweep, it is in
+  // adjoints_.
+  static constexpr std::uint8_t kTensor = 4;
+
+  void promote(NodeId id) const {
+    Tensor<T>& adjoint = adjoints_[id];
+    if (adjoint.dimension() != 0)
+      adjoint.resize(Shape{});
+    if (marks_[id] & kReached)
+      *adjoint.data() = flat_[id];
+    marks_[id] |= kTensor;
+  }
+
+  /// Adds contribution c to flat node j's gradient.
+  void add_flat(NodeId j, T c) {
+    if (!captured_.empty()) [[unlikely]] {
+      if (Captured* capture = capture_of(j)) {
+        capture->slot(Shape{}).add(0, c);
+        return;
+      }
+    }
+    std::uint8_t& mark = marks_[j];
+    if (mark & kTensor) {
+      GradSlot<T>{adjoints_[j], !(mark & kReached)}.add(0, c);
+    } else {
+      flat_[j] = mark & kReached ? flat_[j] + c : c;
+    }
+    mark |= kReached;
+  }
 
   struct Direct {
     NodeId id;
@@ -182,6 +231,8 @@ class Sweep {
       const auto [grad, fresh] = n.parameter->accumulation_target();
       return {*grad, fresh};
     }
+    if (n.flat && !(mark & kTensor))
+      promote(id);
     Tensor<T>& adjoint = adjoints_[id];
     const bool fresh = !(mark & kReached);
     if (fresh) {
@@ -203,8 +254,10 @@ class Sweep {
 
   NodeStore<T>* nodes_ = nullptr;
   ParameterRule rule_ = ParameterRule::accumulate;
-  ChunkedStore<Tensor<T>> adjoints_;  // by node id
-  std::vector<std::uint8_t> marks_;   // by node id: kReached | kDirect
+  // By node id. (Mutable: gradient() may move a flat gradient into its tensor.)
+  mutable ChunkedStore<Tensor<T>> adjoints_;
+  mutable std::vector<std::uint8_t> marks_;  // kReached | kDirect | kTensor
+  std::vector<T> flat_;                      // flat nodes' gradients
   std::vector<Direct> direct_;
   std::vector<Captured> captured_;
   bool started_ = false;
