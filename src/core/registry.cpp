@@ -78,8 +78,8 @@ OpInfo<T> Registry<T>::find(std::string_view name) const {
 }
 
 template <class T>
-std::unique_ptr<const Operation<T>> Registry<T>::make(std::string_view name,
-                                                      const Attributes& attributes) const {
+const Operation<T>& Registry<T>::make(std::string_view name, const Attributes& attributes,
+                                      OpArena<T>& arena) const {
   const OpInfo<T> info = find(name);
   for (const auto& [key, value] : attributes.items()) {
     if (std::find(info.attributes.begin(), info.attributes.end(), key) == info.attributes.end()) {
@@ -90,7 +90,7 @@ std::unique_ptr<const Operation<T>> Registry<T>::make(std::string_view name,
                        {info.name, std::nullopt, {}});
     }
   }
-  return info.factory(attributes);
+  return info.factory(arena, attributes);
 }
 
 template <class T>

@@ -52,8 +52,8 @@ void ensure_cube_registered() {
   info.arity = 1;
   info.summary = "y = x³";
   info.origin = "tapegrad core tests";
-  info.factory = [](const Attributes&) -> std::unique_ptr<const Operation<T>> {
-    return std::make_unique<CubeOp<T>>();
+  info.factory = [](OpArena<T>& arena, const Attributes&) -> const Operation<T>& {
+    return arena.template make<CubeOp<T>>();
   };
   registry.add(std::move(info));
 }
@@ -264,8 +264,9 @@ TYPED_TEST(RegistryBuiltins, EntriesAreSortedAndCarryArity) {
       if (a == "d0")
         needed.set(a, 3.0);
     }
-    EXPECT_EQ(e.factory(needed)->arity(), e.arity) << e.name;
-    EXPECT_EQ(e.factory(needed)->name(), e.name) << e.name;
+    OpArena<T> arena;
+    EXPECT_EQ(e.factory(arena, needed).arity(), e.arity) << e.name;
+    EXPECT_EQ(e.factory(arena, needed).name(), e.name) << e.name;
   }
 }
 
@@ -276,8 +277,8 @@ TEST(Registry, DuplicateNameNamesBothOrigins) {
   info.name = "add";
   info.arity = 2;
   info.origin = "my_plugin";
-  info.factory = [](const Attributes&) -> std::unique_ptr<const Operation<double>> {
-    return std::make_unique<CubeOp<double>>();
+  info.factory = [](OpArena<double>& arena, const Attributes&) -> const Operation<double>& {
+    return arena.make<CubeOp<double>>();
   };
   try {
     Registry<double>::global().add(info);
@@ -307,8 +308,8 @@ TEST(Registry, DuplicateNameNamesBothOrigins) {
 
 TEST(Registry, IncompleteEntriesAreRefused) {
   OpInfo<double> nameless;
-  nameless.factory = [](const Attributes&) -> std::unique_ptr<const Operation<double>> {
-    return std::make_unique<CubeOp<double>>();
+  nameless.factory = [](OpArena<double>& arena, const Attributes&) -> const Operation<double>& {
+    return arena.make<CubeOp<double>>();
   };
   EXPECT_THROW(Registry<double>::global().add(nameless), RegistryError);
 
@@ -327,7 +328,69 @@ TEST(Registry, IncompleteEntriesAreRefused) {
 TEST(Registry, FindOfAnUnknownNameThrows) {
   EXPECT_FALSE(Registry<float>::global().contains("no_such_op"));
   EXPECT_THROW((void)Registry<float>::global().find("no_such_op"), UnknownOpError);
-  EXPECT_THROW((void)Registry<float>::global().make("no_such_op", {}), UnknownOpError);
+  OpArena<float> arena;
+  EXPECT_THROW((void)Registry<float>::global().make("no_such_op", {}, arena), UnknownOpError);
+}
+
+/// y = x, counting how many instances are alive.
+template <class T>
+class CountedOp final : public OpBase<CountedOp<T>, T> {
+ public:
+  static constexpr std::string_view kName = "core_registry_test_counted";
+  static constexpr int kArity = 1;
+  static constexpr std::string_view kFormula = "y = x";
+  static inline int alive = 0;
+
+  CountedOp() { ++alive; }
+  CountedOp(const CountedOp&) = delete;
+  ~CountedOp() override { --alive; }
+  void forward(ForwardContext<T>& ctx) const override {
+    xt::noalias(ctx.output(ctx.input(0).shape())) = ctx.input(0);
+  }
+  void backprop(BackpropContext<T>& ctx) const override {
+    if (ctx.needs_grad(0))
+      ctx.accumulate(0, ctx.grad_output());
+  }
+};
+
+TEST(Registry, ATapeOwnsTheOpsItBuildsByNameUntilReset) {
+  Registry<double>& registry = Registry<double>::global();
+  if (!registry.contains(CountedOp<double>::kName)) {
+    OpInfo<double> info;
+    info.name = std::string(CountedOp<double>::kName);
+    info.arity = 1;
+    info.origin = "tapegrad core tests";
+    info.factory = [](OpArena<double>& arena, const Attributes&) -> const Operation<double>& {
+      return arena.make<CountedOp<double>>();
+    };
+    registry.add(std::move(info));
+  }
+  const int before = CountedOp<double>::alive;
+  {
+    Tape<double> tape;
+    const Var<double> x = tape.variable(Tensor<double>{1.0, 2.0});
+    for (int i = 0; i < 3; ++i)
+      (void)tape.apply(CountedOp<double>::kName, {x});
+    (void)tape.apply<CountedOp<double>>({x});
+    EXPECT_EQ(CountedOp<double>::alive, before + 4);
+    // A recording that fails (two inputs to a one-input op) keeps nothing.
+    EXPECT_THROW((void)tape.apply(CountedOp<double>::kName, {x, x}), ValueError);
+    EXPECT_EQ(CountedOp<double>::alive, before + 4);
+    EXPECT_EQ(tape.size(), 5u);
+    tape.reset();
+    EXPECT_EQ(CountedOp<double>::alive, before);
+    (void)tape.apply(CountedOp<double>::kName, {tape.variable(Tensor<double>{3.0})});
+    EXPECT_EQ(CountedOp<double>::alive, before + 1);
+  }
+  EXPECT_EQ(CountedOp<double>::alive, before) << "the tape's destructor frees its ops";
+  // Registry::make builds into the caller's arena.
+  {
+    OpArena<double> arena;
+    const Operation<double>& op = registry.make(CountedOp<double>::kName, {}, arena);
+    EXPECT_EQ(op.name(), CountedOp<double>::kName);
+    EXPECT_EQ(CountedOp<double>::alive, before + 1);
+  }
+  EXPECT_EQ(CountedOp<double>::alive, before);
 }
 
 TYPED_TEST(RegistryBuiltins, UserOpWorksByNameAndByType) {

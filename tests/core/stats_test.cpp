@@ -27,7 +27,8 @@ TEST(CostLedger, EveryBuiltInOpReportsACostAndAFormula) {
     Attributes attributes;
     for (const std::string& name : info.attributes)
       attributes.set(name, 1.0);
-    const auto op = info.factory(attributes);
+    OpArena<double> arena;
+    const Operation<double>* op = &info.factory(arena, attributes);
     const std::size_t inputs = info.arity == Operation<double>::kVariadic ? 3 : info.arity;
     CostQuery query{std::vector<Shape>(inputs, Shape{4, 4}), Shape{4, 4},
                     std::vector<bool>(inputs, true)};

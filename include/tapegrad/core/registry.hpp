@@ -5,7 +5,6 @@
 
 #include <functional>
 #include <map>
-#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -14,6 +13,7 @@
 #include <vector>
 
 #include "tapegrad/core/attributes.hpp"
+#include "tapegrad/core/op_arena.hpp"
 #include "tapegrad/core/operation.hpp"
 #include "tapegrad/export.hpp"
 
@@ -21,7 +21,8 @@ namespace tapegrad {
 
 template <class T>
 struct OpInfo {
-  using Factory = std::function<std::unique_ptr<const Operation<T>>(const Attributes&)>;
+  /// Builds the op from its attributes into `arena`, which owns it from then on.
+  using Factory = std::function<const Operation<T>&(OpArena<T>& arena, const Attributes&)>;
 
   std::string name;
   /// Number of inputs, or Operation<T>::kVariadic.
@@ -49,9 +50,10 @@ class TAPEGRAD_EXPORT Registry {
   bool contains(std::string_view name) const;
   /// Throws UnknownOpError listing the closest registered names.
   OpInfo<T> find(std::string_view name) const;
-  /// Builds the op `name` from `attributes` (refusing unknown attributes).
-  std::unique_ptr<const Operation<T>> make(std::string_view name,
-                                           const Attributes& attributes) const;
+  /// Builds the op `name` from `attributes` (refusing unknown attributes)
+  /// into `arena`, which owns it.
+  const Operation<T>& make(std::string_view name, const Attributes& attributes,
+                           OpArena<T>& arena) const;
   /// Every entry, sorted by name.
   std::vector<OpInfo<T>> entries() const;
 
@@ -98,11 +100,11 @@ class OpRegistration {
     info.higher_order =
         !std::is_same_v<decltype(&Op<T>::differentiable_backprop),
                         void (Operation<T>::*)(DifferentiableBackpropContext<T>&) const>;
-    info.factory = [](const Attributes& a) -> std::unique_ptr<const Operation<T>> {
+    info.factory = [](OpArena<T>& arena, const Attributes& a) -> const Operation<T>& {
       if constexpr (std::is_constructible_v<Op<T>, const Attributes&>) {
-        return std::make_unique<Op<T>>(a);
+        return arena.template make<Op<T>>(a);
       } else {
-        return std::make_unique<Op<T>>();
+        return arena.template make<Op<T>>();
       }
     };
     try {

@@ -94,7 +94,6 @@ class TAPEGRAD_EXPORT Tape {
   }
   /// Records `op`, which must outlive this recording (e.g. a static instance).
   Var<T> record(const Operation<T>& op, Span<Var<T>> inputs);
-  Var<T> record(std::unique_ptr<const Operation<T>> op, Span<Var<T>> inputs);
 
   /// Reverse sweep from a one-element output, seeded with 1.
   void backward(Var<T> output, const BackwardOptions& options = {});
@@ -199,7 +198,6 @@ class TAPEGRAD_EXPORT Tape {
   std::vector<NodeId> watched_leaves_;                          // leaves of watch(), ascending
   std::unique_ptr<detail::ParameterReports<T>> reports_;        // made by the first gradient_ready
   OpArena<T> arena_;                                            // ops built by apply<Op>()
-  std::vector<std::unique_ptr<const Operation<T>>> owned_ops_;  // ops handed over by record()
   std::uint32_t generation_ = 0;
   std::uint32_t sweep_ = 0;  // backward sweeps started; see Node::grad_sweep
   std::optional<NodeId> last_output_;
