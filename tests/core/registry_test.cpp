@@ -24,12 +24,12 @@ const std::vector<std::string> kBuiltins = {
 
 /// y = x³; ∂y/∂x = 3x².
 template <class T>
-class CubeOp final : public Operation<T> {
+class CubeOp final : public OpBase<CubeOp<T>, T> {
  public:
   static constexpr std::string_view kName = "core_registry_test_cube";
+  static constexpr int kArity = 1;
+  static constexpr std::string_view kFormula = "y = x³";
 
-  std::string_view name() const override { return kName; }
-  int arity() const override { return 1; }
   void forward(ForwardContext<T>& ctx) const override {
     const Tensor<T>& x = ctx.input(0);
     xt::noalias(ctx.output(x.shape())) = x * x * x;
@@ -47,15 +47,7 @@ void ensure_cube_registered() {
   Registry<T>& registry = Registry<T>::global();
   if (registry.contains(CubeOp<T>::kName))
     return;
-  OpInfo<T> info;
-  info.name = std::string(CubeOp<T>::kName);
-  info.arity = 1;
-  info.summary = "y = x³";
-  info.origin = "tapegrad core tests";
-  info.factory = [](OpArena<T>& arena, const Attributes&) -> const Operation<T>& {
-    return arena.template make<CubeOp<T>>();
-  };
-  registry.add(std::move(info));
+  registry.add(op_info<CubeOp<T>, T>("tapegrad core tests"));
 }
 
 // ---------------------------------------------------------------- built-ins by name
@@ -164,7 +156,7 @@ TYPED_TEST(RegistryBuiltins, EveryBuiltinIsRegisteredByTapegrad) {
     const OpInfo<T> info = registry.find(name);
     EXPECT_EQ(info.name, name);
     EXPECT_EQ(info.origin, "tapegrad") << name;
-    EXPECT_FALSE(info.summary.empty()) << name;
+    EXPECT_FALSE(info.formula.empty()) << name;
     EXPECT_TRUE(static_cast<bool>(info.factory)) << name;
   }
 }
@@ -355,16 +347,8 @@ class CountedOp final : public OpBase<CountedOp<T>, T> {
 
 TEST(Registry, ATapeOwnsTheOpsItBuildsByNameUntilReset) {
   Registry<double>& registry = Registry<double>::global();
-  if (!registry.contains(CountedOp<double>::kName)) {
-    OpInfo<double> info;
-    info.name = std::string(CountedOp<double>::kName);
-    info.arity = 1;
-    info.origin = "tapegrad core tests";
-    info.factory = [](OpArena<double>& arena, const Attributes&) -> const Operation<double>& {
-      return arena.make<CountedOp<double>>();
-    };
-    registry.add(std::move(info));
-  }
+  if (!registry.contains(CountedOp<double>::kName))
+    registry.add(op_info<CountedOp<double>, double>("tapegrad core tests"));
   const int before = CountedOp<double>::alive;
   {
     Tape<double> tape;

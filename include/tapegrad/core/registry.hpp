@@ -14,6 +14,7 @@
 
 #include "tapegrad/core/attributes.hpp"
 #include "tapegrad/core/op_arena.hpp"
+#include "tapegrad/core/op_traits.hpp"
 #include "tapegrad/core/operation.hpp"
 #include "tapegrad/export.hpp"
 
@@ -29,8 +30,8 @@ struct OpInfo {
   int arity = Operation<T>::kVariadic;
   /// Attribute names the factory understands (others are refused).
   std::vector<std::string> attributes;
-  /// One line for listings: what the op computes.
-  std::string summary;
+  /// One line for listings: what the op computes (the op's formula()).
+  std::string formula;
   /// Who registered it ("tapegrad" for built-ins), named in duplicate errors.
   std::string origin;
   /// Whether the op's backprop can itself be recorded and differentiated
@@ -68,45 +69,50 @@ TAPEGRAD_EXPORT void record_registration_failure(const std::string& message);
 /// Failures recorded so far, oldest first.
 TAPEGRAD_EXPORT std::vector<std::string> registration_failures();
 
+/// The registry entry of the op class Op (an Operation<T>), made from its
+/// traits (op_traits.hpp); for registering one value type by hand with add().
+template <class Op, class T>
+OpInfo<T> op_info(std::string_view origin) {
+  OpInfo<T> info;
+  info.name = std::string(Op::kName);
+  info.arity = Op::kArity;
+  info.attributes = attribute_name_list<Op>();
+  info.formula = std::string(Op::kFormula);
+  info.origin = std::string(origin);
+  // An op that does not override it inherits Operation's member.
+  info.higher_order =
+      !std::is_same_v<decltype(&Op::differentiable_backprop),
+                      void (Operation<T>::*)(DifferentiableBackpropContext<T>&) const>;
+  info.factory = [](OpArena<T>& arena, const Attributes& a) -> const Operation<T>& {
+    if constexpr (std::is_constructible_v<Op, const Attributes&>) {
+      return arena.template make<Op>(a);
+    } else {
+      return arena.template make<Op>();
+    }
+  };
+  return info;
+}
+
 /// Registers an op class template for float and double from a static
-/// initialiser, for plugins and built-ins alike:
+/// initialiser, for plugins and built-ins alike. Everything but the origin
+/// comes from the op's traits (op_traits.hpp):
 ///
-///   const tapegrad::OpRegistration<Swish> registered("swish", {"beta"},
-///                                                   "y = x·sigmoid(βx)", "my plugin");
+///   const tapegrad::OpRegistration<Swish> registered("my plugin");
 ///
-/// Op<T> must have `static constexpr int kArity` and be default-constructible
-/// or constructible from `const Attributes&`. A refused registration (a name
-/// already taken) is recorded, not thrown: see registration_failures().
+/// Op<T> must be default-constructible or constructible from
+/// `const Attributes&`. A refused registration (a name already taken) is
+/// recorded, not thrown: see registration_failures().
 template <template <class> class Op>
 class OpRegistration {
  public:
-  OpRegistration(const std::string& name, const std::vector<std::string>& attributes,
-                 const std::string& summary, const std::string& origin) {
-    add<float>(name, attributes, summary, origin);
-    add<double>(name, attributes, summary, origin);
+  explicit OpRegistration(std::string_view origin) {
+    add(op_info<Op<float>, float>(origin));
+    add(op_info<Op<double>, double>(origin));
   }
 
  private:
   template <class T>
-  static void add(const std::string& name, const std::vector<std::string>& attributes,
-                  const std::string& summary, const std::string& origin) {
-    OpInfo<T> info;
-    info.name = name;
-    info.arity = Op<T>::kArity;
-    info.attributes = attributes;
-    info.summary = summary;
-    info.origin = origin;
-    // An op that does not override it inherits Operation's member.
-    info.higher_order =
-        !std::is_same_v<decltype(&Op<T>::differentiable_backprop),
-                        void (Operation<T>::*)(DifferentiableBackpropContext<T>&) const>;
-    info.factory = [](OpArena<T>& arena, const Attributes& a) -> const Operation<T>& {
-      if constexpr (std::is_constructible_v<Op<T>, const Attributes&>) {
-        return arena.template make<Op<T>>(a);
-      } else {
-        return arena.template make<Op<T>>();
-      }
-    };
+  static void add(OpInfo<T> info) {
     try {
       Registry<T>::global().add(std::move(info));
     } catch (const Error& e) {
