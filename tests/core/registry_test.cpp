@@ -1,5 +1,7 @@
-// The op registry: every built-in by name for both value types, listings,
-// duplicate refusal, and a user op registered and applied by name.
+// The op registry: every built-in by name for both value types (the cases of
+// the op table, tests/ops/op_cases.hpp), listings, duplicate refusal, tapes
+// owning the ops they build by name, and a user op registered and applied by
+// name.
 
 #include <gtest/gtest.h>
 
@@ -9,18 +11,12 @@
 #include <string>
 #include <vector>
 
+#include "ops/op_cases.hpp"
 #include "support/random.hpp"
 #include "tapegrad/tapegrad.hpp"
 
 namespace tapegrad {
 namespace {
-
-const std::vector<std::string> kBuiltins = {
-    "add",         "sub",           "mul",       "div",          "neg",     "scale",
-    "shift",       "exp",           "log",       "sqrt",         "square",  "pow",
-    "sin",         "cos",           "sigmoid",   "tanh",         "relu",    "softmax",
-    "log_softmax", "matmul",        "transpose", "linear",       "sum",     "mean",
-    "mse",         "cross_entropy", "sum_to",    "broadcast_to", "reshape", "outer"};
 
 /// y = x³; ∂y/∂x = 3x².
 template <class T>
@@ -53,134 +49,47 @@ void ensure_cube_registered() {
 // ---------------------------------------------------------------- built-ins by name
 
 template <class T>
-struct Case {
-  std::string name;
-  std::vector<Tensor<T>> inputs;
-  Attributes attributes;
-  std::function<Var<T>(const std::vector<Var<T>>&)> free;
-};
-
-template <class T>
-std::vector<Case<T>> builtin_cases() {
-  using V = std::vector<Var<T>>;
-  const auto r = [](const Shape& shape, std::uint64_t seed) {
-    return testing::random_tensor<T>(shape, seed);
-  };
-  const auto positive = [](const Shape& shape, std::uint64_t seed) {
-    return testing::random_tensor<T>(shape, seed, T(0.5), T(2));
-  };
-  const Tensor<T> labels{T(0), T(2), T(1), T(2)};
-  return {
-      {"add", {r({3, 2}, 1), r({2}, 2)}, {}, [](const V& v) { return v[0] + v[1]; }},
-      {"sub", {r({3, 2}, 3), r({3, 2}, 4)}, {}, [](const V& v) { return v[0] - v[1]; }},
-      {"mul", {r({3, 2}, 5), r({3, 1}, 6)}, {}, [](const V& v) { return v[0] * v[1]; }},
-      {"div", {r({3, 2}, 7), positive({2}, 8)}, {}, [](const V& v) { return v[0] / v[1]; }},
-      {"neg", {r({4}, 9)}, {}, [](const V& v) { return -v[0]; }},
-      {"scale", {r({2, 3}, 10)}, {{"factor", 2.5}}, [](const V& v) { return scale(v[0], T(2.5)); }},
-      {"shift",
-       {r({2, 3}, 11)},
-       {{"offset", -0.5}},
-       [](const V& v) { return shift(v[0], T(-0.5)); }},
-      {"exp", {r({5}, 12)}, {}, [](const V& v) { return exp(v[0]); }},
-      {"log", {positive({5}, 13)}, {}, [](const V& v) { return log(v[0]); }},
-      {"sqrt", {positive({5}, 14)}, {}, [](const V& v) { return sqrt(v[0]); }},
-      {"square", {r({2, 2}, 15)}, {}, [](const V& v) { return square(v[0]); }},
-      {"pow", {positive({4}, 16)}, {{"exponent", 3.0}}, [](const V& v) { return pow(v[0], T(3)); }},
-      {"sin", {r({4}, 17)}, {}, [](const V& v) { return sin(v[0]); }},
-      {"cos", {r({4}, 18)}, {}, [](const V& v) { return cos(v[0]); }},
-      {"sigmoid", {r({2, 3}, 19)}, {}, [](const V& v) { return sigmoid(v[0]); }},
-      {"tanh", {r({2, 3}, 20)}, {}, [](const V& v) { return tanh(v[0]); }},
-      {"relu", {r({2, 3}, 21)}, {}, [](const V& v) { return relu(v[0]); }},
-      {"softmax", {r({3, 4}, 22)}, {}, [](const V& v) { return softmax(v[0]); }},
-      {"log_softmax", {r({3, 4}, 23)}, {}, [](const V& v) { return log_softmax(v[0]); }},
-      {"matmul", {r({3, 4}, 24), r({4, 2}, 25)}, {}, [](const V& v) { return matmul(v[0], v[1]); }},
-      {"transpose", {r({3, 4}, 26)}, {}, [](const V& v) { return transpose(v[0]); }},
-      {"outer", {r({3}, 50), r({4}, 51)}, {}, [](const V& v) { return outer(v[0], v[1]); }},
-      {"sum_to",
-       {r({3, 4}, 52)},
-       {{"rank", 2.0}, {"d0", 1.0}, {"d1", 4.0}},
-       [](const V& v) {
-         return sum_to(v[0], Shape{1, 4});
-       }},
-      {"broadcast_to",
-       {r({4}, 53)},
-       {{"rank", 2.0}, {"d0", 3.0}, {"d1", 4.0}},
-       [](const V& v) {
-         return broadcast_to(v[0], Shape{3, 4});
-       }},
-      {"reshape",
-       {r({3, 4}, 54)},
-       {{"rank", 3.0}, {"d0", 2.0}, {"d1", 3.0}, {"d2", 2.0}},
-       [](const V& v) {
-         return reshape(v[0], Shape{2, 3, 2});
-       }},
-      {"linear", {r({5, 3}, 27), r({4, 3}, 28)}, {}, [](const V& v) { return linear(v[0], v[1]); }},
-      {"linear",
-       {r({5, 3}, 29), r({4, 3}, 30), r({4}, 31)},
-       {},
-       [](const V& v) { return linear(v[0], v[1], v[2]); }},
-      {"sum", {r({3, 4}, 32)}, {}, [](const V& v) { return sum(v[0]); }},
-      {"sum",
-       {r({3, 4}, 33)},
-       {{"axis", 1.0}, {"keepdims", 1.0}},
-       [](const V& v) { return sum(v[0], 1, true); }},
-      {"sum", {r({3, 4}, 34)}, {{"axis", -2.0}}, [](const V& v) { return sum(v[0], -2); }},
-      {"mean", {r({3, 4}, 35)}, {}, [](const V& v) { return mean(v[0]); }},
-      {"mean", {r({3, 4}, 36)}, {{"axis", 0.0}}, [](const V& v) { return mean(v[0], 0); }},
-      {"mse", {r({4, 3}, 37), r({4, 3}, 38)}, {}, [](const V& v) { return mse(v[0], v[1]); }},
-      {"mse",
-       {r({4, 3}, 39), r({4, 3}, 40)},
-       {{"mean", 1.0}},
-       [](const V& v) { return mse(v[0], v[1], Reduction::mean); }},
-      {"cross_entropy",
-       {r({4, 3}, 41), labels},
-       {},
-       [](const V& v) { return cross_entropy(v[0], v[1]); }},
-      {"cross_entropy",
-       {r({4, 3}, 42), labels},
-       {{"mean", 0.0}},
-       [](const V& v) { return cross_entropy(v[0], v[1], Reduction::sum); }},
-  };
-}
-
-template <class T>
 class RegistryBuiltins : public ::testing::Test {};
 using ValueTypes = ::testing::Types<float, double>;
 TYPED_TEST_SUITE(RegistryBuiltins, ValueTypes);
 
 TYPED_TEST(RegistryBuiltins, EveryBuiltinIsRegisteredByTapegrad) {
   using T = TypeParam;
-  const Registry<T>& registry = Registry<T>::global();
-  for (const std::string& name : kBuiltins) {
-    ASSERT_TRUE(registry.contains(name)) << name;
-    const OpInfo<T> info = registry.find(name);
-    EXPECT_EQ(info.name, name);
-    EXPECT_EQ(info.origin, "tapegrad") << name;
-    EXPECT_FALSE(info.formula.empty()) << name;
-    EXPECT_TRUE(static_cast<bool>(info.factory)) << name;
+  const std::set<std::string> builtins = testing::builtin_names();  // from Registry<double>
+  std::set<std::string> listed;
+  OpArena<T> arena;
+  for (const OpInfo<T>& info : Registry<T>::global().entries()) {
+    if (info.origin != "tapegrad")
+      continue;
+    SCOPED_TRACE(info.name);
+    listed.insert(info.name);
+    EXPECT_FALSE(info.formula.empty());
+    EXPECT_TRUE(static_cast<bool>(info.factory));
+    EXPECT_TRUE(info.higher_order);
+    EXPECT_EQ(Registry<T>::global().find(info.name).name, info.name);
   }
+  EXPECT_EQ(listed, builtins) << "float and double list different built-ins";
 }
 
 TYPED_TEST(RegistryBuiltins, ApplyByNameMatchesTheFreeFunction) {
   using T = TypeParam;
   std::set<std::string> covered;
-  for (const Case<T>& c : builtin_cases<T>()) {
-    SCOPED_TRACE(c.name);
-    covered.insert(c.name);
+  for (const testing::OpCase<T>& c : testing::op_cases<T>()) {
+    if (!c.by_name)
+      continue;
+    SCOPED_TRACE(c.op + " " + c.label);
+    covered.insert(c.op);
 
     Tape<T> by_name;
-    std::vector<Var<T>> a;
-    for (const Tensor<T>& t : c.inputs)
-      a.push_back(by_name.variable(t));
-    Var<T> ya = by_name.apply(c.name, a, c.attributes);
-    EXPECT_EQ(by_name.node(ya.id()).op->name(), c.name);
+    const std::vector<Var<T>> a = testing::record_vars(by_name, c);
+    Var<T> ya = by_name.apply(c.op, a, *c.by_name);
+    EXPECT_EQ(by_name.node(ya.id()).op->name(), c.op);
 
     Tape<T> by_function;
-    std::vector<Var<T>> b;
-    for (const Tensor<T>& t : c.inputs)
-      b.push_back(by_function.variable(t));
-    Var<T> yb = c.free(b);
-    EXPECT_EQ(by_function.node(yb.id()).op->name(), c.name);
+    const std::vector<Var<T>> b = testing::record_vars(by_function, c);
+    Var<T> yb = c.f(by_function, b);
+    ASSERT_EQ(by_function.node(yb.id()).op->name(), c.op) << "the case is not one call of the op";
+    EXPECT_EQ(by_function.size(), b.size() + 1) << "the case records more than the op";
     EXPECT_EQ(by_name.node(ya.id()).op->attributes(), by_function.node(yb.id()).op->attributes());
 
     ASSERT_EQ(ya.shape(), yb.shape());
@@ -192,7 +101,7 @@ TYPED_TEST(RegistryBuiltins, ApplyByNameMatchesTheFreeFunction) {
     Tensor<T> seed = testing::random_tensor<T>(ya.shape(), 99);
     by_name.backward(ya, seed);
     by_function.backward(yb, seed);
-    for (std::size_t i = 0; i < a.size(); ++i) {
+    for (std::size_t i = 0; i < c.inputs.size(); ++i) {
       ASSERT_EQ(a[i].grad().shape(), b[i].grad().shape()) << "input " << i;
       for (std::size_t k = 0; k < a[i].size(); ++k) {
         EXPECT_EQ(a[i].grad().data()[k], b[i].grad().data()[k])
@@ -200,8 +109,7 @@ TYPED_TEST(RegistryBuiltins, ApplyByNameMatchesTheFreeFunction) {
       }
     }
   }
-  for (const std::string& name : kBuiltins)
-    EXPECT_TRUE(covered.count(name)) << name;
+  testing::expect_covers_builtins(covered, "by-name");
 }
 
 TYPED_TEST(RegistryBuiltins, AttributesOfAppliedOpsRoundTrip) {
@@ -221,44 +129,40 @@ TYPED_TEST(RegistryBuiltins, AttributesOfAppliedOpsRoundTrip) {
 TYPED_TEST(RegistryBuiltins, EntriesAreSortedAndCarryArity) {
   using T = TypeParam;
   const std::vector<OpInfo<T>> entries = Registry<T>::global().entries();
-  ASSERT_GE(entries.size(), kBuiltins.size());
   EXPECT_TRUE(
       std::is_sorted(entries.begin(), entries.end(),
                      [](const OpInfo<T>& a, const OpInfo<T>& b) { return a.name < b.name; }));
-  const auto arity_of = [&](const std::string& name) {
-    for (const OpInfo<T>& e : entries) {
-      if (e.name == name)
-        return e.arity;
-    }
-    ADD_FAILURE() << name << " is not listed";
-    return -2;
-  };
-  for (const char* unary :
-       {"neg",         "scale",     "shift", "exp",     "log",    "sqrt",         "square",
-        "pow",         "sin",       "cos",   "sigmoid", "tanh",   "relu",         "softmax",
-        "log_softmax", "transpose", "sum",   "mean",    "sum_to", "broadcast_to", "reshape"}) {
-    EXPECT_EQ(arity_of(unary), 1) << unary;
-  }
-  for (const char* binary :
-       {"add", "sub", "mul", "div", "matmul", "mse", "cross_entropy", "outer"}) {
-    EXPECT_EQ(arity_of(binary), 2) << binary;
-  }
-  EXPECT_EQ(arity_of("linear"), Operation<T>::kVariadic);
+  EXPECT_EQ(Registry<T>::global().find("linear").arity, Operation<T>::kVariadic);
 
-  // The listed arity is the arity of the op the factory builds.
-  for (const OpInfo<T>& e : entries) {
-    if (e.origin != "tapegrad")
-      continue;  // other tests register entries of their own
-    Attributes needed;
-    for (const std::string& a : e.attributes) {
-      if (a == "factor" || a == "offset" || a == "exponent" || a == "rank")
-        needed.set(a, 1.0);
-      if (a == "d0")
-        needed.set(a, 3.0);
+  // The listed name, arity, attributes and formula are those of the op the
+  // factory builds, and a one-call case of the op passes that many inputs.
+  std::set<std::string> checked;
+  for (const testing::OpCase<T>& c : testing::op_cases<T>()) {
+    if (!c.by_name)
+      continue;
+    SCOPED_TRACE(c.op + " " + c.label);
+    const OpInfo<T> info = Registry<T>::global().find(c.op);
+    if (info.arity != Operation<T>::kVariadic) {
+      EXPECT_EQ(c.inputs.size() + c.constants.size(), static_cast<std::size_t>(info.arity));
     }
+    for (const auto& [name, value] : c.by_name->items()) {
+      EXPECT_NE(std::find(info.attributes.begin(), info.attributes.end(), name),
+                info.attributes.end())
+          << name;
+    }
+    if (!checked.insert(c.op).second)
+      continue;
     OpArena<T> arena;
-    EXPECT_EQ(e.factory(arena, needed).arity(), e.arity) << e.name;
-    EXPECT_EQ(e.factory(arena, needed).name(), e.name) << e.name;
+    const Operation<T>& op = Registry<T>::global().make(c.op, *c.by_name, arena);
+    EXPECT_EQ(op.name(), info.name);
+    EXPECT_EQ(op.arity(), info.arity);
+    EXPECT_EQ(op.formula(), info.formula);
+    const Attributes reported = op.attributes();
+    for (const auto& [name, value] : reported.items()) {
+      EXPECT_NE(std::find(info.attributes.begin(), info.attributes.end(), name),
+                info.attributes.end())
+          << "attribute '" << name << "' reported but not listed";
+    }
   }
 }
 
