@@ -1,7 +1,7 @@
 // The op registry: every built-in by name for both value types (the cases of
-// the op table, tests/ops/op_cases.hpp), listings, duplicate refusal, tapes
-// owning the ops they build by name, and a user op registered and applied by
-// name.
+// the op table, tests/ops/op_cases.hpp), listings, duplicate refusal, loud
+// conflicts at load time, tapes owning the ops they build by name, and a user
+// op registered and applied by name.
 
 #include <gtest/gtest.h>
 
@@ -279,6 +279,83 @@ TEST(Registry, ATapeOwnsTheOpsItBuildsByNameUntilReset) {
     EXPECT_EQ(CountedOp<double>::alive, before + 1);
   }
   EXPECT_EQ(CountedOp<double>::alive, before);
+}
+
+/// Two ops of one name, as two plugins might each bring one.
+template <class T>
+class ConflictingOpA final : public OpBase<ConflictingOpA<T>, T> {
+ public:
+  static constexpr std::string_view kName = "core_registry_test_conflict";
+  static constexpr int kArity = 1;
+  static constexpr std::string_view kFormula = "y = x";
+  void forward(ForwardContext<T>& ctx) const override {
+    xt::noalias(ctx.output(ctx.input(0).shape())) = ctx.input(0);
+  }
+  void backprop(BackpropContext<T>&) const override {}
+};
+
+template <class T>
+class ConflictingOpB final : public OpBase<ConflictingOpB<T>, T> {
+ public:
+  static constexpr std::string_view kName = ConflictingOpA<T>::kName;
+  static constexpr int kArity = 1;
+  static constexpr std::string_view kFormula = "y = 2x";
+  void forward(ForwardContext<T>& ctx) const override {
+    xt::noalias(ctx.output(ctx.input(0).shape())) = T(2) * ctx.input(0);
+  }
+  void backprop(BackpropContext<T>&) const override {}
+};
+
+TEST(Registry, AConflictingRegistrationAtLoadIsLoudAndTheNameFailsOnUse) {
+  const std::string name(ConflictingOpA<double>::kName);
+  // Registrations are process-wide: when this test runs again in the same
+  // process (--gtest_repeat), the name is taken and conflicted already.
+  const bool first_run = !Registry<double>::global().contains(name);
+  if (first_run) {
+    ::testing::internal::CaptureStderr();
+    const OpRegistration<ConflictingOpA> first("registry_test_plugin_a");
+    EXPECT_EQ(::testing::internal::GetCapturedStderr(), "") << "the first registration is quiet";
+    EXPECT_EQ(Registry<double>::global().find(name).origin, "registry_test_plugin_a");
+  }
+  const std::size_t failures_before = registration_failures().size();
+
+  ::testing::internal::CaptureStderr();
+  const OpRegistration<ConflictingOpB> second("registry_test_plugin_b");
+  const std::string report = ::testing::internal::GetCapturedStderr();
+  // One line on stderr, naming the op and both origins.
+  EXPECT_EQ(std::count(report.begin(), report.end(), '\n'), 1) << report;
+  EXPECT_NE(report.find("'" + name + "'"), std::string::npos) << report;
+  EXPECT_NE(report.find("registry_test_plugin_a"), std::string::npos) << report;
+  EXPECT_NE(report.find("registry_test_plugin_b"), std::string::npos) << report;
+  // Recorded for load_ops() too, for both value types.
+  const std::vector<std::string> failures = registration_failures();
+  ASSERT_EQ(failures.size(), failures_before + 2);
+  EXPECT_NE(failures.back().find("registry_test_plugin_b"), std::string::npos) << failures.back();
+
+  // The name is still taken, but every use of it is an error naming both origins.
+  EXPECT_TRUE(Registry<double>::global().contains(name));
+  const auto expect_conflict_error = [&](const auto& use) {
+    try {
+      use();
+      ADD_FAILURE() << "expected RegistryError";
+    } catch (const RegistryError& e) {
+      const std::string message = e.what();
+      EXPECT_NE(message.find("'" + name + "'"), std::string::npos) << message;
+      EXPECT_NE(message.find("conflicted"), std::string::npos) << message;
+      EXPECT_NE(message.find("registry_test_plugin_a"), std::string::npos) << message;
+      EXPECT_NE(message.find("registry_test_plugin_b"), std::string::npos) << message;
+    }
+  };
+  expect_conflict_error([&] { (void)Registry<double>::global().find(name); });
+  expect_conflict_error([&] { (void)Registry<float>::global().find(name); });
+  OpArena<double> arena;
+  expect_conflict_error([&] { (void)Registry<double>::global().make(name, {}, arena); });
+  Tape<double> tape;
+  const Var<double> x = tape.variable(Tensor<double>{1.0});
+  expect_conflict_error([&] { (void)tape.apply(name, {x}); });
+  EXPECT_EQ(tape.size(), 1u);
+  // Other names are unaffected.
+  EXPECT_EQ(tape.apply("neg", {x}).value()(0), -1.0);
 }
 
 TYPED_TEST(RegistryBuiltins, UserOpWorksByNameAndByType) {

@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -46,13 +47,24 @@ class TAPEGRAD_EXPORT Registry {
   /// The process-wide registry every tape uses.
   static Registry& global();
 
-  /// Throws RegistryError when the name is taken or the entry is incomplete.
+  /// Throws RegistryError when the name is taken or the entry is incomplete
+  /// (the caller hears of the refusal, so the name stays usable).
   void add(OpInfo<T> info);
+  /// add() for a static initialiser, where a throw would end the program.
+  /// When the name is taken it does not throw but marks the name conflicted:
+  /// the first entry stays listed, and find(), make() and Tape::apply() of
+  /// that name throw RegistryError naming every origin, since which op the
+  /// name means depends on the order libraries load. Returns the origin that
+  /// held the name, or nothing when the entry was added. An incomplete entry
+  /// still throws. (OpRegistration calls this; see register_at_load().)
+  std::optional<std::string> add_or_mark_conflict(OpInfo<T> info);
+  /// Whether the name is registered (conflicted names included).
   bool contains(std::string_view name) const;
-  /// Throws UnknownOpError listing the closest registered names.
+  /// Throws UnknownOpError listing the closest registered names, or
+  /// RegistryError for a name whose registrations conflicted.
   OpInfo<T> find(std::string_view name) const;
   /// Builds the op `name` from `attributes` (refusing unknown attributes)
-  /// into `arena`, which owns it.
+  /// into `arena`, which owns it; throws as find() does.
   const Operation<T>& make(std::string_view name, const Attributes& attributes,
                            OpArena<T>& arena) const;
   /// Every entry, sorted by name.
@@ -61,6 +73,8 @@ class TAPEGRAD_EXPORT Registry {
  private:
   mutable std::mutex mutex_;
   std::map<std::string, OpInfo<T>, std::less<>> ops_;
+  /// Conflicted names → every origin that registered them, first one first.
+  std::map<std::string, std::vector<std::string>, std::less<>> conflicts_;
 };
 
 /// Registration failures raised inside static initialisers, where throwing
@@ -68,6 +82,13 @@ class TAPEGRAD_EXPORT Registry {
 TAPEGRAD_EXPORT void record_registration_failure(const std::string& message);
 /// Failures recorded so far, oldest first.
 TAPEGRAD_EXPORT std::vector<std::string> registration_failures();
+
+/// What OpRegistration does when the program or plugin holding it loads:
+/// adds both entries (add_or_mark_conflict). A refused one is reported
+/// loudly — one line on stderr naming the op and both origins — and recorded
+/// (registration_failures(), which load_ops() turns into a PluginError);
+/// using a conflicted name afterwards throws RegistryError. Never throws.
+TAPEGRAD_EXPORT void register_at_load(OpInfo<float> for_float, OpInfo<double> for_double) noexcept;
 
 /// The registry entry of the op class Op (an Operation<T>), made from its
 /// traits (op_traits.hpp); for registering one value type by hand with add().
@@ -101,23 +122,12 @@ OpInfo<T> op_info(std::string_view origin) {
 ///
 /// Op<T> must be default-constructible or constructible from
 /// `const Attributes&`. A refused registration (a name already taken) is
-/// recorded, not thrown: see registration_failures().
+/// reported, not thrown: see register_at_load().
 template <template <class> class Op>
 class OpRegistration {
  public:
   explicit OpRegistration(std::string_view origin) {
-    add(op_info<Op<float>, float>(origin));
-    add(op_info<Op<double>, double>(origin));
-  }
-
- private:
-  template <class T>
-  static void add(OpInfo<T> info) {
-    try {
-      Registry<T>::global().add(std::move(info));
-    } catch (const Error& e) {
-      record_registration_failure(e.what());
-    }
+    register_at_load(op_info<Op<float>, float>(origin), op_info<Op<double>, double>(origin));
   }
 };
 
