@@ -4,11 +4,13 @@
 #include <tapegrad/tapegrad.hpp>
 
 template <class T>
-class Cube final : public tapegrad::Operation<T> {
+class Cube final : public tapegrad::OpBase<Cube<T>, T> {
  public:
+  // Stated once: OpBase answers name(), arity() and formula() from these,
+  // and OpRegistration fills the registry's entry from them.
+  static constexpr std::string_view kName = "cube";
   static constexpr int kArity = 1;
-  std::string_view name() const override { return "cube"; }
-  int arity() const override { return kArity; }
+  static constexpr std::string_view kFormula = "y = x³";
 
   void forward(tapegrad::ForwardContext<T>& ctx) const override {
     const tapegrad::Tensor<T>& x = ctx.input(0);
@@ -21,7 +23,7 @@ class Cube final : public tapegrad::Operation<T> {
 };
 
 // Registered by name for float and double when the program (or plugin) loads.
-const tapegrad::OpRegistration<Cube> registration("cube", {}, "y = x³", "README");
+const tapegrad::OpRegistration<Cube> registration("README");
 
 int main() {
   tapegrad::Tape<double> tape;

@@ -10,6 +10,7 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <xtensor/xmath.hpp>
 #include <xtensor/xnoalias.hpp>
@@ -24,20 +25,20 @@ using tapegrad::Var;
 
 namespace {
 
-double checked_beta(double beta) {
+double checked_beta(double beta, std::string_view op) {
   if (!std::isfinite(beta)) {
     throw tapegrad::ValueError("beta must be finite, got " + std::to_string(beta),
-                               {"swish", std::nullopt, {}});
+                               {std::string(op), std::nullopt, {}});
   }
   return beta;
 }
 
 /// The tape of `x`, or a StaleVarError naming `op` for an empty Var.
 template <class T>
-tapegrad::Tape<T>& tape_of(const Var<T>& x, const char* op) {
+tapegrad::Tape<T>& tape_of(const Var<T>& x, std::string_view op) {
   if (!x.valid()) {
     throw tapegrad::StaleVarError("an empty Var (default-constructed) was passed",
-                                  {op, std::nullopt, {}});
+                                  {std::string(op), std::nullopt, {}});
   }
   return *x.tape();
 }
@@ -48,20 +49,10 @@ tapegrad::Tape<T>& tape_of(const Var<T>& x, const char* op) {
 
 template <class T>
 Swish<T>::Swish(const Attributes& attributes)
-    : beta_(checked_beta(attributes.get_or("beta", 1.0))) {}
+    : beta_(checked_beta(attributes.get_or("beta", 1.0), kName)) {}
 
 template <class T>
-Swish<T>::Swish(double beta) : beta_(checked_beta(beta)) {}
-
-template <class T>
-std::string_view Swish<T>::name() const {
-  return "swish";
-}
-
-template <class T>
-int Swish<T>::arity() const {
-  return kArity;
-}
+Swish<T>::Swish(double beta) : beta_(checked_beta(beta, kName)) {}
 
 template <class T>
 void Swish<T>::forward(ForwardContext<T>& ctx) const {
@@ -93,16 +84,6 @@ Attributes Swish<T>::attributes() const {
 }
 
 // ---- l2_normalize -----------------------------------------------------------
-
-template <class T>
-std::string_view L2Normalize<T>::name() const {
-  return "l2_normalize";
-}
-
-template <class T>
-int L2Normalize<T>::arity() const {
-  return kArity;
-}
 
 namespace {
 
@@ -195,12 +176,12 @@ template class L2Normalize<double>;
 
 template <class T>
 Var<T> swish(Var<T> x, double beta) {
-  return tape_of(x, "swish").template apply<Swish<T>>({x}, beta);
+  return tape_of(x, Swish<T>::kName).template apply<Swish<T>>({x}, beta);
 }
 
 template <class T>
 Var<T> l2_normalize(Var<T> x) {
-  return tape_of(x, "l2_normalize").template apply<L2Normalize<T>>({x});
+  return tape_of(x, L2Normalize<T>::kName).template apply<L2Normalize<T>>({x});
 }
 
 template Var<float> swish(Var<float>, double);
@@ -212,11 +193,9 @@ template Var<double> l2_normalize(Var<double>);
 
 namespace {
 
-const tapegrad::OpRegistration<Swish> swish_registration(
-    "swish", {"beta"}, "y = x·sigmoid(βx); dy/dx = s + βx·s(1 − s), s = sigmoid(βx)",
-    "tapegrad_custom_ops");
-const tapegrad::OpRegistration<L2Normalize> l2_normalize_registration(
-    "l2_normalize", {}, "y = x / ‖x‖, per row; ∂x = (g − y⟨g, y⟩) / ‖x‖", "tapegrad_custom_ops");
+// Name, arity, formula and attributes come from each op's static members.
+const tapegrad::OpRegistration<Swish> swish_registration("tapegrad_custom_ops");
+const tapegrad::OpRegistration<L2Normalize> l2_normalize_registration("tapegrad_custom_ops");
 
 }  // namespace
 

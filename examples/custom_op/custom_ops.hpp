@@ -9,6 +9,9 @@
 // and call the typed functions below, or tapegrad::load_ops() it at run time
 // and use the ops through tape.apply("swish", {x}, {{"beta", 1.5}}).
 
+#include <array>
+#include <string_view>
+
 #include <tapegrad/tapegrad.hpp>
 
 // The library is built with default visibility; the macro only documents
@@ -19,18 +22,19 @@
 
 namespace custom_ops {
 
-/// y = x·s with s = sigmoid(βx); dy/dx = s + βx·s(1 − s).
+/// dy/dx = s + βx·s(1 − s) with s = sigmoid(βx).
 template <class T>
-class TAPEGRAD_CUSTOM_OPS_EXPORT Swish final : public tapegrad::Operation<T> {
+class TAPEGRAD_CUSTOM_OPS_EXPORT Swish final : public tapegrad::OpBase<Swish<T>, T> {
  public:
+  static constexpr std::string_view kName = "swish";
   static constexpr int kArity = 1;
+  static constexpr std::string_view kFormula = "y = x·sigmoid(βx)";
+  static constexpr std::array<std::string_view, 1> kAttributes{"beta"};
 
   /// Reads "beta" (1 when absent); a non-finite β is a tapegrad::ValueError.
   explicit Swish(const tapegrad::Attributes& attributes);
   explicit Swish(double beta);
 
-  std::string_view name() const override;
-  int arity() const override;
   void forward(tapegrad::ForwardContext<T>& ctx) const override;
   void backprop(tapegrad::BackpropContext<T>& ctx) const override;
   tapegrad::Attributes attributes() const override;
@@ -41,16 +45,16 @@ class TAPEGRAD_CUSTOM_OPS_EXPORT Swish final : public tapegrad::Operation<T> {
   double beta_;
 };
 
-/// y = x / ‖x‖ for each row (one row per sample); the Jacobian of a row is
-/// (I − y yᵀ)/‖x‖, so ∂x = (g − y⟨g, y⟩)/‖x‖. A rank other than 1 or 2 is a
+/// One row per sample; the Jacobian of a row is (I − y yᵀ)/‖x‖, so
+/// ∂x = (g − y⟨g, y⟩)/‖x‖. A rank other than 1 or 2 is a
 /// tapegrad::ShapeError, a row of norm 0 a tapegrad::ValueError.
 template <class T>
-class TAPEGRAD_CUSTOM_OPS_EXPORT L2Normalize final : public tapegrad::Operation<T> {
+class TAPEGRAD_CUSTOM_OPS_EXPORT L2Normalize final : public tapegrad::OpBase<L2Normalize<T>, T> {
  public:
+  static constexpr std::string_view kName = "l2_normalize";
   static constexpr int kArity = 1;
+  static constexpr std::string_view kFormula = "y = x / ‖x‖, per row";
 
-  std::string_view name() const override;
-  int arity() const override;
   void forward(tapegrad::ForwardContext<T>& ctx) const override;
   void backprop(tapegrad::BackpropContext<T>& ctx) const override;
 };

@@ -32,6 +32,11 @@ void check_registry(Checker& check) {
   check.expect(tapegrad::Registry<double>::global().find("swish").attributes ==
                    std::vector<std::string>{"beta"},
                "swish declares the attribute \"beta\"");
+  check.expect(tapegrad::Registry<double>::global().find("swish").formula ==
+                       custom_ops::Swish<double>(1.0).formula() &&
+                   tapegrad::Registry<float>::global().find("l2_normalize").formula ==
+                       custom_ops::L2Normalize<float>().formula(),
+               "the registry lists each op's own formula");
   check.expect(tapegrad::registration_failures().empty(), "no registration failed");
 }
 

@@ -5,6 +5,7 @@
 #include "tapegrad/core/denormals.hpp"
 #include "tapegrad/core/error.hpp"
 #include "tapegrad/core/gradient_graph.hpp"
+#include "tapegrad/core/op_traits.hpp"
 #include "tapegrad/core/operation.hpp"
 #include "tapegrad/core/parameter.hpp"
 #include "tapegrad/core/plugins.hpp"

@@ -1,7 +1,10 @@
 #include "tapegrad/core/registry.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <numeric>
+#include <optional>
+#include <string>
 #include <utility>
 
 #include <fmt/format.h>
@@ -32,24 +35,57 @@ Registry<T>& Registry<T>::global() {
   return registry;
 }
 
+namespace {
+
 template <class T>
-void Registry<T>::add(OpInfo<T> info) {
+void check_complete(const OpInfo<T>& info) {
   if (info.name.empty())
     throw RegistryError("an op cannot be registered without a name");
   if (!info.factory) {
     throw RegistryError(
         fmt::format("op '{}' (from {}) was registered without a factory", info.name, info.origin));
   }
+}
+
+std::string origin_text(const std::string& origin) {
+  return origin.empty() ? "(unnamed origin)" : origin;
+}
+
+template <class T>
+std::string already_registered(const std::string& name, const std::string& origin,
+                               const std::string& existing_origin) {
+  return fmt::format("op '{}' ({}) from {} is already registered by {}", name,
+                     sizeof(T) == 4 ? "float" : "double", origin_text(origin), existing_origin);
+}
+
+}  // namespace
+
+template <class T>
+void Registry<T>::add(OpInfo<T> info) {
+  check_complete(info);
   std::lock_guard lock(mutex_);
   const auto existing = ops_.find(info.name);
-  if (existing != ops_.end()) {
-    throw RegistryError(fmt::format("op '{}' ({}) from {} is already registered by {}", info.name,
-                                    sizeof(T) == 4 ? "float" : "double",
-                                    info.origin.empty() ? "(unnamed origin)" : info.origin,
-                                    existing->second.origin));
-  }
+  if (existing != ops_.end())
+    throw RegistryError(already_registered<T>(info.name, info.origin, existing->second.origin));
   std::string name = info.name;
   ops_.emplace(std::move(name), std::move(info));
+}
+
+template <class T>
+std::optional<std::string> Registry<T>::add_or_mark_conflict(OpInfo<T> info) {
+  check_complete(info);
+  std::lock_guard lock(mutex_);
+  const auto existing = ops_.find(info.name);
+  if (existing == ops_.end()) {
+    std::string name = info.name;
+    ops_.emplace(std::move(name), std::move(info));
+    return std::nullopt;
+  }
+  std::vector<std::string>& origins = conflicts_[info.name];
+  if (origins.empty())
+    origins.push_back(existing->second.origin);
+  origins.push_back(info.origin);
+  return existing->second.origin;
 }
 
 template <class T>
@@ -61,6 +97,13 @@ bool Registry<T>::contains(std::string_view name) const {
 template <class T>
 OpInfo<T> Registry<T>::find(std::string_view name) const {
   std::lock_guard lock(mutex_);
+  if (const auto conflict = conflicts_.find(name); conflict != conflicts_.end()) {
+    throw RegistryError(fmt::format(
+        "op '{}' cannot be used: its registration conflicted (registered by {} when the program "
+        "or a plugin loaded), so which op the name means depends on load order; rename all but "
+        "one of them",
+        name, fmt::join(conflict->second, ", then by ")));
+  }
   const auto found = ops_.find(name);
   if (found != ops_.end())
     return found->second;
@@ -78,8 +121,8 @@ OpInfo<T> Registry<T>::find(std::string_view name) const {
 }
 
 template <class T>
-std::unique_ptr<const Operation<T>> Registry<T>::make(std::string_view name,
-                                                      const Attributes& attributes) const {
+const Operation<T>& Registry<T>::make(std::string_view name, const Attributes& attributes,
+                                      OpArena<T>& arena) const {
   const OpInfo<T> info = find(name);
   for (const auto& [key, value] : attributes.items()) {
     if (std::find(info.attributes.begin(), info.attributes.end(), key) == info.attributes.end()) {
@@ -90,7 +133,7 @@ std::unique_ptr<const Operation<T>> Registry<T>::make(std::string_view name,
                        {info.name, std::nullopt, {}});
     }
   }
-  return info.factory(attributes);
+  return info.factory(arena, attributes);
 }
 
 template <class T>
@@ -119,6 +162,59 @@ void record_registration_failure(const std::string& message) {
 std::vector<std::string> registration_failures() {
   const std::lock_guard lock(failures_mutex);
   return failures();
+}
+
+namespace {
+
+/// Adds `info`; on a refusal returns why (recorded as a failure) and sets
+/// `taken_by` to the origin already holding the name, if that was the reason.
+template <class T>
+std::optional<std::string> add_at_load(OpInfo<T>&& info, std::string& taken_by) {
+  const std::string name = info.name;
+  const std::string origin = info.origin;
+  std::string message;
+  try {
+    const std::optional<std::string> existing =
+        Registry<T>::global().add_or_mark_conflict(std::move(info));
+    if (!existing)
+      return std::nullopt;
+    taken_by = *existing;
+    message = already_registered<T>(name, origin, *existing);
+  } catch (const std::exception& e) {
+    message = e.what();
+  }
+  record_registration_failure(message);
+  return message;
+}
+
+}  // namespace
+
+void register_at_load(OpInfo<float> for_float, OpInfo<double> for_double) noexcept {
+  try {
+    const std::string name = for_double.name;
+    const std::string origin = origin_text(for_double.origin);
+    std::string float_taken_by, double_taken_by;
+    const auto float_refused = add_at_load(std::move(for_float), float_taken_by);
+    const auto double_refused = add_at_load(std::move(for_double), double_taken_by);
+    if (!float_refused && !double_refused)
+      return;
+    std::string line;
+    if (!float_taken_by.empty() || !double_taken_by.empty()) {
+      std::string holders = float_taken_by.empty() ? double_taken_by : float_taken_by;
+      if (!float_taken_by.empty() && !double_taken_by.empty() && float_taken_by != double_taken_by)
+        holders += " (float) and " + double_taken_by + " (double)";
+      line = fmt::format(
+          "tapegrad: op '{}' from {} conflicts with the op '{}' already registered by {}; using "
+          "'{}' now throws RegistryError",
+          name, origin, name, holders, name);
+    } else {
+      line = fmt::format("tapegrad: registering an op from {} failed: {}", origin,
+                         float_refused ? *float_refused : *double_refused);
+    }
+    fmt::print(stderr, "{}\n", line);
+  } catch (...) {
+    // Out of memory while reporting: nothing more can be done in a static initialiser.
+  }
 }
 
 template class Registry<float>;

@@ -278,21 +278,14 @@ void Tape<T>::check_finite_output(NodeId id, Span<Var<T>> inputs) const {
 }
 
 template <class T>
-Var<T> Tape<T>::record(std::unique_ptr<const Operation<T>> op, Span<Var<T>> inputs) {
-  if (!op)
-    throw ValueError("record() was given a null op");
-  owned_ops_.push_back(std::move(op));
+Var<T> Tape<T>::apply(std::string_view op_name, Span<Var<T>> inputs, const Attributes& attributes) {
+  const Operation<T>& op = Registry<T>::global().make(op_name, attributes, arena_);
   try {
-    return record(*owned_ops_.back(), inputs);
+    return record(op, inputs);
   } catch (...) {
-    owned_ops_.pop_back();
+    arena_.pop();
     throw;
   }
-}
-
-template <class T>
-Var<T> Tape<T>::apply(std::string_view op_name, Span<Var<T>> inputs, const Attributes& attributes) {
-  return record(Registry<T>::global().make(op_name, attributes), inputs);
 }
 
 template <class T>
@@ -348,7 +341,6 @@ void Tape<T>::reset() {
   edges_.clear();
   watched_leaves_.clear();
   arena_.clear();
-  owned_ops_.clear();
   last_output_.reset();
   backward_sweep_.start(nodes_, 0, ParameterRule::accumulate);  // forget its gradients
   generation_ = detail::renew_lifetime(lifetime_);

@@ -1,5 +1,5 @@
-// Op "abs": y = |x|; dy/dx = sign(x), taking the subgradient 0 at x = 0 (so
-// an L1 penalty leaves a weight that is exactly 0 where it is).
+// dy/dx = sign(x), taking the subgradient 0 at x = 0 (so an L1 penalty
+// leaves a weight that is exactly 0 where it is).
 #include <utility>
 
 #include <xtensor/xoperation.hpp>
@@ -37,8 +37,7 @@ struct AbsKernel {
 template <class T>
 using AbsOp = UnaryElementwise<T, AbsKernel>;
 
-[[maybe_unused]] const bool registered =
-    register_builtin<AbsOp>("abs", {}, "y = |x|; dy/dx = sign(x), 0 at x = 0");
+[[maybe_unused]] const bool registered = register_builtin<AbsOp>();
 
 }  // namespace
 }  // namespace ops

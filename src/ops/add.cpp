@@ -1,4 +1,4 @@
-// Op "add": y = a + b, with broadcasting.
+// With numpy broadcasting; each input's gradient is g summed back to its shape.
 #include "ops/binary_elementwise.hpp"
 #include "ops/support.hpp"
 #include "tapegrad/ops/arithmetic.hpp"
@@ -37,7 +37,7 @@ struct AddKernel {
 template <class T>
 using AddOp = BinaryElementwise<T, AddKernel>;
 
-[[maybe_unused]] const bool registered = register_builtin<AddOp>("add", {}, "y = a + b");
+[[maybe_unused]] const bool registered = register_builtin<AddOp>();
 
 }  // namespace
 }  // namespace ops

@@ -2,14 +2,18 @@
 // The shape shared by sum and mean: over all elements, or along one axis
 // (attribute "axis", negative counting from the end; "keepdims" 1 keeps a
 // size-1 axis). The input is seen as (outer, length, inner) around the
-// reduced axis, so one pair of loops serves every rank.
+// reduced axis, so one pair of loops serves every rank. Kind states the op's
+// name and formula (kName, kFormula) and whether it divides by the count
+// (kMean).
 
 #include <algorithm>
+#include <array>
 #include <optional>
 #include <string>
 
 #include "ops/cost.hpp"
 #include "ops/support.hpp"
+#include "tapegrad/core/op_traits.hpp"
 #include "tapegrad/core/operation.hpp"
 #include "tapegrad/ops/arithmetic.hpp"
 #include "tapegrad/ops/shape.hpp"
@@ -36,17 +40,18 @@ struct ReductionSpec {
   }
 };
 
-template <class T, bool kMean>
-class AxisReduction final : public Operation<T> {
+template <class T, class Kind>
+class AxisReduction final : public OpBase<AxisReduction<T, Kind>, T> {
  public:
+  static constexpr std::string_view kName = Kind::kName;
   static constexpr int kArity = 1;
+  static constexpr std::string_view kFormula = Kind::kFormula;
+  static constexpr std::array<std::string_view, 2> kAttributes{"axis", "keepdims"};
 
   AxisReduction() = default;
   explicit AxisReduction(ReductionSpec spec) : spec_(spec) {}
   explicit AxisReduction(const Attributes& a) : spec_(ReductionSpec::from(a)) {}
 
-  std::string_view name() const override { return kMean ? "mean" : "sum"; }
-  int arity() const override { return kArity; }
   Attributes attributes() const override { return spec_.attributes(); }
 
   void forward(ForwardContext<T>& ctx) const override {
@@ -84,11 +89,6 @@ class AxisReduction final : public Operation<T> {
     }
     return cost;
   }
-  std::string formula() const override {
-    return kMean ? "y = mean of x (over all elements or one axis)"
-                 : "y = Σ x (over all elements or one axis)";
-  }
-
   /// g put back along the reduced axis (or everywhere), as recorded ops.
   void differentiable_backprop(DifferentiableBackpropContext<T>& ctx) const override {
     if (!ctx.needs_grad(0))
@@ -131,6 +131,8 @@ class AxisReduction final : public Operation<T> {
   }
 
  private:
+  static constexpr bool kMean = Kind::kMean;
+
   struct Layout {
     std::size_t outer = 1, length = 1, inner = 1;
     Shape out_shape;

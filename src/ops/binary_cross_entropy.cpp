@@ -1,7 +1,6 @@
-// Op "binary_cross_entropy": L = Σ max(x, 0) − x·t + log(1 + e^−|x|) over
-// logits x and targets t in [0, 1], the cross-entropy of sigmoid(x) against t
-// written so that no exp ever overflows (logits of ±1000 are fine); divided by
-// the number of logits when mean = 1 (the default). Backprop:
+// The cross-entropy of sigmoid(x) against targets t in [0, 1], from logits,
+// written so that no exp ever overflows (logits of ±1000 are fine); divided
+// by the number of logits when mean = 1 (the default). Backprop:
 // ∂x = g · scale · (sigmoid(x) − t) and ∂t = −g · scale · x.
 #include <algorithm>
 #include <cmath>
@@ -29,18 +28,19 @@ T stable_sigmoid(T x) {
 }
 
 template <class T>
-class BinaryCrossEntropyOp final : public Operation<T> {
+class BinaryCrossEntropyOp final : public OpBase<BinaryCrossEntropyOp<T>, T> {
  public:
+  static constexpr std::string_view kName = "binary_cross_entropy";
   static constexpr int kArity = 2;
+  static constexpr std::string_view kFormula =
+      "L = Σ max(x, 0) − x·t + log(1 + exp(−|x|)) (÷ count when mean)";
+  static constexpr auto kAttributes = kReductionAttributes;
 
   explicit BinaryCrossEntropyOp(Reduction reduction = Reduction::mean) : reduction_(reduction) {}
   explicit BinaryCrossEntropyOp(const Attributes& a)
       : reduction_(reduction_from(a, Reduction::mean)) {}
 
-  std::string_view name() const override { return "binary_cross_entropy"; }
-  int arity() const override { return kArity; }
   Attributes attributes() const override { return reduction_attributes(reduction_); }
-  std::string formula() const override { return "L = Σ max(x, 0) − x·t + log(1 + exp(−|x|))"; }
 
   void forward(ForwardContext<T>& ctx) const override {
     const T scale = factor(ctx);
@@ -126,9 +126,7 @@ class BinaryCrossEntropyOp final : public Operation<T> {
   Reduction reduction_;
 };
 
-[[maybe_unused]] const bool registered = register_builtin<BinaryCrossEntropyOp>(
-    "binary_cross_entropy", {"mean"},
-    "L = Σ max(x, 0) − x·t + log(1 + e^−|x|) from logits (mean = 1: divided by the count)");
+[[maybe_unused]] const bool registered = register_builtin<BinaryCrossEntropyOp>();
 
 }  // namespace
 }  // namespace ops

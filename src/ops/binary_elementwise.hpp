@@ -1,7 +1,8 @@
 #pragma once
 // The shape shared by add, sub, mul and div: numpy broadcasting forward, and
 // each input's gradient Kernel::grad_a / grad_b (expressions of a, b, the
-// output y and its gradient g) summed back to that input's shape.
+// output y and its gradient g) summed back to that input's shape. The kernel
+// states the op's name and formula (kName, kFormula).
 
 #include <cstdint>
 #include <optional>
@@ -10,6 +11,7 @@
 
 #include "ops/support.hpp"
 #include "ops/unary_elementwise.hpp"
+#include "tapegrad/core/op_traits.hpp"
 #include "tapegrad/core/operation.hpp"
 #include "tapegrad/ops/shape.hpp"
 #include "tapegrad/tensor/broadcast.hpp"
@@ -17,12 +19,11 @@
 namespace tapegrad::ops {
 
 template <class T, class Kernel>
-class BinaryElementwise final : public Operation<T> {
+class BinaryElementwise final : public OpBase<BinaryElementwise<T, Kernel>, T> {
  public:
+  static constexpr std::string_view kName = Kernel::kName;
   static constexpr int kArity = 2;
-
-  std::string_view name() const override { return Kernel::kName; }
-  int arity() const override { return kArity; }
+  static constexpr std::string_view kFormula = Kernel::kFormula;
 
   void forward(ForwardContext<T>& ctx) const override {
     const Tensor<T>& a = ctx.input(0);
@@ -92,7 +93,6 @@ class BinaryElementwise final : public Operation<T> {
       add_broadcast_gradient_cost<T>(cost, query, 1, Kernel::kGradBFlops, Kernel::kGradBReads);
     return cost;
   }
-  std::string formula() const override { return std::string(Kernel::kFormula); }
 
  private:
   static void backprop_elements(BackpropContext<T>& ctx, const T* a, const T* b, const T* y,

@@ -1,5 +1,5 @@
-// Op "broadcast_to": x stretched to a shape by numpy's rules; its gradient
-// sums back over the stretched axes.
+// x stretched to a shape by numpy's rules; its gradient sums back over the
+// stretched axes.
 #include <xtensor/xbroadcast.hpp>
 
 #include "ops/cost.hpp"
@@ -14,16 +14,16 @@ namespace ops {
 namespace {
 
 template <class T>
-class BroadcastToOp final : public Operation<T> {
+class BroadcastToOp final : public OpBase<BroadcastToOp<T>, T> {
  public:
+  static constexpr std::string_view kName = "broadcast_to";
   static constexpr int kArity = 1;
+  static constexpr std::string_view kFormula = "y = x broadcast to shape (d0, d1, …)";
+  static constexpr auto kAttributes = kShapeAttributes;
   explicit BroadcastToOp(Shape shape) : shape_(std::move(shape)) {}
-  explicit BroadcastToOp(const Attributes& a) : shape_(shape_from_attributes(a, "broadcast_to")) {}
+  explicit BroadcastToOp(const Attributes& a) : shape_(shape_from_attributes(a, kName)) {}
 
-  std::string_view name() const override { return "broadcast_to"; }
-  int arity() const override { return kArity; }
   Attributes attributes() const override { return shape_attributes(shape_); }
-  std::string formula() const override { return "y = x broadcast to shape (d0, d1, …)"; }
 
   void forward(ForwardContext<T>& ctx) const override {
     const Tensor<T>& x = ctx.input(0);
@@ -57,8 +57,7 @@ class BroadcastToOp final : public Operation<T> {
   Shape shape_;
 };
 
-[[maybe_unused]] const bool registered = register_builtin<BroadcastToOp>(
-    "broadcast_to", shape_attribute_names(), "y = x broadcast to shape (d0, d1, …)");
+[[maybe_unused]] const bool registered = register_builtin<BroadcastToOp>();
 
 }  // namespace
 }  // namespace ops

@@ -1,4 +1,4 @@
-// Op "cos": y = cos(x); dy/dx = -sin(x).
+// dy/dx = −sin(x).
 #include "ops/support.hpp"
 #include "ops/unary_elementwise.hpp"
 #include "tapegrad/ops/math.hpp"
@@ -27,8 +27,7 @@ struct CosKernel {
 template <class T>
 using CosOp = UnaryElementwise<T, CosKernel>;
 
-[[maybe_unused]] const bool registered =
-    register_builtin<CosOp>("cos", {}, "y = cos(x); dy/dx = -sin(x)");
+[[maybe_unused]] const bool registered = register_builtin<CosOp>();
 
 }  // namespace
 }  // namespace ops

@@ -1,8 +1,8 @@
-// Op "cross_entropy": L = Σ_rows (log Σ_c exp(x_c) − x_label) from logits,
-// fused with the log-softmax and stable for logits of any magnitude; divided
-// by the number of rows when mean = 1 (the default). The softmax
-// probabilities are saved, so backprop is ∂x = g · scale · (p − onehot).
-// Labels are whole numbers in [0, classes) and get no gradient.
+// From logits, fused with the log-softmax and stable for logits of any
+// magnitude; divided by the number of rows when mean = 1 (the default). The
+// softmax probabilities are saved, so backprop is
+// ∂x = g · scale · (p − onehot). Labels are whole numbers in [0, classes)
+// and get no gradient.
 #include <algorithm>
 #include <cmath>
 
@@ -21,15 +21,17 @@ namespace ops {
 namespace {
 
 template <class T>
-class CrossEntropyOp final : public Operation<T> {
+class CrossEntropyOp final : public OpBase<CrossEntropyOp<T>, T> {
  public:
+  static constexpr std::string_view kName = "cross_entropy";
   static constexpr int kArity = 2;
+  static constexpr std::string_view kFormula =
+      "L = Σ_rows (log Σ exp(x) − x[label]) (÷ rows when mean)";
+  static constexpr auto kAttributes = kReductionAttributes;
 
   explicit CrossEntropyOp(Reduction reduction = Reduction::mean) : reduction_(reduction) {}
   explicit CrossEntropyOp(const Attributes& a) : reduction_(reduction_from(a, Reduction::mean)) {}
 
-  std::string_view name() const override { return "cross_entropy"; }
-  int arity() const override { return kArity; }
   Attributes attributes() const override { return reduction_attributes(reduction_); }
 
   void forward(ForwardContext<T>& ctx) const override {
@@ -68,9 +70,6 @@ class CrossEntropyOp final : public Operation<T> {
       cost.backprop_bytes = bytes_of<T>(2 * n + rows);  // p, labels and ∂x
     }
     return cost;
-  }
-  std::string formula() const override {
-    return "L = Σ_rows (log Σ exp(x) − x[label]) (÷ rows when mean)";
   }
 
   void backprop(BackpropContext<T>& ctx) const override {
@@ -129,8 +128,7 @@ class CrossEntropyOp final : public Operation<T> {
   Reduction reduction_;
 };
 
-[[maybe_unused]] const bool registered = register_builtin<CrossEntropyOp>(
-    "cross_entropy", {"mean"}, "L = Σ (logsumexp(x) − x[label]) (mean = 1: divided by rows)");
+[[maybe_unused]] const bool registered = register_builtin<CrossEntropyOp>();
 
 }  // namespace
 }  // namespace ops

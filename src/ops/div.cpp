@@ -1,4 +1,4 @@
-// Op "div": y = a / b; dy/db = -y / b, with broadcasting.
+// With numpy broadcasting; ∂a = g / b and ∂b = −g · y / b.
 #include "ops/binary_elementwise.hpp"
 #include "ops/support.hpp"
 #include "tapegrad/ops/arithmetic.hpp"
@@ -37,8 +37,7 @@ struct DivKernel {
 template <class T>
 using DivOp = BinaryElementwise<T, DivKernel>;
 
-[[maybe_unused]] const bool registered =
-    register_builtin<DivOp>("div", {}, "y = a / b; dy/db = -y / b");
+[[maybe_unused]] const bool registered = register_builtin<DivOp>();
 
 }  // namespace
 }  // namespace ops

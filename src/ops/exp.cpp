@@ -1,4 +1,4 @@
-// Op "exp": y = exp(x); dy/dx = y.
+// dy/dx = y: backprop reads only the output.
 #include "ops/support.hpp"
 #include "ops/unary_elementwise.hpp"
 #include "tapegrad/ops/math.hpp"
@@ -26,8 +26,7 @@ struct ExpKernel {
 template <class T>
 using ExpOp = UnaryElementwise<T, ExpKernel>;
 
-[[maybe_unused]] const bool registered =
-    register_builtin<ExpOp>("exp", {}, "y = exp(x); dy/dx = y");
+[[maybe_unused]] const bool registered = register_builtin<ExpOp>();
 
 }  // namespace
 }  // namespace ops

@@ -1,6 +1,6 @@
-// Op "linear": y = x · Wᵀ (+ b), fused. x is (batch, in) or (in,), W is
-// (out, in), b is (out,). Forward is one GEMM plus a bias row added to every
-// sample; backprop is ∂x = g · W, ∂W = gᵀ · x (two GEMMs) and ∂b = Σ_rows g.
+// Fused: x is (batch, in) or (in,), W is (out, in), b is (out,) and
+// optional. Forward is one GEMM plus a bias row added to every sample;
+// backprop is ∂x = g · W, ∂W = gᵀ · x (two GEMMs) and ∂b = Σ_rows g.
 #include <algorithm>
 
 #include "ops/cost.hpp"
@@ -18,11 +18,11 @@ struct LinearDims {
 };
 
 template <class T>
-class LinearOp final : public Operation<T> {
+class LinearOp final : public OpBase<LinearOp<T>, T> {
  public:
+  static constexpr std::string_view kName = "linear";
   static constexpr int kArity = Operation<T>::kVariadic;  // (x, W) or (x, W, b)
-  std::string_view name() const override { return "linear"; }
-  int arity() const override { return kArity; }
+  static constexpr std::string_view kFormula = "y = x · Wᵀ + b";
 
   void forward(ForwardContext<T>& ctx) const override {
     const LinearDims d = dims(ctx);
@@ -65,7 +65,6 @@ class LinearOp final : public Operation<T> {
     }
     return cost;
   }
-  std::string formula() const override { return "y = x · Wᵀ + b"; }
 
   void differentiable_backprop(DifferentiableBackpropContext<T>& ctx) const override {
     const Var<T> x = ctx.input(0);
@@ -136,8 +135,7 @@ class LinearOp final : public Operation<T> {
   }
 };
 
-[[maybe_unused]] const bool registered =
-    register_builtin<LinearOp>("linear", {}, "y = x · Wᵀ + b (fused layer; b optional)");
+[[maybe_unused]] const bool registered = register_builtin<LinearOp>();
 
 }  // namespace
 }  // namespace ops

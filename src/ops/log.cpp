@@ -1,4 +1,4 @@
-// Op "log": y = ln(x); dy/dx = 1 / x.
+// dy/dx = 1 / x.
 #include <limits>
 #include <numbers>
 #include <type_traits>
@@ -40,8 +40,7 @@ struct LogKernel {
 template <class T>
 using LogOp = UnaryElementwise<T, LogKernel>;
 
-[[maybe_unused]] const bool registered =
-    register_builtin<LogOp>("log", {}, "y = ln(x); dy/dx = 1 / x");
+[[maybe_unused]] const bool registered = register_builtin<LogOp>();
 
 }  // namespace
 }  // namespace ops

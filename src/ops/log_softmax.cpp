@@ -1,6 +1,5 @@
-// Op "log_softmax": y = x − max x − log Σ exp(x − max x), per row (stable
-// for logits of any size). Backprop: ∂x = g − softmax(x) · Σ g, where
-// softmax(x) = exp(y).
+// Computed as x − max x − log Σ exp(x − max x), stable for logits of any
+// size. Backprop: ∂x = g − softmax(x) · Σ g, where softmax(x) = exp(y).
 #include <algorithm>
 #include <cmath>
 
@@ -17,7 +16,7 @@ namespace {
 
 struct LogSoftmaxKernel {
   static constexpr std::string_view kName = "log_softmax";
-  static constexpr std::string_view kFormula = "y = x − max x − log Σ exp(x − max x), per row";
+  static constexpr std::string_view kFormula = "y = x − log Σ exp(x), per row";
   // FLOPs per element: forward max, subtract, exp, sum, subtract (and one log
   // per row); backprop Σ g, exp, multiply, subtract.
   static constexpr unsigned kForwardFlops = 5;
@@ -56,8 +55,7 @@ struct LogSoftmaxKernel {
 template <class T>
 using LogSoftmaxOp = RowwiseOp<T, LogSoftmaxKernel>;
 
-[[maybe_unused]] const bool registered =
-    register_builtin<LogSoftmaxOp>("log_softmax", {}, "y = x − log Σ exp(x), per row");
+[[maybe_unused]] const bool registered = register_builtin<LogSoftmaxOp>();
 
 }  // namespace
 }  // namespace ops

@@ -1,10 +1,16 @@
 #pragma once
 // The Reduction attribute shared by the losses ("mean": 1 or 0).
 
+#include <array>
+#include <string_view>
+
 #include "ops/support.hpp"
 #include "tapegrad/ops/losses.hpp"
 
 namespace tapegrad::ops {
+
+/// The attribute names of a loss (its kAttributes).
+inline constexpr std::array<std::string_view, 1> kReductionAttributes{"mean"};
 
 inline Reduction reduction_from(const Attributes& a, Reduction fallback) {
   const double* mean = a.find("mean");

@@ -1,6 +1,6 @@
-// Op "matmul": y = a · b through GEMM, vectors taken as a 1-row (left) or
-// 1-column (right) matrix. Backprop: ∂a = g · bᵀ and ∂b = aᵀ · g, with the
-// transposes passed to GEMM as flags.
+// Through GEMM, vectors taken as a 1-row (left) or 1-column (right) matrix.
+// Backprop: ∂a = g · bᵀ and ∂b = aᵀ · g, with the transposes passed to GEMM
+// as flags.
 #include "ops/cost.hpp"
 #include "ops/support.hpp"
 #include "tapegrad/ops/arithmetic.hpp"
@@ -17,11 +17,11 @@ struct Dims {
 };
 
 template <class T>
-class MatmulOp final : public Operation<T> {
+class MatmulOp final : public OpBase<MatmulOp<T>, T> {
  public:
+  static constexpr std::string_view kName = "matmul";
   static constexpr int kArity = 2;
-  std::string_view name() const override { return "matmul"; }
-  int arity() const override { return kArity; }
+  static constexpr std::string_view kFormula = "y = a · b";
 
   void forward(ForwardContext<T>& ctx) const override {
     const Tensor<T>& a = ctx.input(0);
@@ -53,7 +53,6 @@ class MatmulOp final : public Operation<T> {
     }
     return cost;
   }
-  std::string formula() const override { return "y = a · b"; }
 
   /// ∂a = g · bᵀ and ∂b = aᵀ · g recorded, with the vector cases spelt out
   /// (a vector times a vector is a dot product; a matrix-vector gradient is
@@ -117,8 +116,7 @@ class MatmulOp final : public Operation<T> {
   }
 };
 
-[[maybe_unused]] const bool registered =
-    register_builtin<MatmulOp>("matmul", {}, "y = a · b (matrix or vector operands)");
+[[maybe_unused]] const bool registered = register_builtin<MatmulOp>();
 
 }  // namespace
 }  // namespace ops

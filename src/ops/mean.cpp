@@ -1,4 +1,3 @@
-// Op "mean": y = Σ x / n (over all elements, or along an axis).
 #include "ops/axis_reduction.hpp"
 #include "ops/support.hpp"
 #include "tapegrad/ops/reductions.hpp"
@@ -7,11 +6,16 @@ namespace tapegrad {
 namespace ops {
 namespace {
 
-template <class T>
-using MeanOp = AxisReduction<T, true>;
+struct MeanKind {
+  static constexpr std::string_view kName = "mean";
+  static constexpr std::string_view kFormula = "y = Σ x / n (over all elements, or along an axis)";
+  static constexpr bool kMean = true;
+};
 
-[[maybe_unused]] const bool registered = register_builtin<MeanOp>(
-    "mean", {"axis", "keepdims"}, "y = Σ x / n (over all elements, or along an axis)");
+template <class T>
+using MeanOp = AxisReduction<T, MeanKind>;
+
+[[maybe_unused]] const bool registered = register_builtin<MeanOp>();
 
 }  // namespace
 }  // namespace ops

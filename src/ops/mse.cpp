@@ -1,6 +1,6 @@
-// Op "mse": L = ½ Σ (y − t)², as in the lecture, or that divided by the
-// number of samples (rows; a vector is one sample) with attribute mean = 1.
-// Backprop: ∂y = g · scale · (y − t), ∂t = −∂y.
+// ½ Σ (y − t)² as in the lecture, or that divided by the number of samples
+// (rows; a vector is one sample) with attribute mean = 1. Backprop:
+// ∂y = g · scale · (y − t), ∂t = −∂y.
 #include "ops/cost.hpp"
 #include "ops/loss_reduction.hpp"
 #include "ops/support.hpp"
@@ -12,15 +12,16 @@ namespace ops {
 namespace {
 
 template <class T>
-class MseOp final : public Operation<T> {
+class MseOp final : public OpBase<MseOp<T>, T> {
  public:
+  static constexpr std::string_view kName = "mse";
   static constexpr int kArity = 2;
+  static constexpr std::string_view kFormula = "L = ½ Σ (y − t)² (÷ rows when mean)";
+  static constexpr auto kAttributes = kReductionAttributes;
 
   explicit MseOp(Reduction reduction = Reduction::sum) : reduction_(reduction) {}
   explicit MseOp(const Attributes& a) : reduction_(reduction_from(a, Reduction::sum)) {}
 
-  std::string_view name() const override { return "mse"; }
-  int arity() const override { return kArity; }
   Attributes attributes() const override { return reduction_attributes(reduction_); }
 
   void forward(ForwardContext<T>& ctx) const override {
@@ -50,7 +51,6 @@ class MseOp final : public Operation<T> {
       ++cost.backprop_flops;
     return cost;
   }
-  std::string formula() const override { return "L = ½ Σ (y − t)² (÷ rows when mean)"; }
 
   void backprop(BackpropContext<T>& ctx) const override {
     const T g = ctx.grad_output()() * factor(ctx);
@@ -93,8 +93,7 @@ class MseOp final : public Operation<T> {
   Reduction reduction_;
 };
 
-[[maybe_unused]] const bool registered =
-    register_builtin<MseOp>("mse", {"mean"}, "L = ½ Σ (y − t)² (mean = 1: divided by rows)");
+[[maybe_unused]] const bool registered = register_builtin<MseOp>();
 
 }  // namespace
 }  // namespace ops

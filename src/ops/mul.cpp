@@ -1,4 +1,5 @@
-// Op "mul": y = a b, with broadcasting.
+// With numpy broadcasting; ∂a = g · b and ∂b = g · a, summed back to each
+// input's shape.
 #include "ops/binary_elementwise.hpp"
 #include "ops/support.hpp"
 #include "tapegrad/ops/arithmetic.hpp"
@@ -37,7 +38,7 @@ struct MulKernel {
 template <class T>
 using MulOp = BinaryElementwise<T, MulKernel>;
 
-[[maybe_unused]] const bool registered = register_builtin<MulOp>("mul", {}, "y = a b");
+[[maybe_unused]] const bool registered = register_builtin<MulOp>();
 
 }  // namespace
 }  // namespace ops

@@ -1,4 +1,3 @@
-// Op "neg": y = -x.
 #include "ops/support.hpp"
 #include "ops/unary_elementwise.hpp"
 #include "tapegrad/ops/arithmetic.hpp"
@@ -26,7 +25,7 @@ struct NegKernel {
 template <class T>
 using NegOp = UnaryElementwise<T, NegKernel>;
 
-[[maybe_unused]] const bool registered = register_builtin<NegOp>("neg", {}, "y = -x");
+[[maybe_unused]] const bool registered = register_builtin<NegOp>();
 
 }  // namespace
 }  // namespace ops

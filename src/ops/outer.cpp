@@ -1,5 +1,5 @@
-// Op "outer": y = u vᵀ for vectors u (m) and v (n). Backprop: ∂u = g v and
-// ∂v = gᵀ u, both matrix-vector products.
+// For vectors u (m) and v (n). Backprop: ∂u = g v and ∂v = gᵀ u, both
+// matrix-vector products.
 #include "ops/cost.hpp"
 #include "ops/support.hpp"
 #include "tapegrad/core/gradient_graph.hpp"
@@ -11,12 +11,11 @@ namespace ops {
 namespace {
 
 template <class T>
-class OuterOp final : public Operation<T> {
+class OuterOp final : public OpBase<OuterOp<T>, T> {
  public:
+  static constexpr std::string_view kName = "outer";
   static constexpr int kArity = 2;
-  std::string_view name() const override { return "outer"; }
-  int arity() const override { return kArity; }
-  std::string formula() const override { return "y = u vᵀ"; }
+  static constexpr std::string_view kFormula = "y = u vᵀ";
 
   void forward(ForwardContext<T>& ctx) const override {
     require_rank(ctx, 0, {1}, "needs a vector u");
@@ -72,8 +71,7 @@ class OuterOp final : public Operation<T> {
   }
 };
 
-[[maybe_unused]] const bool registered =
-    register_builtin<OuterOp>("outer", {}, "y = u vᵀ (outer product of two vectors)");
+[[maybe_unused]] const bool registered = register_builtin<OuterOp>();
 
 }  // namespace
 }  // namespace ops

@@ -1,4 +1,4 @@
-// Op "pow": y = x^p; dy/dx = p x^(p-1).
+// A constant exponent p: dy/dx = p x^(p−1).
 #include <array>
 #include <cmath>
 #include <type_traits>
@@ -17,6 +17,7 @@ struct PowKernel {
   // FLOPs per element (backprop: x^(p−1), two multiplies).
   static constexpr unsigned kForwardFlops = 1;
   static constexpr unsigned kBackpropFlops = 3;
+  static constexpr std::array<std::string_view, 1> kAttributes{"exponent"};
   double exponent = 0;
 
   PowKernel() = default;
@@ -57,8 +58,7 @@ struct PowKernel {
 template <class T>
 using PowOp = UnaryElementwise<T, PowKernel>;
 
-[[maybe_unused]] const bool registered =
-    register_builtin<PowOp>("pow", {"exponent"}, "y = x^p; dy/dx = p x^(p-1)");
+[[maybe_unused]] const bool registered = register_builtin<PowOp>();
 
 }  // namespace
 }  // namespace ops

@@ -1,4 +1,4 @@
-// Op "relu": y = max(x, 0); dy/dx = 1 where x > 0, else 0.
+// dy/dx = 1 where x > 0, else 0 (also at 0).
 #include <utility>
 
 #include <xtensor/xoperation.hpp>
@@ -37,8 +37,7 @@ struct ReluKernel {
 template <class T>
 using ReluOp = UnaryElementwise<T, ReluKernel>;
 
-[[maybe_unused]] const bool registered =
-    register_builtin<ReluOp>("relu", {}, "y = max(x, 0); dy/dx = 1 where x > 0, else 0");
+[[maybe_unused]] const bool registered = register_builtin<ReluOp>();
 
 }  // namespace
 }  // namespace ops

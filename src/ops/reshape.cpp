@@ -1,4 +1,3 @@
-// Op "reshape": the same elements in row-major order under a new shape.
 #include <algorithm>
 
 #include "ops/cost.hpp"
@@ -12,16 +11,16 @@ namespace ops {
 namespace {
 
 template <class T>
-class ReshapeOp final : public Operation<T> {
+class ReshapeOp final : public OpBase<ReshapeOp<T>, T> {
  public:
+  static constexpr std::string_view kName = "reshape";
   static constexpr int kArity = 1;
+  static constexpr std::string_view kFormula = "y = x with shape (d0, d1, …)";
+  static constexpr auto kAttributes = kShapeAttributes;
   explicit ReshapeOp(Shape shape) : shape_(std::move(shape)) {}
-  explicit ReshapeOp(const Attributes& a) : shape_(shape_from_attributes(a, "reshape")) {}
+  explicit ReshapeOp(const Attributes& a) : shape_(shape_from_attributes(a, kName)) {}
 
-  std::string_view name() const override { return "reshape"; }
-  int arity() const override { return kArity; }
   Attributes attributes() const override { return shape_attributes(shape_); }
-  std::string formula() const override { return "y = x with shape (d0, d1, …)"; }
 
   void forward(ForwardContext<T>& ctx) const override {
     const Tensor<T>& x = ctx.input(0);
@@ -57,8 +56,7 @@ class ReshapeOp final : public Operation<T> {
   Shape shape_;
 };
 
-[[maybe_unused]] const bool registered = register_builtin<ReshapeOp>(
-    "reshape", shape_attribute_names(), "y = x with shape (d0, d1, …), same elements");
+[[maybe_unused]] const bool registered = register_builtin<ReshapeOp>();
 
 }  // namespace
 }  // namespace ops

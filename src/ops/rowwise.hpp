@@ -3,23 +3,25 @@
 // row; a matrix has one per sample) maps to an output row of the same
 // length, and every output of a row depends on every input of that row.
 // Kernel::forward_row(x, y, n) computes one row; Kernel::backprop_row(y, g,
-// dx, offset, n) adds that row's full-Jacobian VJP through dx.add().
+// dx, offset, n) adds that row's full-Jacobian VJP through dx.add(). The
+// kernel states the op's name and formula (kName, kFormula).
 
 #include <string_view>
 
 #include "ops/cost.hpp"
 #include "ops/rows.hpp"
 #include "ops/support.hpp"
+#include "tapegrad/core/op_traits.hpp"
 #include "tapegrad/core/operation.hpp"
 
 namespace tapegrad::ops {
 
 template <class T, class Kernel>
-class RowwiseOp final : public Operation<T> {
+class RowwiseOp final : public OpBase<RowwiseOp<T, Kernel>, T> {
  public:
+  static constexpr std::string_view kName = Kernel::kName;
   static constexpr int kArity = 1;
-  std::string_view name() const override { return Kernel::kName; }
-  int arity() const override { return kArity; }
+  static constexpr std::string_view kFormula = Kernel::kFormula;
 
   void forward(ForwardContext<T>& ctx) const override {
     const Rows r = rows_of(ctx, 0);
@@ -43,8 +45,6 @@ class RowwiseOp final : public Operation<T> {
     }
     return cost;
   }
-  std::string formula() const override { return std::string(Kernel::kFormula); }
-
   void differentiable_backprop(DifferentiableBackpropContext<T>& ctx) const override {
     if (ctx.needs_grad(0))
       ctx.accumulate(0, Kernel::backprop_recorded(ctx.output(), ctx.grad_output()));

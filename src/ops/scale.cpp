@@ -1,4 +1,5 @@
-// Op "scale": y = c x (c: factor).
+#include <array>
+
 #include "ops/support.hpp"
 #include "ops/unary_elementwise.hpp"
 #include "tapegrad/ops/arithmetic.hpp"
@@ -12,6 +13,7 @@ struct ScaleKernel {
   static constexpr std::string_view kFormula = "y = factor·x";
   static constexpr unsigned kForwardFlops = 1;
   static constexpr unsigned kBackpropFlops = 1;
+  static constexpr std::array<std::string_view, 1> kAttributes{"factor"};
   double factor = 0;
 
   ScaleKernel() = default;
@@ -32,8 +34,7 @@ struct ScaleKernel {
 template <class T>
 using ScaleOp = UnaryElementwise<T, ScaleKernel>;
 
-[[maybe_unused]] const bool registered =
-    register_builtin<ScaleOp>("scale", {"factor"}, "y = c x (c: factor)");
+[[maybe_unused]] const bool registered = register_builtin<ScaleOp>();
 
 }  // namespace
 }  // namespace ops

@@ -3,11 +3,18 @@
 // as attributes rank, d0, d1, … so the op prints, saves and is rebuilt by
 // name like any other.
 
+#include <array>
 #include <string>
+#include <string_view>
 
 #include "ops/support.hpp"
 
 namespace tapegrad::ops {
+
+/// The names a shape-carrying op accepts (its kAttributes): the rank and up
+/// to 8 extents.
+inline constexpr std::array<std::string_view, 9> kShapeAttributes{"rank", "d0", "d1", "d2", "d3",
+                                                                  "d4",   "d5", "d6", "d7"};
 
 /// "d0", "d1", … (appended, not "d" + …: GCC 12 warns falsely on that, PR105329).
 inline std::string extent_name(std::size_t axis) {
@@ -39,14 +46,6 @@ inline Shape shape_from_attributes(const Attributes& a, std::string_view op) {
     shape.push_back(static_cast<std::size_t>(extent));
   }
   return shape;
-}
-
-/// The names a shape-carrying op accepts (rank and up to 8 extents).
-inline std::vector<std::string> shape_attribute_names() {
-  std::vector<std::string> names{"rank"};
-  for (std::size_t k = 0; k < 8; ++k)
-    names.push_back(extent_name(k));
-  return names;
 }
 
 }  // namespace tapegrad::ops

@@ -1,4 +1,5 @@
-// Op "shift": y = x + c (c: offset).
+#include <array>
+
 #include "ops/support.hpp"
 #include "ops/unary_elementwise.hpp"
 #include "tapegrad/ops/arithmetic.hpp"
@@ -13,6 +14,7 @@ struct ShiftKernel {
   // FLOPs per element (backprop passes g on).
   static constexpr unsigned kForwardFlops = 1;
   static constexpr unsigned kBackpropFlops = 0;
+  static constexpr std::array<std::string_view, 1> kAttributes{"offset"};
   double offset = 0;
 
   ShiftKernel() = default;
@@ -34,8 +36,7 @@ struct ShiftKernel {
 template <class T>
 using ShiftOp = UnaryElementwise<T, ShiftKernel>;
 
-[[maybe_unused]] const bool registered =
-    register_builtin<ShiftOp>("shift", {"offset"}, "y = x + c (c: offset)");
+[[maybe_unused]] const bool registered = register_builtin<ShiftOp>();
 
 }  // namespace
 }  // namespace ops

@@ -1,4 +1,4 @@
-// Op "sigmoid": y = 1 / (1 + exp(-x)); dy/dx = y (1 - y).
+// dy/dx = y (1 − y): backprop reads only the output.
 #include "ops/support.hpp"
 #include "ops/unary_elementwise.hpp"
 #include "tapegrad/ops/activations.hpp"
@@ -27,8 +27,7 @@ struct SigmoidKernel {
 template <class T>
 using SigmoidOp = UnaryElementwise<T, SigmoidKernel>;
 
-[[maybe_unused]] const bool registered =
-    register_builtin<SigmoidOp>("sigmoid", {}, "y = 1 / (1 + exp(-x)); dy/dx = y (1 - y)");
+[[maybe_unused]] const bool registered = register_builtin<SigmoidOp>();
 
 }  // namespace
 }  // namespace ops

@@ -1,4 +1,4 @@
-// Op "sin": y = sin(x); dy/dx = cos(x).
+// dy/dx = cos(x).
 #include "ops/support.hpp"
 #include "ops/unary_elementwise.hpp"
 #include "tapegrad/ops/math.hpp"
@@ -27,8 +27,7 @@ struct SinKernel {
 template <class T>
 using SinOp = UnaryElementwise<T, SinKernel>;
 
-[[maybe_unused]] const bool registered =
-    register_builtin<SinOp>("sin", {}, "y = sin(x); dy/dx = cos(x)");
+[[maybe_unused]] const bool registered = register_builtin<SinOp>();
 
 }  // namespace
 }  // namespace ops

@@ -1,6 +1,7 @@
-// Op "softmax": y = exp(x − max x) / Σ exp(x − max x), per row. Every output
-// depends on every input of its row: the Jacobian is diag(y) − y yᵀ, and
-// backprop applies it as ∂x = y ⊙ (g − ⟨g, y⟩) without forming it.
+// Computed as exp(x − max x) / Σ exp(x − max x), so no exp overflows.
+// Every output depends on every input of its row: the Jacobian is
+// diag(y) − y yᵀ, and backprop applies it as ∂x = y ⊙ (g − ⟨g, y⟩) without
+// forming it.
 #include <algorithm>
 #include <cmath>
 
@@ -17,7 +18,7 @@ namespace {
 
 struct SoftmaxKernel {
   static constexpr std::string_view kName = "softmax";
-  static constexpr std::string_view kFormula = "y = exp(x − max x) / Σ exp(x − max x), per row";
+  static constexpr std::string_view kFormula = "y = exp(x) / Σ exp(x), per row";
   // FLOPs per element: forward max, subtract, exp, sum, divide; backprop the
   // dot product ⟨g, y⟩ (2), subtract, multiply.
   static constexpr unsigned kForwardFlops = 5;
@@ -53,8 +54,7 @@ struct SoftmaxKernel {
 template <class T>
 using SoftmaxOp = RowwiseOp<T, SoftmaxKernel>;
 
-[[maybe_unused]] const bool registered =
-    register_builtin<SoftmaxOp>("softmax", {}, "y = exp(x) / Σ exp(x), per row");
+[[maybe_unused]] const bool registered = register_builtin<SoftmaxOp>();
 
 }  // namespace
 }  // namespace ops

@@ -1,4 +1,4 @@
-// Op "sqrt": y = sqrt(x); dy/dx = 1 / (2y).
+// dy/dx = 1 / (2y): backprop reads only the output.
 #include "ops/support.hpp"
 #include "ops/unary_elementwise.hpp"
 #include "tapegrad/ops/math.hpp"
@@ -27,8 +27,7 @@ struct SqrtKernel {
 template <class T>
 using SqrtOp = UnaryElementwise<T, SqrtKernel>;
 
-[[maybe_unused]] const bool registered =
-    register_builtin<SqrtOp>("sqrt", {}, "y = sqrt(x); dy/dx = 1 / (2y)");
+[[maybe_unused]] const bool registered = register_builtin<SqrtOp>();
 
 }  // namespace
 }  // namespace ops

@@ -1,4 +1,4 @@
-// Op "square": y = x²; dy/dx = 2x.
+// dy/dx = 2x.
 #include "ops/support.hpp"
 #include "ops/unary_elementwise.hpp"
 #include "tapegrad/ops/math.hpp"
@@ -27,8 +27,7 @@ struct SquareKernel {
 template <class T>
 using SquareOp = UnaryElementwise<T, SquareKernel>;
 
-[[maybe_unused]] const bool registered =
-    register_builtin<SquareOp>("square", {}, "y = x²; dy/dx = 2x");
+[[maybe_unused]] const bool registered = register_builtin<SquareOp>();
 
 }  // namespace
 }  // namespace ops

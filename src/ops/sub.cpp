@@ -1,4 +1,5 @@
-// Op "sub": y = a - b, with broadcasting.
+// With numpy broadcasting; ∂a = g and ∂b = −g, summed back to each
+// input's shape.
 #include "ops/binary_elementwise.hpp"
 #include "ops/support.hpp"
 #include "tapegrad/ops/arithmetic.hpp"
@@ -37,7 +38,7 @@ struct SubKernel {
 template <class T>
 using SubOp = BinaryElementwise<T, SubKernel>;
 
-[[maybe_unused]] const bool registered = register_builtin<SubOp>("sub", {}, "y = a - b");
+[[maybe_unused]] const bool registered = register_builtin<SubOp>();
 
 }  // namespace
 }  // namespace ops

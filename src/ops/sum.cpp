@@ -1,4 +1,3 @@
-// Op "sum": y = Σ x (over all elements, or along an axis).
 #include "ops/axis_reduction.hpp"
 #include "ops/support.hpp"
 #include "tapegrad/ops/reductions.hpp"
@@ -7,11 +6,16 @@ namespace tapegrad {
 namespace ops {
 namespace {
 
-template <class T>
-using SumOp = AxisReduction<T, false>;
+struct SumKind {
+  static constexpr std::string_view kName = "sum";
+  static constexpr std::string_view kFormula = "y = Σ x (over all elements, or along an axis)";
+  static constexpr bool kMean = false;
+};
 
-[[maybe_unused]] const bool registered = register_builtin<SumOp>(
-    "sum", {"axis", "keepdims"}, "y = Σ x (over all elements, or along an axis)");
+template <class T>
+using SumOp = AxisReduction<T, SumKind>;
+
+[[maybe_unused]] const bool registered = register_builtin<SumOp>();
 
 }  // namespace
 }  // namespace ops

@@ -1,5 +1,5 @@
-// Op "sum_to": sums x down to a shape that broadcasts to x's (the adjoint
-// of broadcast_to, and how a broadcast input's gradient is formed).
+// Sums x down to a shape that broadcasts to x's: the adjoint of
+// broadcast_to, and how a broadcast input's gradient is formed.
 #include <xtensor/xbroadcast.hpp>
 
 #include "ops/cost.hpp"
@@ -14,16 +14,16 @@ namespace ops {
 namespace {
 
 template <class T>
-class SumToOp final : public Operation<T> {
+class SumToOp final : public OpBase<SumToOp<T>, T> {
  public:
+  static constexpr std::string_view kName = "sum_to";
   static constexpr int kArity = 1;
+  static constexpr std::string_view kFormula = "y = x summed down to shape (d0, d1, …)";
+  static constexpr auto kAttributes = kShapeAttributes;
   explicit SumToOp(Shape shape) : shape_(std::move(shape)) {}
-  explicit SumToOp(const Attributes& a) : shape_(shape_from_attributes(a, "sum_to")) {}
+  explicit SumToOp(const Attributes& a) : shape_(shape_from_attributes(a, kName)) {}
 
-  std::string_view name() const override { return "sum_to"; }
-  int arity() const override { return kArity; }
   Attributes attributes() const override { return shape_attributes(shape_); }
-  std::string formula() const override { return "y = x summed over its broadcast axes"; }
 
   void forward(ForwardContext<T>& ctx) const override {
     const Tensor<T>& x = ctx.input(0);
@@ -56,8 +56,7 @@ class SumToOp final : public Operation<T> {
   Shape shape_;
 };
 
-[[maybe_unused]] const bool registered = register_builtin<SumToOp>(
-    "sum_to", shape_attribute_names(), "y = x summed down to shape (d0, d1, …)");
+[[maybe_unused]] const bool registered = register_builtin<SumToOp>();
 
 }  // namespace
 }  // namespace ops

@@ -12,6 +12,7 @@
 
 #include "tapegrad/core/error.hpp"
 #include "tapegrad/core/gradient_graph.hpp"
+#include "tapegrad/core/op_traits.hpp"
 #include "tapegrad/core/registry.hpp"
 #include "tapegrad/core/tape.hpp"
 
@@ -24,11 +25,11 @@ inline constexpr bool is_var_v = false;
 template <class T>
 inline constexpr bool is_var_v<Var<T>> = true;
 
-/// Registers a built-in op for float and double (origin "tapegrad").
+/// Registers a built-in op for float and double (origin "tapegrad"); its
+/// name, arity, formula and attributes come from its traits (op_traits.hpp).
 template <template <class> class Op>
-bool register_builtin(const std::string& name, const std::vector<std::string>& attributes,
-                      const std::string& summary) {
-  const OpRegistration<Op> registration(name, attributes, summary, "tapegrad");
+bool register_builtin() {
+  const OpRegistration<Op> registration("tapegrad");
   return true;
 }
 
@@ -42,7 +43,7 @@ Tape<T>& tape_of(const Var<T>& x, std::string_view op) {
 template <class Op, class T>
 Var<T> record_stateless(std::initializer_list<Var<T>> inputs) {
   static const Op op;
-  return tape_of(*inputs.begin(), op.name()).record(op, inputs);
+  return tape_of(*inputs.begin(), Op::kName).record(op, inputs);
 }
 
 /// Records a new `Op(args...)` (an op carrying attributes) on x's tape.
@@ -50,7 +51,7 @@ template <class Op, class T, class... Args>
 Var<T> record_with(std::initializer_list<Var<T>> inputs, Args&&... args) {
   const Var<T>& first = *inputs.begin();
   if (!first.live())
-    tape_of(first, Op(args...).name());  // throws, naming the op
+    tape_of(first, Op::kName);  // throws, naming the op
   return first.tape()->template apply<Op>(inputs, std::forward<Args>(args)...);
 }
 

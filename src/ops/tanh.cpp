@@ -1,4 +1,4 @@
-// Op "tanh": y = tanh(x); dy/dx = 1 - y².
+// dy/dx = 1 − y²: backprop reads only the output.
 #include "ops/support.hpp"
 #include "ops/unary_elementwise.hpp"
 #include "tapegrad/ops/activations.hpp"
@@ -27,8 +27,7 @@ struct TanhKernel {
 template <class T>
 using TanhOp = UnaryElementwise<T, TanhKernel>;
 
-[[maybe_unused]] const bool registered =
-    register_builtin<TanhOp>("tanh", {}, "y = tanh(x); dy/dx = 1 - y²");
+[[maybe_unused]] const bool registered = register_builtin<TanhOp>();
 
 }  // namespace
 }  // namespace ops

@@ -1,6 +1,6 @@
-// Op "transpose": swaps a matrix's axes (a vector or scalar passes through).
-// This materialises the result; matmul and linear never need it, since they
-// hand transposes to GEMM as flags.
+// Swaps a matrix's axes (a vector or scalar passes through). This
+// materialises the result; matmul and linear never need it, since they hand
+// transposes to GEMM as flags.
 #include "ops/cost.hpp"
 #include "ops/support.hpp"
 #include "tapegrad/ops/linalg.hpp"
@@ -21,11 +21,11 @@ void transpose_into(const T* in, std::size_t rows, std::size_t cols, T* out, boo
 }
 
 template <class T>
-class TransposeOp final : public Operation<T> {
+class TransposeOp final : public OpBase<TransposeOp<T>, T> {
  public:
+  static constexpr std::string_view kName = "transpose";
   static constexpr int kArity = 1;
-  std::string_view name() const override { return "transpose"; }
-  int arity() const override { return kArity; }
+  static constexpr std::string_view kFormula = "y = xᵀ";
 
   void forward(ForwardContext<T>& ctx) const override {
     require_rank(ctx, 0, {0, 1, 2}, "needs a scalar, vector or matrix");
@@ -42,7 +42,6 @@ class TransposeOp final : public Operation<T> {
     const std::uint64_t n = query.output_size();
     return OpCost{0, bytes_of<T>(2 * n), 0, query.needs(0) ? bytes_of<T>(2 * n) : 0};
   }
-  std::string formula() const override { return "y = xᵀ"; }
 
   void differentiable_backprop(DifferentiableBackpropContext<T>& ctx) const override {
     if (ctx.needs_grad(0))
@@ -64,8 +63,7 @@ class TransposeOp final : public Operation<T> {
   }
 };
 
-[[maybe_unused]] const bool registered =
-    register_builtin<TransposeOp>("transpose", {}, "y = xᵀ (matrix axes swapped)");
+[[maybe_unused]] const bool registered = register_builtin<TransposeOp>();
 
 }  // namespace
 }  // namespace ops

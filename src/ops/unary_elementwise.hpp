@@ -8,7 +8,9 @@
 // with plain scalar code; larger ones through map_batches, where every element
 // takes the same vector code whatever its position or address. A kernel with
 // attributes (pow's exponent) is built from Attributes and reports them back;
-// a stateless one is an empty struct.
+// a stateless one is an empty struct. The kernel states the op's name,
+// formula and attribute names (kName, kFormula, kAttributes), which the op
+// takes over as its traits (op_traits.hpp).
 
 #include <optional>
 #include <string>
@@ -19,6 +21,7 @@
 #include "ops/cost.hpp"
 #include "ops/elementwise_math.hpp"
 #include "ops/support.hpp"
+#include "tapegrad/core/op_traits.hpp"
 #include "tapegrad/core/operation.hpp"
 #include "tapegrad/ops/activations.hpp"
 #include "tapegrad/ops/arithmetic.hpp"
@@ -33,18 +36,18 @@ namespace tapegrad::ops {
 inline constexpr std::size_t kScalarPathSize = 16;
 
 template <class T, class Kernel>
-class UnaryElementwise final : public Operation<T> {
+class UnaryElementwise final : public OpBase<UnaryElementwise<T, Kernel>, T> {
  public:
+  static constexpr std::string_view kName = Kernel::kName;
   static constexpr int kArity = 1;
+  static constexpr std::string_view kFormula = Kernel::kFormula;
+  static constexpr auto kAttributes = attribute_names_of<Kernel>();
 
   UnaryElementwise() = default;
   explicit UnaryElementwise(Kernel kernel) : kernel_(kernel) {}
   template <class K = Kernel,
             class = std::enable_if_t<std::is_constructible_v<K, const Attributes&>>>
   explicit UnaryElementwise(const Attributes& a) : kernel_(a) {}
-
-  std::string_view name() const override { return Kernel::kName; }
-  int arity() const override { return kArity; }
 
   void forward(ForwardContext<T>& ctx) const override {
     const Tensor<T>& x = ctx.input(0);
@@ -107,8 +110,6 @@ class UnaryElementwise final : public Operation<T> {
   std::optional<OpCost> cost(const CostQuery& query) const override {
     return unary_elementwise_cost<T>(query, Kernel::kForwardFlops, Kernel::kBackpropFlops);
   }
-  std::string formula() const override { return std::string(Kernel::kFormula); }
-
   Attributes attributes() const override {
     if constexpr (std::is_constructible_v<Kernel, const Attributes&>) {
       return kernel_.attributes();

@@ -43,10 +43,10 @@ void ensure_wrong_cube_registered() {
   OpInfo<double> info;
   info.name = kWrongCube;
   info.arity = 1;
-  info.summary = "y = x³ with a backprop off by a factor 2 (a deliberate bug)";
+  info.formula = "y = x³ with a backprop off by a factor 2 (a deliberate bug)";
   info.origin = "tapegrad core tests";
-  info.factory = [](const Attributes&) -> std::unique_ptr<const Operation<double>> {
-    return std::make_unique<CubeOp>(2.0);
+  info.factory = [](OpArena<double>& arena, const Attributes&) -> const Operation<double>& {
+    return arena.make<CubeOp>(2.0);
   };
   Registry<double>::global().add(std::move(info));
 }

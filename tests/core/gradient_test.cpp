@@ -239,11 +239,11 @@ TEST(Gradient, SeedThatDependsOnAVariableIsDifferentiatedThrough) {
 /// A custom op with a backprop but no differentiable backprop:
 /// swish(x) = x·sigmoid(x).
 template <class T>
-class TestSwish final : public Operation<T> {
+class TestSwish final : public OpBase<TestSwish<T>, T> {
  public:
+  static constexpr std::string_view kName = "swish";
   static constexpr int kArity = 1;
-  std::string_view name() const override { return "swish"; }
-  int arity() const override { return kArity; }
+  static constexpr std::string_view kFormula = "y = x·sigmoid(x)";
   void forward(ForwardContext<T>& ctx) const override {
     const Tensor<T>& x = ctx.input(0);
     xt::noalias(ctx.output(x.shape())) = x / (T(1) + xt::exp(-x));
@@ -257,8 +257,7 @@ class TestSwish final : public Operation<T> {
   }
 };
 
-const OpRegistration<TestSwish> swish_registration("swish", {}, "y = x·sigmoid(x)",
-                                                   "gradient_test");
+const OpRegistration<TestSwish> swish_registration("gradient_test");
 
 TEST(Gradient, CustomOpWithoutDifferentiableBackprop) {
   const Tensor<double> xv = random_tensor({5}, 17);

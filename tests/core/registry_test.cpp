@@ -1,5 +1,7 @@
-// The op registry: every built-in by name for both value types, listings,
-// duplicate refusal, and a user op registered and applied by name.
+// The op registry: every built-in by name for both value types (the cases of
+// the op table, tests/ops/op_cases.hpp), listings, duplicate refusal, loud
+// conflicts at load time, tapes owning the ops they build by name, and a user
+// op registered and applied by name.
 
 #include <gtest/gtest.h>
 
@@ -9,27 +11,21 @@
 #include <string>
 #include <vector>
 
+#include "ops/op_cases.hpp"
 #include "support/random.hpp"
 #include "tapegrad/tapegrad.hpp"
 
 namespace tapegrad {
 namespace {
 
-const std::vector<std::string> kBuiltins = {
-    "add",         "sub",           "mul",       "div",          "neg",     "scale",
-    "shift",       "exp",           "log",       "sqrt",         "square",  "pow",
-    "sin",         "cos",           "sigmoid",   "tanh",         "relu",    "softmax",
-    "log_softmax", "matmul",        "transpose", "linear",       "sum",     "mean",
-    "mse",         "cross_entropy", "sum_to",    "broadcast_to", "reshape", "outer"};
-
 /// y = x³; ∂y/∂x = 3x².
 template <class T>
-class CubeOp final : public Operation<T> {
+class CubeOp final : public OpBase<CubeOp<T>, T> {
  public:
   static constexpr std::string_view kName = "core_registry_test_cube";
+  static constexpr int kArity = 1;
+  static constexpr std::string_view kFormula = "y = x³";
 
-  std::string_view name() const override { return kName; }
-  int arity() const override { return 1; }
   void forward(ForwardContext<T>& ctx) const override {
     const Tensor<T>& x = ctx.input(0);
     xt::noalias(ctx.output(x.shape())) = x * x * x;
@@ -47,109 +43,10 @@ void ensure_cube_registered() {
   Registry<T>& registry = Registry<T>::global();
   if (registry.contains(CubeOp<T>::kName))
     return;
-  OpInfo<T> info;
-  info.name = std::string(CubeOp<T>::kName);
-  info.arity = 1;
-  info.summary = "y = x³";
-  info.origin = "tapegrad core tests";
-  info.factory = [](const Attributes&) -> std::unique_ptr<const Operation<T>> {
-    return std::make_unique<CubeOp<T>>();
-  };
-  registry.add(std::move(info));
+  registry.add(op_info<CubeOp<T>, T>("tapegrad core tests"));
 }
 
 // ---------------------------------------------------------------- built-ins by name
-
-template <class T>
-struct Case {
-  std::string name;
-  std::vector<Tensor<T>> inputs;
-  Attributes attributes;
-  std::function<Var<T>(const std::vector<Var<T>>&)> free;
-};
-
-template <class T>
-std::vector<Case<T>> builtin_cases() {
-  using V = std::vector<Var<T>>;
-  const auto r = [](const Shape& shape, std::uint64_t seed) {
-    return testing::random_tensor<T>(shape, seed);
-  };
-  const auto positive = [](const Shape& shape, std::uint64_t seed) {
-    return testing::random_tensor<T>(shape, seed, T(0.5), T(2));
-  };
-  const Tensor<T> labels{T(0), T(2), T(1), T(2)};
-  return {
-      {"add", {r({3, 2}, 1), r({2}, 2)}, {}, [](const V& v) { return v[0] + v[1]; }},
-      {"sub", {r({3, 2}, 3), r({3, 2}, 4)}, {}, [](const V& v) { return v[0] - v[1]; }},
-      {"mul", {r({3, 2}, 5), r({3, 1}, 6)}, {}, [](const V& v) { return v[0] * v[1]; }},
-      {"div", {r({3, 2}, 7), positive({2}, 8)}, {}, [](const V& v) { return v[0] / v[1]; }},
-      {"neg", {r({4}, 9)}, {}, [](const V& v) { return -v[0]; }},
-      {"scale", {r({2, 3}, 10)}, {{"factor", 2.5}}, [](const V& v) { return scale(v[0], T(2.5)); }},
-      {"shift",
-       {r({2, 3}, 11)},
-       {{"offset", -0.5}},
-       [](const V& v) { return shift(v[0], T(-0.5)); }},
-      {"exp", {r({5}, 12)}, {}, [](const V& v) { return exp(v[0]); }},
-      {"log", {positive({5}, 13)}, {}, [](const V& v) { return log(v[0]); }},
-      {"sqrt", {positive({5}, 14)}, {}, [](const V& v) { return sqrt(v[0]); }},
-      {"square", {r({2, 2}, 15)}, {}, [](const V& v) { return square(v[0]); }},
-      {"pow", {positive({4}, 16)}, {{"exponent", 3.0}}, [](const V& v) { return pow(v[0], T(3)); }},
-      {"sin", {r({4}, 17)}, {}, [](const V& v) { return sin(v[0]); }},
-      {"cos", {r({4}, 18)}, {}, [](const V& v) { return cos(v[0]); }},
-      {"sigmoid", {r({2, 3}, 19)}, {}, [](const V& v) { return sigmoid(v[0]); }},
-      {"tanh", {r({2, 3}, 20)}, {}, [](const V& v) { return tanh(v[0]); }},
-      {"relu", {r({2, 3}, 21)}, {}, [](const V& v) { return relu(v[0]); }},
-      {"softmax", {r({3, 4}, 22)}, {}, [](const V& v) { return softmax(v[0]); }},
-      {"log_softmax", {r({3, 4}, 23)}, {}, [](const V& v) { return log_softmax(v[0]); }},
-      {"matmul", {r({3, 4}, 24), r({4, 2}, 25)}, {}, [](const V& v) { return matmul(v[0], v[1]); }},
-      {"transpose", {r({3, 4}, 26)}, {}, [](const V& v) { return transpose(v[0]); }},
-      {"outer", {r({3}, 50), r({4}, 51)}, {}, [](const V& v) { return outer(v[0], v[1]); }},
-      {"sum_to",
-       {r({3, 4}, 52)},
-       {{"rank", 2.0}, {"d0", 1.0}, {"d1", 4.0}},
-       [](const V& v) {
-         return sum_to(v[0], Shape{1, 4});
-       }},
-      {"broadcast_to",
-       {r({4}, 53)},
-       {{"rank", 2.0}, {"d0", 3.0}, {"d1", 4.0}},
-       [](const V& v) {
-         return broadcast_to(v[0], Shape{3, 4});
-       }},
-      {"reshape",
-       {r({3, 4}, 54)},
-       {{"rank", 3.0}, {"d0", 2.0}, {"d1", 3.0}, {"d2", 2.0}},
-       [](const V& v) {
-         return reshape(v[0], Shape{2, 3, 2});
-       }},
-      {"linear", {r({5, 3}, 27), r({4, 3}, 28)}, {}, [](const V& v) { return linear(v[0], v[1]); }},
-      {"linear",
-       {r({5, 3}, 29), r({4, 3}, 30), r({4}, 31)},
-       {},
-       [](const V& v) { return linear(v[0], v[1], v[2]); }},
-      {"sum", {r({3, 4}, 32)}, {}, [](const V& v) { return sum(v[0]); }},
-      {"sum",
-       {r({3, 4}, 33)},
-       {{"axis", 1.0}, {"keepdims", 1.0}},
-       [](const V& v) { return sum(v[0], 1, true); }},
-      {"sum", {r({3, 4}, 34)}, {{"axis", -2.0}}, [](const V& v) { return sum(v[0], -2); }},
-      {"mean", {r({3, 4}, 35)}, {}, [](const V& v) { return mean(v[0]); }},
-      {"mean", {r({3, 4}, 36)}, {{"axis", 0.0}}, [](const V& v) { return mean(v[0], 0); }},
-      {"mse", {r({4, 3}, 37), r({4, 3}, 38)}, {}, [](const V& v) { return mse(v[0], v[1]); }},
-      {"mse",
-       {r({4, 3}, 39), r({4, 3}, 40)},
-       {{"mean", 1.0}},
-       [](const V& v) { return mse(v[0], v[1], Reduction::mean); }},
-      {"cross_entropy",
-       {r({4, 3}, 41), labels},
-       {},
-       [](const V& v) { return cross_entropy(v[0], v[1]); }},
-      {"cross_entropy",
-       {r({4, 3}, 42), labels},
-       {{"mean", 0.0}},
-       [](const V& v) { return cross_entropy(v[0], v[1], Reduction::sum); }},
-  };
-}
 
 template <class T>
 class RegistryBuiltins : public ::testing::Test {};
@@ -158,37 +55,41 @@ TYPED_TEST_SUITE(RegistryBuiltins, ValueTypes);
 
 TYPED_TEST(RegistryBuiltins, EveryBuiltinIsRegisteredByTapegrad) {
   using T = TypeParam;
-  const Registry<T>& registry = Registry<T>::global();
-  for (const std::string& name : kBuiltins) {
-    ASSERT_TRUE(registry.contains(name)) << name;
-    const OpInfo<T> info = registry.find(name);
-    EXPECT_EQ(info.name, name);
-    EXPECT_EQ(info.origin, "tapegrad") << name;
-    EXPECT_FALSE(info.summary.empty()) << name;
-    EXPECT_TRUE(static_cast<bool>(info.factory)) << name;
+  const std::set<std::string> builtins = testing::builtin_names();  // from Registry<double>
+  std::set<std::string> listed;
+  OpArena<T> arena;
+  for (const OpInfo<T>& info : Registry<T>::global().entries()) {
+    if (info.origin != "tapegrad")
+      continue;
+    SCOPED_TRACE(info.name);
+    listed.insert(info.name);
+    EXPECT_FALSE(info.formula.empty());
+    EXPECT_TRUE(static_cast<bool>(info.factory));
+    EXPECT_TRUE(info.higher_order);
+    EXPECT_EQ(Registry<T>::global().find(info.name).name, info.name);
   }
+  EXPECT_EQ(listed, builtins) << "float and double list different built-ins";
 }
 
 TYPED_TEST(RegistryBuiltins, ApplyByNameMatchesTheFreeFunction) {
   using T = TypeParam;
   std::set<std::string> covered;
-  for (const Case<T>& c : builtin_cases<T>()) {
-    SCOPED_TRACE(c.name);
-    covered.insert(c.name);
+  for (const testing::OpCase<T>& c : testing::op_cases<T>()) {
+    if (!c.by_name)
+      continue;
+    SCOPED_TRACE(c.op + " " + c.label);
+    covered.insert(c.op);
 
     Tape<T> by_name;
-    std::vector<Var<T>> a;
-    for (const Tensor<T>& t : c.inputs)
-      a.push_back(by_name.variable(t));
-    Var<T> ya = by_name.apply(c.name, a, c.attributes);
-    EXPECT_EQ(by_name.node(ya.id()).op->name(), c.name);
+    const std::vector<Var<T>> a = testing::record_vars(by_name, c);
+    Var<T> ya = by_name.apply(c.op, a, *c.by_name);
+    EXPECT_EQ(by_name.node(ya.id()).op->name(), c.op);
 
     Tape<T> by_function;
-    std::vector<Var<T>> b;
-    for (const Tensor<T>& t : c.inputs)
-      b.push_back(by_function.variable(t));
-    Var<T> yb = c.free(b);
-    EXPECT_EQ(by_function.node(yb.id()).op->name(), c.name);
+    const std::vector<Var<T>> b = testing::record_vars(by_function, c);
+    Var<T> yb = c.f(by_function, b);
+    ASSERT_EQ(by_function.node(yb.id()).op->name(), c.op) << "the case is not one call of the op";
+    EXPECT_EQ(by_function.size(), b.size() + 1) << "the case records more than the op";
     EXPECT_EQ(by_name.node(ya.id()).op->attributes(), by_function.node(yb.id()).op->attributes());
 
     ASSERT_EQ(ya.shape(), yb.shape());
@@ -200,7 +101,7 @@ TYPED_TEST(RegistryBuiltins, ApplyByNameMatchesTheFreeFunction) {
     Tensor<T> seed = testing::random_tensor<T>(ya.shape(), 99);
     by_name.backward(ya, seed);
     by_function.backward(yb, seed);
-    for (std::size_t i = 0; i < a.size(); ++i) {
+    for (std::size_t i = 0; i < c.inputs.size(); ++i) {
       ASSERT_EQ(a[i].grad().shape(), b[i].grad().shape()) << "input " << i;
       for (std::size_t k = 0; k < a[i].size(); ++k) {
         EXPECT_EQ(a[i].grad().data()[k], b[i].grad().data()[k])
@@ -208,8 +109,7 @@ TYPED_TEST(RegistryBuiltins, ApplyByNameMatchesTheFreeFunction) {
       }
     }
   }
-  for (const std::string& name : kBuiltins)
-    EXPECT_TRUE(covered.count(name)) << name;
+  testing::expect_covers_builtins(covered, "by-name");
 }
 
 TYPED_TEST(RegistryBuiltins, AttributesOfAppliedOpsRoundTrip) {
@@ -229,43 +129,40 @@ TYPED_TEST(RegistryBuiltins, AttributesOfAppliedOpsRoundTrip) {
 TYPED_TEST(RegistryBuiltins, EntriesAreSortedAndCarryArity) {
   using T = TypeParam;
   const std::vector<OpInfo<T>> entries = Registry<T>::global().entries();
-  ASSERT_GE(entries.size(), kBuiltins.size());
   EXPECT_TRUE(
       std::is_sorted(entries.begin(), entries.end(),
                      [](const OpInfo<T>& a, const OpInfo<T>& b) { return a.name < b.name; }));
-  const auto arity_of = [&](const std::string& name) {
-    for (const OpInfo<T>& e : entries) {
-      if (e.name == name)
-        return e.arity;
-    }
-    ADD_FAILURE() << name << " is not listed";
-    return -2;
-  };
-  for (const char* unary :
-       {"neg",         "scale",     "shift", "exp",     "log",    "sqrt",         "square",
-        "pow",         "sin",       "cos",   "sigmoid", "tanh",   "relu",         "softmax",
-        "log_softmax", "transpose", "sum",   "mean",    "sum_to", "broadcast_to", "reshape"}) {
-    EXPECT_EQ(arity_of(unary), 1) << unary;
-  }
-  for (const char* binary :
-       {"add", "sub", "mul", "div", "matmul", "mse", "cross_entropy", "outer"}) {
-    EXPECT_EQ(arity_of(binary), 2) << binary;
-  }
-  EXPECT_EQ(arity_of("linear"), Operation<T>::kVariadic);
+  EXPECT_EQ(Registry<T>::global().find("linear").arity, Operation<T>::kVariadic);
 
-  // The listed arity is the arity of the op the factory builds.
-  for (const OpInfo<T>& e : entries) {
-    if (e.origin != "tapegrad")
-      continue;  // other tests register entries of their own
-    Attributes needed;
-    for (const std::string& a : e.attributes) {
-      if (a == "factor" || a == "offset" || a == "exponent" || a == "rank")
-        needed.set(a, 1.0);
-      if (a == "d0")
-        needed.set(a, 3.0);
+  // The listed name, arity, attributes and formula are those of the op the
+  // factory builds, and a one-call case of the op passes that many inputs.
+  std::set<std::string> checked;
+  for (const testing::OpCase<T>& c : testing::op_cases<T>()) {
+    if (!c.by_name)
+      continue;
+    SCOPED_TRACE(c.op + " " + c.label);
+    const OpInfo<T> info = Registry<T>::global().find(c.op);
+    if (info.arity != Operation<T>::kVariadic) {
+      EXPECT_EQ(c.inputs.size() + c.constants.size(), static_cast<std::size_t>(info.arity));
     }
-    EXPECT_EQ(e.factory(needed)->arity(), e.arity) << e.name;
-    EXPECT_EQ(e.factory(needed)->name(), e.name) << e.name;
+    for (const auto& [name, value] : c.by_name->items()) {
+      EXPECT_NE(std::find(info.attributes.begin(), info.attributes.end(), name),
+                info.attributes.end())
+          << name;
+    }
+    if (!checked.insert(c.op).second)
+      continue;
+    OpArena<T> arena;
+    const Operation<T>& op = Registry<T>::global().make(c.op, *c.by_name, arena);
+    EXPECT_EQ(op.name(), info.name);
+    EXPECT_EQ(op.arity(), info.arity);
+    EXPECT_EQ(op.formula(), info.formula);
+    const Attributes reported = op.attributes();
+    for (const auto& [name, value] : reported.items()) {
+      EXPECT_NE(std::find(info.attributes.begin(), info.attributes.end(), name),
+                info.attributes.end())
+          << "attribute '" << name << "' reported but not listed";
+    }
   }
 }
 
@@ -276,8 +173,8 @@ TEST(Registry, DuplicateNameNamesBothOrigins) {
   info.name = "add";
   info.arity = 2;
   info.origin = "my_plugin";
-  info.factory = [](const Attributes&) -> std::unique_ptr<const Operation<double>> {
-    return std::make_unique<CubeOp<double>>();
+  info.factory = [](OpArena<double>& arena, const Attributes&) -> const Operation<double>& {
+    return arena.make<CubeOp<double>>();
   };
   try {
     Registry<double>::global().add(info);
@@ -307,8 +204,8 @@ TEST(Registry, DuplicateNameNamesBothOrigins) {
 
 TEST(Registry, IncompleteEntriesAreRefused) {
   OpInfo<double> nameless;
-  nameless.factory = [](const Attributes&) -> std::unique_ptr<const Operation<double>> {
-    return std::make_unique<CubeOp<double>>();
+  nameless.factory = [](OpArena<double>& arena, const Attributes&) -> const Operation<double>& {
+    return arena.make<CubeOp<double>>();
   };
   EXPECT_THROW(Registry<double>::global().add(nameless), RegistryError);
 
@@ -327,7 +224,138 @@ TEST(Registry, IncompleteEntriesAreRefused) {
 TEST(Registry, FindOfAnUnknownNameThrows) {
   EXPECT_FALSE(Registry<float>::global().contains("no_such_op"));
   EXPECT_THROW((void)Registry<float>::global().find("no_such_op"), UnknownOpError);
-  EXPECT_THROW((void)Registry<float>::global().make("no_such_op", {}), UnknownOpError);
+  OpArena<float> arena;
+  EXPECT_THROW((void)Registry<float>::global().make("no_such_op", {}, arena), UnknownOpError);
+}
+
+/// y = x, counting how many instances are alive.
+template <class T>
+class CountedOp final : public OpBase<CountedOp<T>, T> {
+ public:
+  static constexpr std::string_view kName = "core_registry_test_counted";
+  static constexpr int kArity = 1;
+  static constexpr std::string_view kFormula = "y = x";
+  static inline int alive = 0;
+
+  CountedOp() { ++alive; }
+  CountedOp(const CountedOp&) = delete;
+  ~CountedOp() override { --alive; }
+  void forward(ForwardContext<T>& ctx) const override {
+    xt::noalias(ctx.output(ctx.input(0).shape())) = ctx.input(0);
+  }
+  void backprop(BackpropContext<T>& ctx) const override {
+    if (ctx.needs_grad(0))
+      ctx.accumulate(0, ctx.grad_output());
+  }
+};
+
+TEST(Registry, ATapeOwnsTheOpsItBuildsByNameUntilReset) {
+  Registry<double>& registry = Registry<double>::global();
+  if (!registry.contains(CountedOp<double>::kName))
+    registry.add(op_info<CountedOp<double>, double>("tapegrad core tests"));
+  const int before = CountedOp<double>::alive;
+  {
+    Tape<double> tape;
+    const Var<double> x = tape.variable(Tensor<double>{1.0, 2.0});
+    for (int i = 0; i < 3; ++i)
+      (void)tape.apply(CountedOp<double>::kName, {x});
+    (void)tape.apply<CountedOp<double>>({x});
+    EXPECT_EQ(CountedOp<double>::alive, before + 4);
+    // A recording that fails (two inputs to a one-input op) keeps nothing.
+    EXPECT_THROW((void)tape.apply(CountedOp<double>::kName, {x, x}), ValueError);
+    EXPECT_EQ(CountedOp<double>::alive, before + 4);
+    EXPECT_EQ(tape.size(), 5u);
+    tape.reset();
+    EXPECT_EQ(CountedOp<double>::alive, before);
+    (void)tape.apply(CountedOp<double>::kName, {tape.variable(Tensor<double>{3.0})});
+    EXPECT_EQ(CountedOp<double>::alive, before + 1);
+  }
+  EXPECT_EQ(CountedOp<double>::alive, before) << "the tape's destructor frees its ops";
+  // Registry::make builds into the caller's arena.
+  {
+    OpArena<double> arena;
+    const Operation<double>& op = registry.make(CountedOp<double>::kName, {}, arena);
+    EXPECT_EQ(op.name(), CountedOp<double>::kName);
+    EXPECT_EQ(CountedOp<double>::alive, before + 1);
+  }
+  EXPECT_EQ(CountedOp<double>::alive, before);
+}
+
+/// Two ops of one name, as two plugins might each bring one.
+template <class T>
+class ConflictingOpA final : public OpBase<ConflictingOpA<T>, T> {
+ public:
+  static constexpr std::string_view kName = "core_registry_test_conflict";
+  static constexpr int kArity = 1;
+  static constexpr std::string_view kFormula = "y = x";
+  void forward(ForwardContext<T>& ctx) const override {
+    xt::noalias(ctx.output(ctx.input(0).shape())) = ctx.input(0);
+  }
+  void backprop(BackpropContext<T>&) const override {}
+};
+
+template <class T>
+class ConflictingOpB final : public OpBase<ConflictingOpB<T>, T> {
+ public:
+  static constexpr std::string_view kName = ConflictingOpA<T>::kName;
+  static constexpr int kArity = 1;
+  static constexpr std::string_view kFormula = "y = 2x";
+  void forward(ForwardContext<T>& ctx) const override {
+    xt::noalias(ctx.output(ctx.input(0).shape())) = T(2) * ctx.input(0);
+  }
+  void backprop(BackpropContext<T>&) const override {}
+};
+
+TEST(Registry, AConflictingRegistrationAtLoadIsLoudAndTheNameFailsOnUse) {
+  const std::string name(ConflictingOpA<double>::kName);
+  // Registrations are process-wide: when this test runs again in the same
+  // process (--gtest_repeat), the name is taken and conflicted already.
+  const bool first_run = !Registry<double>::global().contains(name);
+  if (first_run) {
+    ::testing::internal::CaptureStderr();
+    const OpRegistration<ConflictingOpA> first("registry_test_plugin_a");
+    EXPECT_EQ(::testing::internal::GetCapturedStderr(), "") << "the first registration is quiet";
+    EXPECT_EQ(Registry<double>::global().find(name).origin, "registry_test_plugin_a");
+  }
+  const std::size_t failures_before = registration_failures().size();
+
+  ::testing::internal::CaptureStderr();
+  const OpRegistration<ConflictingOpB> second("registry_test_plugin_b");
+  const std::string report = ::testing::internal::GetCapturedStderr();
+  // One line on stderr, naming the op and both origins.
+  EXPECT_EQ(std::count(report.begin(), report.end(), '\n'), 1) << report;
+  EXPECT_NE(report.find("'" + name + "'"), std::string::npos) << report;
+  EXPECT_NE(report.find("registry_test_plugin_a"), std::string::npos) << report;
+  EXPECT_NE(report.find("registry_test_plugin_b"), std::string::npos) << report;
+  // Recorded for load_ops() too, for both value types.
+  const std::vector<std::string> failures = registration_failures();
+  ASSERT_EQ(failures.size(), failures_before + 2);
+  EXPECT_NE(failures.back().find("registry_test_plugin_b"), std::string::npos) << failures.back();
+
+  // The name is still taken, but every use of it is an error naming both origins.
+  EXPECT_TRUE(Registry<double>::global().contains(name));
+  const auto expect_conflict_error = [&](const auto& use) {
+    try {
+      use();
+      ADD_FAILURE() << "expected RegistryError";
+    } catch (const RegistryError& e) {
+      const std::string message = e.what();
+      EXPECT_NE(message.find("'" + name + "'"), std::string::npos) << message;
+      EXPECT_NE(message.find("conflicted"), std::string::npos) << message;
+      EXPECT_NE(message.find("registry_test_plugin_a"), std::string::npos) << message;
+      EXPECT_NE(message.find("registry_test_plugin_b"), std::string::npos) << message;
+    }
+  };
+  expect_conflict_error([&] { (void)Registry<double>::global().find(name); });
+  expect_conflict_error([&] { (void)Registry<float>::global().find(name); });
+  OpArena<double> arena;
+  expect_conflict_error([&] { (void)Registry<double>::global().make(name, {}, arena); });
+  Tape<double> tape;
+  const Var<double> x = tape.variable(Tensor<double>{1.0});
+  expect_conflict_error([&] { (void)tape.apply(name, {x}); });
+  EXPECT_EQ(tape.size(), 1u);
+  // Other names are unaffected.
+  EXPECT_EQ(tape.apply("neg", {x}).value()(0), -1.0);
 }
 
 TYPED_TEST(RegistryBuiltins, UserOpWorksByNameAndByType) {

@@ -1,12 +1,14 @@
-// The cost ledger: every built-in op reports FLOPs and bytes, and
-// Tape::stats() adds them up exactly (per op and in total) with the bytes
-// the tape holds.
+// The cost ledger: every built-in op reports FLOPs and bytes (each case of
+// the op table, tests/ops/op_cases.hpp), and Tape::stats() adds them up
+// exactly (per op and in total) with the bytes the tape holds.
 
 #include <gtest/gtest.h>
 
+#include <set>
 #include <string>
 
 #include "lecture/network.hpp"
+#include "ops/op_cases.hpp"
 #include "tapegrad/tapegrad.hpp"
 
 namespace tapegrad {
@@ -21,26 +23,28 @@ const OpTally& tally_of(const TapeStats& stats, const std::string& op) {
 }
 
 TEST(CostLedger, EveryBuiltInOpReportsACostAndAFormula) {
-  for (const OpInfo<double>& info : Registry<double>::global().entries()) {
-    if (info.origin != "tapegrad")
-      continue;
-    Attributes attributes;
-    for (const std::string& name : info.attributes)
-      attributes.set(name, 1.0);
-    const auto op = info.factory(attributes);
-    const std::size_t inputs = info.arity == Operation<double>::kVariadic ? 3 : info.arity;
-    CostQuery query{std::vector<Shape>(inputs, Shape{4, 4}), Shape{4, 4},
-                    std::vector<bool>(inputs, true)};
-    if (info.name == "cross_entropy")
-      query.inputs[1] = Shape{4};
-    if (info.name == "linear")
-      query.inputs[2] = Shape{4};
-    const std::optional<OpCost> cost = op->cost(query);
-    ASSERT_TRUE(cost.has_value()) << info.name;
-    EXPECT_GT(cost->forward_bytes, 0u) << info.name;
-    EXPECT_GT(cost->backprop_bytes, 0u) << info.name;
-    EXPECT_FALSE(op->formula().empty()) << info.name;
+  // Every case of the op table, recorded with its own shapes: each node's
+  // op (the op under test and any around it) has a cost, the op under test
+  // moves bytes both ways and prints a formula.
+  std::set<std::string> covered;
+  for (const testing::OpCase<double>& c : testing::op_cases<double>()) {
+    SCOPED_TRACE(c.op + " " + c.label);
+    Tape<double> tape;
+    (void)c.f(tape, testing::record_vars(tape, c));
+    const TapeStats stats = tape.stats();
+    EXPECT_EQ(stats.nodes_without_cost, 0u);
+    const OpTally& tally = tally_of(stats, c.op);
+    EXPECT_GT(tally.cost.forward_bytes, 0u);
+    EXPECT_GT(tally.cost.backprop_bytes, 0u);
+    for (NodeId id = 0; id < tape.size(); ++id) {
+      const Node<double>& node = tape.node(id);
+      if (node.op && node.op->name() == c.op) {
+        EXPECT_FALSE(node.op->formula().empty());
+      }
+    }
+    covered.insert(c.op);
   }
+  testing::expect_covers_builtins(covered, "cost");
 }
 
 // x (4 × 3) → linear(W1 5 × 3, b1) → relu → linear(W2 2 × 5, b2) →

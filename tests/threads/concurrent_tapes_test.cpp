@@ -8,7 +8,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <string>
 #include <thread>
 #include <utility>
@@ -204,6 +203,7 @@ TEST_F(ConcurrentTapes, RegistryLookupsAndApplyByNameFromManyThreads) {
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       Tape<double> tape;
+      OpArena<double> arena;  // owns the ops make() builds
       Registry<double>& registry = Registry<double>::global();
       for (int round = 0; round < 20; ++round) {
         for (std::size_t n = 0; n < names.size(); ++n) {
@@ -211,8 +211,9 @@ TEST_F(ConcurrentTapes, RegistryLookupsAndApplyByNameFromManyThreads) {
           const std::size_t index = (n + static_cast<std::size_t>(t)) % names.size();
           if (!registry.contains(name) || registry.find(name).name != name)
             ++mismatches[static_cast<std::size_t>(t)];
-          if (registry.make(name, {})->name() != name)
+          if (registry.make(name, {}, arena).name() != name)
             ++mismatches[static_cast<std::size_t>(t)];
+          arena.clear();
           ++lookups[static_cast<std::size_t>(t)];
           tape.reset();
           Var<double> x = tape.variable(input);
@@ -237,15 +238,14 @@ TEST_F(ConcurrentTapes, RegistryLookupsAndApplyByNameFromManyThreads) {
 TEST_F(ConcurrentTapes, SharedStaticOpInstancesRecordedFromManyThreads) {
   // Built-in ops are immutable once made: one instance may be recorded on
   // many tapes at once.
-  static const std::unique_ptr<const Operation<double>> tanh_op =
-      Registry<double>::global().make("tanh", {});
-  static const std::unique_ptr<const Operation<double>> mul_op =
-      Registry<double>::global().make("mul", {});
+  static OpArena<double> arena;
+  static const Operation<double>& tanh_op = Registry<double>::global().make("tanh", {}, arena);
+  static const Operation<double>& mul_op = Registry<double>::global().make("mul", {}, arena);
   auto run = [](Tape<double>& tape, std::uint64_t seed) {
     tape.reset();
     Var<double> a = tape.variable(testing::random_tensor<double>({5, 3}, seed));
     Var<double> b = tape.variable(testing::random_tensor<double>({3}, seed + 1));
-    Var<double> y = tape.record(*tanh_op, {tape.record(*mul_op, {a, b})});
+    Var<double> y = tape.record(tanh_op, {tape.record(mul_op, {a, b})});
     tape.backward(sum(y));
     return std::vector<Tensor<double>>{y.value(), a.grad(), b.grad()};
   };

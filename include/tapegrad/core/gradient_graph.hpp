@@ -4,9 +4,9 @@
 // with create_graph walks the tape in reverse like backward(), but instead of
 // computing numbers it asks each op to *record* its backprop as new nodes:
 // g, the inputs and the output are Vars, and every contribution is a Var
-// summed into its input's gradient with recorded adds. The gradients are then
-// ordinary nodes: they can be used in further computation and differentiated
-// again.
+// summed into its input's gradient with core's own recorded sum
+// (detail::sum_gradients). The gradients are then ordinary nodes: they can be
+// used in further computation and differentiated again.
 
 #include <cstddef>
 #include <string>
@@ -17,9 +17,19 @@
 #include "tapegrad/core/operation.hpp"
 #include "tapegrad/core/tape.hpp"
 #include "tapegrad/core/var.hpp"
+#include "tapegrad/export.hpp"
 #include "tapegrad/tensor/span.hpp"
 
 namespace tapegrad {
+
+namespace detail {
+/// a + b for two contributions of the same shape to one gradient, recorded
+/// with core's own op "gradient_sum" (differentiable to any order), so that
+/// recorded gradients need no op of the ops layer. Not in the registry: it is
+/// not vocabulary for users, who write a + b.
+template <class T>
+TAPEGRAD_EXPORT Var<T> sum_gradients(Var<T> a, Var<T> b);
+}  // namespace detail
 
 template <class T>
 class DifferentiableBackpropContext {
@@ -51,7 +61,7 @@ class DifferentiableBackpropContext {
                        site());
     }
     Var<T>& sum = gradients_[target];
-    sum = sum.valid() ? tape_.apply("add", {sum, contribution}) : contribution;
+    sum = sum.valid() ? detail::sum_gradients(sum, contribution) : contribution;
   }
 
   ErrorSite site() const { return {std::string(op_name()), node_, tape_.node(node_).label}; }

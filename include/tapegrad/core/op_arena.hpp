@@ -1,8 +1,11 @@
 #pragma once
-// Storage for the ops a tape records with attributes (pow's exponent, a
-// custom op's slope): objects are placed one after another in blocks that
-// clear() keeps, so a training loop recording the same graph every step
-// allocates nothing for its ops after the first step.
+// Storage for the ops a tape owns — those it builds itself, by type
+// (apply<Op>(), ops with attributes such as pow's exponent) or by name
+// (apply("pow", …), through the registry's factory): objects are placed one
+// after another in blocks that clear() keeps, so a training loop recording
+// the same graph every step allocates nothing for its ops after the first
+// step. The only other way onto a tape is record(op), which borrows an op
+// that outlives the recording (a built-in's static instance).
 
 #include <algorithm>
 #include <cstddef>

@@ -5,8 +5,8 @@
 
 #include <functional>
 #include <map>
-#include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -14,6 +14,8 @@
 #include <vector>
 
 #include "tapegrad/core/attributes.hpp"
+#include "tapegrad/core/op_arena.hpp"
+#include "tapegrad/core/op_traits.hpp"
 #include "tapegrad/core/operation.hpp"
 #include "tapegrad/export.hpp"
 
@@ -21,15 +23,16 @@ namespace tapegrad {
 
 template <class T>
 struct OpInfo {
-  using Factory = std::function<std::unique_ptr<const Operation<T>>(const Attributes&)>;
+  /// Builds the op from its attributes into `arena`, which owns it from then on.
+  using Factory = std::function<const Operation<T>&(OpArena<T>& arena, const Attributes&)>;
 
   std::string name;
   /// Number of inputs, or Operation<T>::kVariadic.
   int arity = Operation<T>::kVariadic;
   /// Attribute names the factory understands (others are refused).
   std::vector<std::string> attributes;
-  /// One line for listings: what the op computes.
-  std::string summary;
+  /// One line for listings: what the op computes (the op's formula()).
+  std::string formula;
   /// Who registered it ("tapegrad" for built-ins), named in duplicate errors.
   std::string origin;
   /// Whether the op's backprop can itself be recorded and differentiated
@@ -44,20 +47,34 @@ class TAPEGRAD_EXPORT Registry {
   /// The process-wide registry every tape uses.
   static Registry& global();
 
-  /// Throws RegistryError when the name is taken or the entry is incomplete.
+  /// Throws RegistryError when the name is taken or the entry is incomplete
+  /// (the caller hears of the refusal, so the name stays usable).
   void add(OpInfo<T> info);
+  /// add() for a static initialiser, where a throw would end the program.
+  /// When the name is taken it does not throw but marks the name conflicted:
+  /// the first entry stays listed, and find(), make() and Tape::apply() of
+  /// that name throw RegistryError naming every origin, since which op the
+  /// name means depends on the order libraries load. Returns the origin that
+  /// held the name, or nothing when the entry was added. An incomplete entry
+  /// still throws. (OpRegistration calls this; see register_at_load().)
+  std::optional<std::string> add_or_mark_conflict(OpInfo<T> info);
+  /// Whether the name is registered (conflicted names included).
   bool contains(std::string_view name) const;
-  /// Throws UnknownOpError listing the closest registered names.
+  /// Throws UnknownOpError listing the closest registered names, or
+  /// RegistryError for a name whose registrations conflicted.
   OpInfo<T> find(std::string_view name) const;
-  /// Builds the op `name` from `attributes` (refusing unknown attributes).
-  std::unique_ptr<const Operation<T>> make(std::string_view name,
-                                           const Attributes& attributes) const;
+  /// Builds the op `name` from `attributes` (refusing unknown attributes)
+  /// into `arena`, which owns it; throws as find() does.
+  const Operation<T>& make(std::string_view name, const Attributes& attributes,
+                           OpArena<T>& arena) const;
   /// Every entry, sorted by name.
   std::vector<OpInfo<T>> entries() const;
 
  private:
   mutable std::mutex mutex_;
   std::map<std::string, OpInfo<T>, std::less<>> ops_;
+  /// Conflicted names → every origin that registered them, first one first.
+  std::map<std::string, std::vector<std::string>, std::less<>> conflicts_;
 };
 
 /// Registration failures raised inside static initialisers, where throwing
@@ -66,50 +83,51 @@ TAPEGRAD_EXPORT void record_registration_failure(const std::string& message);
 /// Failures recorded so far, oldest first.
 TAPEGRAD_EXPORT std::vector<std::string> registration_failures();
 
+/// What OpRegistration does when the program or plugin holding it loads:
+/// adds both entries (add_or_mark_conflict). A refused one is reported
+/// loudly — one line on stderr naming the op and both origins — and recorded
+/// (registration_failures(), which load_ops() turns into a PluginError);
+/// using a conflicted name afterwards throws RegistryError. Never throws.
+TAPEGRAD_EXPORT void register_at_load(OpInfo<float> for_float, OpInfo<double> for_double) noexcept;
+
+/// The registry entry of the op class Op (an Operation<T>), made from its
+/// traits (op_traits.hpp); for registering one value type by hand with add().
+template <class Op, class T>
+OpInfo<T> op_info(std::string_view origin) {
+  OpInfo<T> info;
+  info.name = std::string(Op::kName);
+  info.arity = Op::kArity;
+  info.attributes = attribute_name_list<Op>();
+  info.formula = std::string(Op::kFormula);
+  info.origin = std::string(origin);
+  // An op that does not override it inherits Operation's member.
+  info.higher_order =
+      !std::is_same_v<decltype(&Op::differentiable_backprop),
+                      void (Operation<T>::*)(DifferentiableBackpropContext<T>&) const>;
+  info.factory = [](OpArena<T>& arena, const Attributes& a) -> const Operation<T>& {
+    if constexpr (std::is_constructible_v<Op, const Attributes&>) {
+      return arena.template make<Op>(a);
+    } else {
+      return arena.template make<Op>();
+    }
+  };
+  return info;
+}
+
 /// Registers an op class template for float and double from a static
-/// initialiser, for plugins and built-ins alike:
+/// initialiser, for plugins and built-ins alike. Everything but the origin
+/// comes from the op's traits (op_traits.hpp):
 ///
-///   const tapegrad::OpRegistration<Swish> registered("swish", {"beta"},
-///                                                   "y = x·sigmoid(βx)", "my plugin");
+///   const tapegrad::OpRegistration<Swish> registered("my plugin");
 ///
-/// Op<T> must have `static constexpr int kArity` and be default-constructible
-/// or constructible from `const Attributes&`. A refused registration (a name
-/// already taken) is recorded, not thrown: see registration_failures().
+/// Op<T> must be default-constructible or constructible from
+/// `const Attributes&`. A refused registration (a name already taken) is
+/// reported, not thrown: see register_at_load().
 template <template <class> class Op>
 class OpRegistration {
  public:
-  OpRegistration(const std::string& name, const std::vector<std::string>& attributes,
-                 const std::string& summary, const std::string& origin) {
-    add<float>(name, attributes, summary, origin);
-    add<double>(name, attributes, summary, origin);
-  }
-
- private:
-  template <class T>
-  static void add(const std::string& name, const std::vector<std::string>& attributes,
-                  const std::string& summary, const std::string& origin) {
-    OpInfo<T> info;
-    info.name = name;
-    info.arity = Op<T>::kArity;
-    info.attributes = attributes;
-    info.summary = summary;
-    info.origin = origin;
-    // An op that does not override it inherits Operation's member.
-    info.higher_order =
-        !std::is_same_v<decltype(&Op<T>::differentiable_backprop),
-                        void (Operation<T>::*)(DifferentiableBackpropContext<T>&) const>;
-    info.factory = [](const Attributes& a) -> std::unique_ptr<const Operation<T>> {
-      if constexpr (std::is_constructible_v<Op<T>, const Attributes&>) {
-        return std::make_unique<Op<T>>(a);
-      } else {
-        return std::make_unique<Op<T>>();
-      }
-    };
-    try {
-      Registry<T>::global().add(std::move(info));
-    } catch (const Error& e) {
-      record_registration_failure(e.what());
-    }
+  explicit OpRegistration(std::string_view origin) {
+    register_at_load(op_info<Op<float>, float>(origin), op_info<Op<double>, double>(origin));
   }
 };
 

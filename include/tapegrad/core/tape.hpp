@@ -104,7 +104,6 @@ class TAPEGRAD_EXPORT Tape {
   }
   /// Records `op`, which must outlive this recording (e.g. a static instance).
   Var<T> record(const Operation<T>& op, Span<Var<T>> inputs);
-  Var<T> record(std::unique_ptr<const Operation<T>> op, Span<Var<T>> inputs);
 
   /// Reverse sweep from a one-element output, seeded with 1.
   void backward(Var<T> output, const BackwardOptions& options = {});
@@ -231,8 +230,7 @@ class TAPEGRAD_EXPORT Tape {
   // Made by the first backward with a gradient_ready listener.
   std::unique_ptr<detail::ParameterReports<T>> reports_;
   std::unique_ptr<detail::DirectUpdatePlanner<T>> direct_updates_;
-  OpArena<T> arena_;                                            // ops built by apply<Op>()
-  std::vector<std::unique_ptr<const Operation<T>>> owned_ops_;  // ops handed over by record()
+  OpArena<T> arena_;  // every op the tape owns: built by apply<Op>() or by name
   std::optional<NodeId> last_output_;
   /// Node ids and edge offsets are 32-bit: recording past this many throws.
   std::size_t id_limit_ = std::size_t{1} << 32;
