@@ -14,6 +14,7 @@
 #include <benchmark/benchmark.h>
 #include <cblas.h>
 #include <fmt/format.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <array>
@@ -115,30 +116,55 @@ void gemm_floor(benchmark::State& state, std::size_t batch, int threads) {
 // (its block's time over the floor block's), and the median of those is the
 // figure. k is the smallest count that makes a floor block last kBlockMs;
 // short blocks keep most rounds clear of the other programs that share the
-// machine's two cores, and the median drops the rounds they hit. Each
-// repetition runs at least kMinRounds rounds and kRepetitionMs; the ratio
+// machine's two cores, and the rounds during which the scheduler preempted
+// one of our threads (getrusage's involuntary context switches) are left out
+// when at least kMinClean rounds remain. Each repetition runs at least
+// kMinRounds rounds and kRepetitionMs, and longer (up to kMaxRepetitionMs)
+// while fewer than kMinRounds of its rounds ran without preemption; the ratio
 // table pools the rounds of all repetitions.
 
 constexpr double kBlockMs = 2.0;
-constexpr std::size_t kMinRounds = 20;  // per repetition, and at least
-constexpr double kRepetitionMs = 1000;  // this long
+constexpr std::size_t kMinRounds = 20;     // per repetition, and at least
+constexpr double kRepetitionMs = 1000;     // this long; then on until kMinRounds
+constexpr double kMaxRepetitionMs = 3000;  // rounds without preemption, or this long
+constexpr std::size_t kMinClean = 10;      // such rounds in all, else all rounds count
 
 /// The three passes a round times, in the order of the first round.
 enum Pass : std::size_t { kFloor, kStep, kAfter, kPasses };
 
+/// Involuntary context switches of the whole process so far (all threads):
+/// the times the scheduler took a core from us for another program.
+long preemptions() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_nivcsw;
+}
+
 /// Every round's per-pass times of one configuration, pooled over the
-/// repetitions for the ratio table.
+/// repetitions for the ratio table. The figures come from the rounds during
+/// which no thread of ours was preempted, when there are kMinClean of them,
+/// and else from all rounds.
 struct Rounds {
   std::array<std::vector<double>, kPasses> ms;  // per pass, in each round
+  std::vector<char> preempted;                  // per round
   std::array<std::size_t, kPasses> allocations{};
   std::size_t passes = 0;  // of each kind
 
-  [[nodiscard]] std::vector<double> ratios(Pass pass) const {
+  [[nodiscard]] std::size_t clean() const {
+    return static_cast<std::size_t>(std::count(preempted.begin(), preempted.end(), 0));
+  }
+  [[nodiscard]] bool only_clean() const { return clean() >= kMinClean; }
+  /// The per-round times of `pass`, or its per-round ratios to the floor.
+  [[nodiscard]] std::vector<double> times(Pass pass, bool ratio = false) const {
     std::vector<double> out;
-    for (std::size_t i = 0; i < ms[pass].size(); ++i)
-      out.push_back(ms[pass][i] / ms[kFloor][i]);
+    const bool skip = only_clean();
+    for (std::size_t i = 0; i < ms[pass].size(); ++i) {
+      if (!(skip && preempted[i]))
+        out.push_back(ratio ? ms[pass][i] / ms[kFloor][i] : ms[pass][i]);
+    }
     return out;
   }
+  [[nodiscard]] std::vector<double> ratios(Pass pass) const { return times(pass, true); }
   [[nodiscard]] double allocs_per_pass(Pass pass) const {
     return static_cast<double>(allocations[pass]) / static_cast<double>(passes);
   }
@@ -201,6 +227,7 @@ void mlp_step_vs_floor(benchmark::State& state, std::size_t batch, int threads, 
   Rounds rounds;
   const auto time_one_round = [&](bool reversed) {
     std::array<double, kPasses> ms{};
+    const long preempted_before = preemptions();
     for (std::size_t i = 0; i < kPasses; ++i) {
       const std::size_t pass = reversed ? kPasses - 1 - i : i;
       const std::size_t allocations = allocation_count();
@@ -211,6 +238,7 @@ void mlp_step_vs_floor(benchmark::State& state, std::size_t batch, int threads, 
       rounds.allocations[pass] += allocation_count() - allocations;
       ms[pass] = std::chrono::duration<double, std::milli>(block_end - block_start).count() / k;
     }
+    rounds.preempted.push_back(preemptions() != preempted_before);
     for (std::size_t pass = 0; pass < kPasses; ++pass)
       rounds.ms[pass].push_back(ms[pass]);
     rounds.passes += static_cast<std::size_t>(k);
@@ -220,19 +248,26 @@ void mlp_step_vs_floor(benchmark::State& state, std::size_t batch, int threads, 
     const auto elapsed_ms = [&] {
       return std::chrono::duration<double, std::milli>(Clock::now() - repetition_start).count();
     };
-    while (rounds.ms[kFloor].size() < kMinRounds || elapsed_ms() < kRepetitionMs) {
+    const auto more = [&] {
+      const double ms = elapsed_ms();
+      return rounds.ms[kFloor].size() < kMinRounds || ms < kRepetitionMs ||
+             (rounds.clean() < kMinRounds && ms < kMaxRepetitionMs);
+    };
+    while (more()) {
       time_one_round(false);
       time_one_round(true);
     }
     // Google Benchmark's time column: the median mlp_step (update during backward).
-    state.SetIterationTime(median(rounds.ms[kStep]) / 1e3);
+    state.SetIterationTime(median(rounds.times(kStep)) / 1e3);
   }
 
   state.counters["ratio"] = median(rounds.ratios(kStep));
   state.counters["ratio_after"] = median(rounds.ratios(kAfter));
-  state.counters["step_ms"] = median(rounds.ms[kStep]);
-  state.counters["after_ms"] = median(rounds.ms[kAfter]);
-  state.counters["floor_ms"] = median(rounds.ms[kFloor]);
+  state.counters["step_ms"] = median(rounds.times(kStep));
+  state.counters["after_ms"] = median(rounds.times(kAfter));
+  state.counters["floor_ms"] = median(rounds.times(kFloor));
+  state.counters["rounds"] = static_cast<double>(rounds.preempted.size());
+  state.counters["clean_rounds"] = static_cast<double>(rounds.clean());
   state.counters["allocs_per_step"] = rounds.allocs_per_pass(kStep);
   state.counters["after_allocs_per_step"] = rounds.allocs_per_pass(kAfter);
   state.counters["floor_allocs_per_step"] = rounds.allocs_per_pass(kFloor);
@@ -243,18 +278,20 @@ void mlp_step_vs_floor(benchmark::State& state, std::size_t batch, int threads, 
     all.ms[pass].insert(all.ms[pass].end(), rounds.ms[pass].begin(), rounds.ms[pass].end());
     all.allocations[pass] += rounds.allocations[pass];
   }
+  all.preempted.insert(all.preempted.end(), rounds.preempted.begin(), rounds.preempted.end());
   all.passes += rounds.passes;
 }
 
 // ------------------------------------------------------------- ratio table
 
-/// From every round of mlp_step_vs_floor in this run (all repetitions): the
-/// medians of the per-round times and of the per-round ratios to the floor of
-/// mlp_step (update during backward) and mlp_step_update_after, with their
-/// interquartile ranges, and the allocations per pass.
+/// From the rounds of mlp_step_vs_floor in this run (all repetitions; those
+/// without preemption when there are enough): the medians of the per-round
+/// times and of the per-round ratios to the floor of mlp_step (update during
+/// backward) and mlp_step_update_after, their quartiles, and the
+/// allocations per pass.
 void print_ratios(const Recorded& /*recorded*/, std::FILE* out) {
   const auto row = [out](const auto&... cells) {
-    fmt::print(out, "{:<24} {:>8} {:>8} {:>8} {:>7} {:>11} {:>7} {:>11} {:>6} {:>7} {:>7}\n",
+    fmt::print(out, "{:<24} {:>8} {:>8} {:>8} {:>7} {:>11} {:>7} {:>11} {:>10} {:>7} {:>7}\n",
                cells...);
   };
   // Other programs on the machine show here (and in Google Benchmark's header).
@@ -265,9 +302,10 @@ void print_ratios(const Recorded& /*recorded*/, std::FILE* out) {
              "\nmlp_step vs gemm_floor, interleaved: medians of per-round times and ratios "
              "(load average now {:.2f}, {:.2f}, {:.2f})\n",
              load[0], load[1], load[2]);
-  row("", "step", "after", "floor", "step", "", "after", "", "", "step", "floor");
-  row("config", "ms", "ms", "ms", "ratio", "q1-q3", "ratio", "q1-q3", "rounds", "allocs", "allocs");
-  bool any = false;
+  row("", "step", "after", "floor", "step", "", "after", "", "rounds", "step", "floor");
+  row("config", "ms", "ms", "ms", "ratio", "q1-q3", "ratio", "q1-q3", "used/all", "allocs",
+      "allocs");
+  bool any = false, fallback = false;
   const auto range = [](const std::vector<double>& v) {
     return fmt::format("{:.3f}-{:.3f}", quantile(v, 0.25), quantile(v, 0.75));
   };
@@ -275,16 +313,21 @@ void print_ratios(const Recorded& /*recorded*/, std::FILE* out) {
     if (rounds.ms[kFloor].empty())
       continue;  // filtered out
     any = true;
+    fallback = fallback || !rounds.only_clean();
     const std::vector<double> step = rounds.ratios(kStep), after = rounds.ratios(kAfter);
-    row(config, fmt::format("{:.3f}", median(rounds.ms[kStep])),
-        fmt::format("{:.3f}", median(rounds.ms[kAfter])),
-        fmt::format("{:.3f}", median(rounds.ms[kFloor])), fmt::format("{:.3f}", median(step)),
-        range(step), fmt::format("{:.3f}", median(after)), range(after), step.size(),
+    row(config, fmt::format("{:.3f}", median(rounds.times(kStep))),
+        fmt::format("{:.3f}", median(rounds.times(kAfter))),
+        fmt::format("{:.3f}", median(rounds.times(kFloor))), fmt::format("{:.3f}", median(step)),
+        range(step), fmt::format("{:.3f}", median(after)), range(after),
+        fmt::format("{}/{}{}", step.size(), rounds.preempted.size(),
+                    rounds.only_clean() ? "" : "*"),
         fmt::format("{:.1f}", rounds.allocs_per_pass(kStep)),
         fmt::format("{:.1f}", rounds.allocs_per_pass(kFloor)));
   }
   if (!any)
     fmt::print(out, "(no mlp_step_vs_floor benchmark ran)\n");
+  else if (fallback)
+    fmt::print(out, "* fewer than {} rounds ran without preemption: all rounds used\n", kMinClean);
 }
 
 template <class T>

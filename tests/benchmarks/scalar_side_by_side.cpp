@@ -29,12 +29,15 @@
 // Timing: rounds of one block per library, each block as many evaluations as
 // make it last kBlockMs (counted once, from the fastest of 5 evaluations), timed with
 // steady_clock, in the order A B C D in one round and D C B A in the next, so
-// that a steady drift of the machine's speed favours no library. Reported:
-// per library the median over rounds of ns per op, and per pair the median of
-// the per-round ratios.
+// that a steady drift of the machine's speed favours no library. Rounds in
+// which the scheduler preempted us (getrusage's involuntary context switches)
+// are left out when at least kMinClean others remain. Reported: per library
+// the median over rounds of ns per op, and per pair the median of the
+// per-round ratios.
 //
 //   tapegrad_vs_stan_adolc [--rounds=N]   (N rounds, even; 200 by default)
 #include <fmt/format.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <array>
@@ -71,6 +74,7 @@ using namespace tapegrad::bench;
 
 constexpr double kBlockMs = 2.0;
 constexpr double kTolerance = 1e-12;
+constexpr std::size_t kMinClean = 20;  // rounds without preemption, else all rounds count
 
 /// What one evaluation gives: the chain's value and its two derivatives.
 struct Result {
@@ -235,7 +239,16 @@ void time_block(Library& library) {
   sink = sum;
 }
 
-void run(std::vector<Library>& libraries, int rounds) {
+/// Involuntary context switches of the process so far: the times the
+/// scheduler took the core from us for another program.
+long preemptions() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_nivcsw;
+}
+
+/// Times `rounds` rounds; returns, per round, whether we were preempted in it.
+std::vector<char> run(std::vector<Library>& libraries, int rounds) {
   for (Library& library : libraries) {
     for (int i = 0; i < 3; ++i)  // warm-up: arenas and tapes reach their sizes
       library.evaluate(kChainLength);
@@ -247,7 +260,9 @@ void run(std::vector<Library>& libraries, int rounds) {
     }
     library.per_block = std::max(1, static_cast<int>(std::ceil(kBlockMs / ms)));
   }
+  std::vector<char> preempted;
   for (int round = 0; round < rounds; ++round) {
+    const long before = preemptions();
     if (round % 2 == 0) {
       for (Library& library : libraries)
         time_block(library);
@@ -255,15 +270,43 @@ void run(std::vector<Library>& libraries, int rounds) {
       for (auto library = libraries.rbegin(); library != libraries.rend(); ++library)
         time_block(*library);
     }
+    preempted.push_back(preemptions() != before);
   }
+  return preempted;
 }
 
-void print(const std::vector<Library>& libraries) {
+/// The rounds the figures come from: those without preemption when there are
+/// at least kMinClean of them, else all.
+std::vector<std::size_t> rounds_used(const std::vector<char>& preempted) {
+  std::vector<std::size_t> clean, all;
+  for (std::size_t r = 0; r < preempted.size(); ++r) {
+    all.push_back(r);
+    if (!preempted[r])
+      clean.push_back(r);
+  }
+  return clean.size() >= kMinClean ? clean : all;
+}
+
+void print(const std::vector<Library>& libraries, const std::vector<char>& preempted) {
+  const std::vector<std::size_t> used = rounds_used(preempted);
+  const auto pick = [&used](const auto& per_round) {
+    std::vector<double> out;
+    for (std::size_t r : used)
+      out.push_back(per_round(r));
+    return out;
+  };
+  const auto clean = static_cast<std::size_t>(std::count(preempted.begin(), preempted.end(), 0));
+  fmt::print("{} of the {} rounds used ({})\n", used.size(), preempted.size(),
+             clean == preempted.size() ? "none was preempted"
+             : clean >= kMinClean
+                 ? "those in which the scheduler did not preempt us"
+                 : fmt::format("all: fewer than {} without preemption", kMinClean));
   fmt::print("\n{:<28} {:>8} {:>15} {:>9} {:>12}\n", "scalar_chain, record + reverse", "ns/op",
              "q1-q3", "per block", "allocs/eval");
   for (const Library& library : libraries) {
-    fmt::print("{:<28} {:>8.1f} {:>15} {:>9} {:>12.1f}\n", library.name, median(library.ns_per_op),
-               quartiles(library.ns_per_op, "{:.1f}"), library.per_block,
+    const std::vector<double> ns = pick([&](std::size_t r) { return library.ns_per_op[r]; });
+    fmt::print("{:<28} {:>8.1f} {:>15} {:>9} {:>12.1f}\n", library.name, median(ns),
+               quartiles(ns, "{:.1f}"), library.per_block,
                static_cast<double>(library.allocations) / static_cast<double>(library.evaluations));
   }
   const Library& ours = libraries[1];
@@ -271,9 +314,8 @@ void print(const std::vector<Library>& libraries) {
   for (std::size_t i = 0; i < libraries.size(); ++i) {
     if (i == 1)
       continue;
-    std::vector<double> ratios;
-    for (std::size_t r = 0; r < ours.ns_per_op.size(); ++r)
-      ratios.push_back(ours.ns_per_op[r] / libraries[i].ns_per_op[r]);
+    const std::vector<double> ratios =
+        pick([&](std::size_t r) { return ours.ns_per_op[r] / libraries[i].ns_per_op[r]; });
     fmt::print("{:<28} {:>8.3f} {:>15}\n", "tapegrad / " + libraries[i].name, median(ratios),
                quartiles(ratios, "{:.3f}"));
   }
@@ -333,7 +375,7 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  run(libraries, rounds);
+  const std::vector<char> preempted = run(libraries, rounds);
   std::array<double, 3> load{};
   if (getloadavg(load.data(), 3) != 3)
     load.fill(std::numeric_limits<double>::quiet_NaN());
@@ -341,6 +383,6 @@ int main(int argc, char** argv) {
       "\n{} rounds, blocks of ≥ {} ms, orders A B C D and D C B A; load average now {:.2f}, "
       "{:.2f}, {:.2f}\n",
       rounds, kBlockMs, load[0], load[1], load[2]);
-  print(libraries);
+  print(libraries, preempted);
   return 0;
 }
