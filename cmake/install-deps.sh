@@ -2,7 +2,7 @@
 # Installs the Debian 12 packages tapegrad needs to build, test and run its
 # examples. Does nothing when they are all present. Run as root (or via sudo).
 # Package names given as arguments are installed too (run.sh bench-torch adds
-# the optional libtorch-dev this way).
+# the optional libtorch-dev this way, run.sh bench-scalar Stan Math and ADOL-C).
 set -euo pipefail
 
 packages=(

@@ -8,14 +8,17 @@
 #   bash cmake/run.sh bench      the benchmark suite (medians of 5) and its ratio table
 #   bash cmake/run.sh bench-torch  the same workloads in tapegrad and libtorch side by side
 #                                (medians of 5), with Debian's libtorch-dev installed first
+#   bash cmake/run.sh bench-scalar  the scalar chain in tapegrad, Stan Math, ADOL-C and by hand,
+#                                interleaved, with Debian's StanHeaders and ADOL-C installed first
 #   bash cmake/run.sh fuzz       every libFuzzer target for ${FUZZ_SECONDS:-60} s in all (clang++)
 #
 # Dependencies come from cmake/install-deps.sh (apt-get; a no-op when present).
-# bench and bench-torch pass further arguments to Google Benchmark.
+# bench and bench-torch pass further arguments to Google Benchmark, bench-scalar to its
+# program (--rounds=N).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; }
 
 preset_build() {  # preset [targets...]
   local preset=$1
@@ -105,6 +108,13 @@ case "${1:-}" in
     OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE} \
       ./build/release/tests/benchmarks/tapegrad_vs_libtorch --benchmark_repetitions=5 \
       --benchmark_report_aggregates_only=true "$@"
+    ;;
+  bench-scalar)
+    # Stan Math and ADOL-C are optional and only for this comparison: never in CI.
+    bash cmake/install-deps.sh r-cran-stanheaders libeigen3-dev libboost-dev libadolc-dev
+    preset_build release tapegrad_vs_stan_adolc
+    shift
+    ./build/release/tests/benchmarks/tapegrad_vs_stan_adolc "$@"
     ;;
   fuzz)
     bash cmake/install-deps.sh

@@ -1,6 +1,7 @@
 #pragma once
-// The tapegrad workloads of the benchmarks, shared by engine_benchmark.cpp
-// and libtorch_side_by_side.cpp so that both programs time the very same code:
+// The tapegrad workloads of the benchmarks, shared by engine_benchmark.cpp,
+// libtorch_side_by_side.cpp and scalar_side_by_side.cpp (the chain) so that
+// the programs time the very same code:
 //   mlp_step      one training step of a 784-512-256-10 ReLU MLP (fused linear,
 //                 cross-entropy from logits, backward, SGD update, reset)
 //   scalar_chain  y = y·a + sin(y) repeated on rank-0 tensors
@@ -117,12 +118,23 @@ constexpr int kChainLength = 10000;  // statements; each records mul, sin, add
 constexpr int kChainOps = 3 * kChainLength;
 constexpr double kChainA = 0.999, kChainY0 = 0.5;
 
-inline Var<double> record_chain(Tape<double>& tape) {
+/// The chain's two inputs and its output.
+struct Chain {
+  Var<double> a, y0, y;
+};
+
+/// Records `length` statements y = y·a + sin(y) from a = kChainA, y = kChainY0.
+inline Chain record_scalar_chain(Tape<double>& tape, int length = kChainLength) {
   Var<double> a = tape.variable(Tensor<double>(kChainA), "a");
-  Var<double> y = tape.variable(Tensor<double>(kChainY0), "y0");
-  for (int i = 0; i < kChainLength; ++i)
+  Var<double> y0 = tape.variable(Tensor<double>(kChainY0), "y0");
+  Var<double> y = y0;
+  for (int i = 0; i < length; ++i)
     y = y * a + sin(y);
-  return y;
+  return {a, y0, y};
+}
+
+inline Var<double> record_chain(Tape<double>& tape) {
+  return record_scalar_chain(tape).y;
 }
 
 /// Reports the time per recorded op of a benchmark that records kChainOps.
