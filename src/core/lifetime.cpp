@@ -1,6 +1,5 @@
 #include "tapegrad/core/lifetime.hpp"
 
-#include <array>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -8,11 +7,14 @@
 #include "tapegrad/core/error.hpp"
 
 namespace tapegrad::detail {
+
+std::atomic<Lifetime*> lifetime_chunks[kLifetimeChunks] = {};
+
 namespace {
 
-constexpr std::uint32_t kChunkBits = 12;
+constexpr std::uint32_t kChunkBits = kLifetimeChunkBits;
 constexpr std::uint32_t kChunkSize = 1u << kChunkBits;
-constexpr std::uint32_t kChunks = 1024;  // 2²² cells
+constexpr std::uint32_t kChunks = kLifetimeChunks;  // 2²² cells
 
 std::atomic<std::uint64_t> next_generation{1};
 
@@ -20,7 +22,6 @@ std::atomic<std::uint64_t> next_generation{1};
 /// only the chunk pointer, published once.
 struct Pool {
   std::mutex mutex;
-  std::array<std::atomic<Lifetime*>, kChunks> chunks{};
   std::uint32_t used = 1;  // cell 0 is never handed out
   std::vector<Lifetime*> free;
 };
@@ -30,8 +31,9 @@ Pool& pool() {
   return *p;
 }
 
-Lifetime& cell_at(Pool& p, std::uint32_t index) noexcept {
-  return p.chunks[index >> kChunkBits].load(std::memory_order_acquire)[index & (kChunkSize - 1)];
+Lifetime& cell_at(std::uint32_t index) noexcept {
+  return lifetime_chunks[index >> kChunkBits].load(
+      std::memory_order_acquire)[index & (kChunkSize - 1)];
 }
 
 }  // namespace
@@ -51,15 +53,15 @@ Lifetime& acquire_lifetime(void* owner) {
         throw CapacityError("more than " + std::to_string(kChunks * kChunkSize - 1) +
                             " tapes and parameters alive at once");
       }
-      if (!p.chunks[chunk].load(std::memory_order_relaxed)) {
+      if (!lifetime_chunks[chunk].load(std::memory_order_relaxed)) {
         auto* cells = new Lifetime[kChunkSize];  // never freed (see Pool)
         for (std::uint32_t k = 0; k < kChunkSize; ++k)
           cells[k].index = chunk * kChunkSize + k;
-        p.chunks[chunk].store(cells, std::memory_order_release);
+        lifetime_chunks[chunk].store(cells, std::memory_order_release);
       }
       if (p.free.capacity() < p.used)  // so that release_lifetime() never allocates
         p.free.reserve(2 * std::size_t{p.used});
-      cell = &cell_at(p, index);
+      cell = &cell_at(index);
       ++p.used;
     }
   }
@@ -80,10 +82,6 @@ void release_lifetime(Lifetime& cell) noexcept {
   Pool& p = pool();
   const std::lock_guard lock(p.mutex);
   p.free.push_back(&cell);  // within the capacity reserved when it was handed out
-}
-
-const Lifetime& lifetime_at(std::uint32_t index) noexcept {
-  return cell_at(pool(), index);
 }
 
 }  // namespace tapegrad::detail

@@ -80,7 +80,7 @@ void Tape<T>::set_leaf_value(Node<T>& n, Value&& value) {
     n.scalar = *value.data();
     return;
   }
-  n.own_value = std::forward<Value>(value);  // a copy reuses the node's buffer
+  n.data->own_value = std::forward<Value>(value);  // a copy reuses the node's buffer
 }
 
 template <class T>
@@ -115,15 +115,15 @@ template <class T>
 Var<T> Tape<T>::watch(Parameter<T>& parameter) {
   Var<T> v = add_leaf(parameter.label(), true);
   nodes_[v.id()].parameter = &parameter;
-  nodes_[v.id()].parameter_lifetime = &parameter.lifetime();
-  nodes_[v.id()].parameter_generation = parameter.lifetime().generation;
+  nodes_[v.id()].data->parameter_lifetime = &parameter.lifetime();
+  nodes_[v.id()].data->parameter_generation = parameter.lifetime().generation;
   watched_leaves_.push_back(v.id());
   return v;
 }
 
 template <class T>
 void Tape<T>::check_parameter(const Node<T>& n, NodeId id, std::string_view op) const {
-  if (n.parameter_lifetime->alive(n.parameter_generation))
+  if (n.data->parameter_lifetime->alive(n.data->parameter_generation))
     return;
   throw StaleVarError("node " + std::to_string(id) + " watches parameter '" + n.label +
                           "', which was destroyed (or moved from) since; watch the live "
@@ -401,8 +401,8 @@ TapeStats Tape<T>::stats() const {
       if (backward_sweep_.reached(static_cast<NodeId>(i)))
         f.grad_bytes = backward_sweep_.gradient(static_cast<NodeId>(i)).size() * bytes;
     }
-    for (std::size_t k = 0; k < n.saved.size(); ++k)
-      f.saved_bytes += n.saved[k].size() * bytes;
+    for (std::size_t k = 0; k < n.data->saved.size(); ++k)
+      f.saved_bytes += n.data->saved[k].size() * bytes;
     if (n.is_leaf())
       continue;
     f.op = n.op->name();

@@ -121,7 +121,7 @@ void Tape<T>::sweep(Sweep<T>& sweep, NodeId output, detail::SweepObserver<T>* ob
     if (capture)
       observer->swept(id, sweep.release_captures());
     if (release_saved) {
-      n.saved = {};
+      n.data->saved = {};
       n.saved_count = 0;
       n.released = true;
     }

@@ -75,7 +75,7 @@ NodeRecord record_node(const Tape<T>& tape, NodeId id, const RecordOptions& opti
     if (options.grads || grad.size() <= detail::kShownElements)
       r.grad = elements(grad);
   }
-  for (const Tensor<T>& saved : node.saved)
+  for (const Tensor<T>& saved : node.data->saved)
     r.saved_bytes += saved.size() * sizeof(T);
 
   if (node.op) {

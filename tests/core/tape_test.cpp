@@ -459,7 +459,7 @@ TEST(TapeReleaseSaved, SecondBackwardThroughReleasedStateThrows) {
   Var<double> y = sum(s * s);
   tape.backward(y, BackwardOptions{.release_saved = true});
   expect_tensor_eq(x.grad(), Tensor<double>{2.0, 4.0});
-  EXPECT_TRUE(tape.node(s.id()).saved.empty());
+  EXPECT_TRUE(tape.node(s.id()).data->saved.empty());
 
   try {
     tape.backward(y);

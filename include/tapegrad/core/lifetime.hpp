@@ -34,7 +34,16 @@ TAPEGRAD_EXPORT Lifetime& acquire_lifetime(void* owner);
 TAPEGRAD_EXPORT std::uint64_t renew_lifetime(Lifetime& cell) noexcept;
 /// Ends the owner's life: every handle holding the cell goes stale.
 TAPEGRAD_EXPORT void release_lifetime(Lifetime& cell) noexcept;
+/// The pool's chunks of cells (2¹² each), published once and never freed;
+/// read here so that lifetime_at() is inline (every Var op looks one up).
+inline constexpr std::uint32_t kLifetimeChunkBits = 12;
+inline constexpr std::uint32_t kLifetimeChunks = 1024;
+TAPEGRAD_EXPORT extern std::atomic<Lifetime*> lifetime_chunks[kLifetimeChunks];
+
 /// The cell of index `index` (not 0), which acquire_lifetime() handed out.
-TAPEGRAD_EXPORT const Lifetime& lifetime_at(std::uint32_t index) noexcept;
+inline const Lifetime& lifetime_at(std::uint32_t index) noexcept {
+  return lifetime_chunks[index >> kLifetimeChunkBits].load(
+      std::memory_order_acquire)[index & ((1u << kLifetimeChunkBits) - 1)];
+}
 
 }  // namespace tapegrad::detail

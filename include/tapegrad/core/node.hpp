@@ -27,16 +27,29 @@ class Operation;
 /// Inputs a scalar kernel can take (Operation::scalar_forward).
 inline constexpr std::size_t kScalarInputs = 4;
 
+/// The parts of a node the recording and the sweep seldom touch, kept apart
+/// so that the nodes themselves stay small (80 bytes for double) and a sweep
+/// over scalars walks little memory.
+template <class T>
+struct NodeData {
+  /// The value, for a node that is not flat (or a flat one's mirror).
+  Tensor<T> own_value;
+  /// What the op kept for backprop (its first `saved_count` entries).
+  std::vector<Tensor<T>> saved;
+  /// A watch's parameter's lifetime cell and the generation it had when
+  /// watched (checked before `parameter` is ever read: see lifetime.hpp).
+  const detail::Lifetime* parameter_lifetime = nullptr;
+  std::uint64_t parameter_generation = 0;
+};
+
 template <class T>
 struct Node {
   /// The op that produced this node; null for a leaf.
   const Operation<T>* op = nullptr;
   /// Set for a watched parameter: its value and gradient live there.
   Parameter<T>* parameter = nullptr;
-  /// The parameter's lifetime cell and the generation it had when watched
-  /// (checked before `parameter` is ever read: see lifetime.hpp).
-  const detail::Lifetime* parameter_lifetime = nullptr;
-  std::uint64_t parameter_generation = 0;
+  /// This node's NodeData (set once by the node store).
+  NodeData<T>* data = nullptr;
   std::uint32_t first_input = 0;  // into the tape's edge vector
   std::uint32_t input_count = 0;
   std::uint32_t saved_count = 0;  // live entries of `saved`
@@ -46,8 +59,6 @@ struct Node {
   mutable bool mirrored = false;  // own_value holds `scalar` too
   T scalar = T(0);
 
-  mutable Tensor<T> own_value;
-  std::vector<Tensor<T>> saved;
   std::string label;
 
   bool is_leaf() const noexcept { return op == nullptr; }
@@ -55,11 +66,11 @@ struct Node {
     if (parameter)
       return parameter->value();
     if (flat && !mirrored) [[unlikely]] {
-      own_value.resize(Shape{});
-      *own_value.data() = scalar;
+      data->own_value.resize(Shape{});
+      *data->own_value.data() = scalar;
       mirrored = true;
     }
-    return own_value;
+    return data->own_value;
   }
   /// Number of elements of the value, without mirroring a flat one.
   std::size_t size() const { return flat ? 1 : value().size(); }

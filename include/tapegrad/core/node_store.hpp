@@ -38,7 +38,24 @@ class ChunkedStore {
   std::vector<std::unique_ptr<Item[]>> chunks_;
 };
 
+/// Nodes and their NodeData, linked once when a chunk is made.
 template <class T>
-using NodeStore = ChunkedStore<Node<T>>;
+class NodeStore {
+ public:
+  Node<T>& operator[](std::size_t id) noexcept { return nodes_[id]; }
+  const Node<T>& operator[](std::size_t id) const noexcept { return nodes_[id]; }
+  std::size_t capacity() const noexcept { return nodes_.capacity(); }
+  void grow() {
+    const std::size_t first = nodes_.capacity();
+    data_.grow();
+    nodes_.grow();
+    for (std::size_t id = first; id < nodes_.capacity(); ++id)
+      nodes_[id].data = &data_[id];
+  }
+
+ private:
+  ChunkedStore<Node<T>> nodes_;
+  ChunkedStore<NodeData<T>> data_;
+};
 
 }  // namespace tapegrad

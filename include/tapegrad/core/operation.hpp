@@ -171,7 +171,7 @@ class NodeView {
   /// Slot k of the node's kept tensors, resized to `shape` (buffer reused).
   template <class S>
   Tensor<T>& slot(std::size_t k, const S& shape) {
-    std::vector<Tensor<T>>& saved = node().saved;
+    std::vector<Tensor<T>>& saved = node().data->saved;
     if (saved.size() <= k)
       saved.resize(k + 1);
     saved[k].resize(shape);
@@ -194,7 +194,7 @@ class ForwardContext : public detail::NodeView<T> {
   /// The node's value buffer, resized to `shape`; write the result here.
   template <class S>
   Tensor<T>& output(const S& shape) {
-    Tensor<T>& out = this->node().own_value;
+    Tensor<T>& out = this->node().data->own_value;
     // Most recordings reuse a node of the same shape: skip xtensor's resize.
     const auto& current = out.shape();
     if (current.size() != shape.size() ||
@@ -227,8 +227,8 @@ class BackpropContext : public detail::NodeView<T> {
 
   /// g = ∂L/∂output, shaped like the output.
   const Tensor<T>& grad_output() const noexcept { return sweep_.gradient(this->node_id()); }
-  const Tensor<T>& output() const noexcept { return this->node().own_value; }
-  const Tensor<T>& saved(std::size_t k) const noexcept { return this->node().saved[k]; }
+  const Tensor<T>& output() const noexcept { return this->node().data->own_value; }
+  const Tensor<T>& saved(std::size_t k) const noexcept { return this->node().data->saved[k]; }
   bool needs_grad(std::size_t i) const noexcept { return this->input_node(i).requires_grad; }
 
   /// A temporary for this backprop, kept with the node so later sweeps reuse it.
