@@ -182,14 +182,16 @@ Var<T> Tape<T>::record(const Operation<T>& op, Span<Var<T>> inputs) {
   if (inputs.size() <= kScalarInputs) {
     T values[kScalarInputs];
     bool flat = true;
-    for (std::size_t k = 0; k < inputs.size() && flat; ++k) {
-      const Node<T>& input = nodes_[inputs[k].id()];
-      flat = input.flat;
+    bool requires_grad = false;
+    for (std::size_t k = 0; k < inputs.size(); ++k) {
+      const Node<T>& input = nodes_[inputs[k].id_];
+      flat = flat && input.flat;
       values[k] = input.scalar;
+      requires_grad = requires_grad || input.requires_grad;
     }
     T output;
     if (flat && op.scalar_forward(values, output))
-      return record_flat(op, inputs, output);
+      return record_flat(op, inputs, output, requires_grad);
   }
   const NodeId id = acquire_node(inputs.size());
   Node<T>& n = nodes_[id];
@@ -232,18 +234,16 @@ Var<T> Tape<T>::record(const Operation<T>& op, Span<Var<T>> inputs) {
 }
 
 template <class T>
-Var<T> Tape<T>::record_flat(const Operation<T>& op, Span<Var<T>> inputs, T output) {
+Var<T> Tape<T>::record_flat(const Operation<T>& op, Span<Var<T>> inputs, T output,
+                            bool requires_grad) {
   const NodeId id = acquire_node(inputs.size());
   Node<T>& n = nodes_[id];
   n.op = &op;
   n.input_count = static_cast<std::uint32_t>(inputs.size());
   n.flat = true;
   n.scalar = output;
-  bool requires_grad = false;
-  for (const Var<T>& v : inputs) {
-    edges_.push_back(v.id());
-    requires_grad = requires_grad || nodes_[v.id()].requires_grad;
-  }
+  for (const Var<T>& v : inputs)
+    edges_.push_back(v.id_);
   n.requires_grad = requires_grad && grad_enabled_;
   if (detect_anomaly_ && !std::isfinite(output)) [[unlikely]] {
     try {

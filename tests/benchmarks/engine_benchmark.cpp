@@ -32,6 +32,7 @@
 
 #include "allocation_counter.hpp"
 #include "recording.hpp"
+#include "statistics.hpp"
 #include "workloads.hpp"
 
 namespace {
@@ -172,27 +173,6 @@ struct Rounds {
 
 /// Per configuration ("f32/batch:128/threads:1"), in the order registered.
 std::vector<std::pair<std::string, Rounds>> pooled;
-
-double median(std::vector<double> values) {
-  if (values.empty())
-    return std::numeric_limits<double>::quiet_NaN();
-  const auto middle = values.begin() + static_cast<std::ptrdiff_t>(values.size() / 2);
-  std::nth_element(values.begin(), middle, values.end());
-  if (values.size() % 2 == 1)
-    return *middle;
-  return (*middle + *std::max_element(values.begin(), middle)) / 2;
-}
-
-/// The q-quantile (0 ≤ q ≤ 1) by linear interpolation.
-double quantile(std::vector<double> values, double q) {
-  if (values.empty())
-    return std::numeric_limits<double>::quiet_NaN();
-  std::sort(values.begin(), values.end());
-  const double at = q * static_cast<double>(values.size() - 1);
-  const auto below = static_cast<std::size_t>(at);
-  const std::size_t above = std::min(below + 1, values.size() - 1);
-  return values[below] + (at - static_cast<double>(below)) * (values[above] - values[below]);
-}
 
 template <class T>
 void mlp_step_vs_floor(benchmark::State& state, std::size_t batch, int threads, std::size_t slot) {

@@ -191,8 +191,9 @@ class TAPEGRAD_EXPORT Tape {
   NodeId acquire_node(std::size_t input_count);
   template <class Value>
   void set_leaf_value(Node<T>& n, Value&& value);
-  /// Records a flat node: `op`'s scalar kernel gave `output`.
-  Var<T> record_flat(const Operation<T>& op, Span<Var<T>> inputs, T output);
+  /// Records a flat node: `op`'s scalar kernel gave `output`; `requires_grad`
+  /// is whether an input needs a gradient.
+  Var<T> record_flat(const Operation<T>& op, Span<Var<T>> inputs, T output, bool requires_grad);
   Var<T> add_leaf(std::string_view label, bool requires_grad);
   Var<T> handle(NodeId id) const noexcept { return Var<T>(cell_, id, generation_); }
   /// Throws StaleVarError when node `id` watches a parameter that is gone.
