@@ -34,7 +34,9 @@ template <class T>
 Tape<T>::Tape()
     : lifetime_(detail::acquire_lifetime(this)),
       cell_(lifetime_.index),
-      generation_(lifetime_.generation) {}
+      generation_(lifetime_.generation) {
+  backward_sweep_.start(nodes_, 0, ParameterRule::accumulate);  // grad() reads it from the start
+}
 
 template <class T>
 Tape<T>::~Tape() {
@@ -300,11 +302,8 @@ const Tensor<T>& Tape<T>::grad(Var<T> v) {
   const Node<T>& n = nodes_[v.id()];
   if (n.parameter)
     return n.parameter->grad();
-  if (!backward_sweep_.reached(v.id())) {
-    if (!backward_sweep_.started())  // (it knows no nodes yet)
-      backward_sweep_.start(nodes_, 0, ParameterRule::accumulate);
+  if (!backward_sweep_.reached(v.id()))
     return backward_sweep_.zeros(v.id());
-  }
   return backward_sweep_.gradient(v.id());
 }
 

@@ -69,10 +69,7 @@ class Sweep {
     if (flat_.size() < end)
       flat_.resize(end);
     direct_.clear();
-    started_ = true;
   }
-  /// Whether a sweep ran since construction.
-  bool started() const noexcept { return started_; }
 
   /// Whether node `id` received a gradient in this sweep.
   bool reached(NodeId id) const noexcept { return id < marks_.size() && (marks_[id] & kReached); }
@@ -260,7 +257,6 @@ class Sweep {
   std::vector<T> flat_;                      // flat nodes' gradients
   std::vector<Direct> direct_;
   std::vector<Captured> captured_;
-  bool started_ = false;
 };
 
 }  // namespace tapegrad
