@@ -34,6 +34,7 @@ ValueError::~ValueError() = default;
 TapeMismatchError::~TapeMismatchError() = default;
 StaleVarError::~StaleVarError() = default;
 CapacityError::~CapacityError() = default;
+ConcurrentUseError::~ConcurrentUseError() = default;
 GradientError::~GradientError() = default;
 StateReleasedError::~StateReleasedError() = default;
 AnomalyError::~AnomalyError() = default;

@@ -87,6 +87,7 @@ void Tape<T>::set_leaf_value(Node<T>& n, Value&& value) {
 
 template <class T>
 Var<T> Tape<T>::constant(const Tensor<T>& value, std::string_view label) {
+  const detail::ExclusiveUse::Scope in_use(in_use_, "constant");
   Var<T> v = add_leaf(label, false);
   set_leaf_value(nodes_[v.id()], value);
   return v;
@@ -94,6 +95,7 @@ Var<T> Tape<T>::constant(const Tensor<T>& value, std::string_view label) {
 
 template <class T>
 Var<T> Tape<T>::constant(Tensor<T>&& value, std::string_view label) {
+  const detail::ExclusiveUse::Scope in_use(in_use_, "constant");
   Var<T> v = add_leaf(label, false);
   set_leaf_value(nodes_[v.id()], std::move(value));
   return v;
@@ -101,6 +103,7 @@ Var<T> Tape<T>::constant(Tensor<T>&& value, std::string_view label) {
 
 template <class T>
 Var<T> Tape<T>::variable(const Tensor<T>& value, std::string_view label) {
+  const detail::ExclusiveUse::Scope in_use(in_use_, "variable");
   Var<T> v = add_leaf(label, true);
   set_leaf_value(nodes_[v.id()], value);
   return v;
@@ -108,6 +111,7 @@ Var<T> Tape<T>::variable(const Tensor<T>& value, std::string_view label) {
 
 template <class T>
 Var<T> Tape<T>::variable(Tensor<T>&& value, std::string_view label) {
+  const detail::ExclusiveUse::Scope in_use(in_use_, "variable");
   Var<T> v = add_leaf(label, true);
   set_leaf_value(nodes_[v.id()], std::move(value));
   return v;
@@ -115,6 +119,7 @@ Var<T> Tape<T>::variable(Tensor<T>&& value, std::string_view label) {
 
 template <class T>
 Var<T> Tape<T>::watch(Parameter<T>& parameter) {
+  const detail::ExclusiveUse::Scope in_use(in_use_, "watch");
   Var<T> v = add_leaf(parameter.label(), true);
   nodes_[v.id()].parameter = &parameter;
   nodes_[v.id()].data->parameter_lifetime = &parameter.lifetime();
@@ -180,6 +185,12 @@ void Tape<T>::check_inputs(const Operation<T>& op, Span<Var<T>> inputs) const {
 
 template <class T>
 Var<T> Tape<T>::record(const Operation<T>& op, Span<Var<T>> inputs) {
+  const detail::ExclusiveUse::Scope in_use(in_use_, "record");
+  return record_op(op, inputs);
+}
+
+template <class T>
+Var<T> Tape<T>::record_op(const Operation<T>& op, Span<Var<T>> inputs) {
   check_inputs(op, inputs);
   if (inputs.size() <= kScalarInputs) {
     T values[kScalarInputs];
@@ -231,6 +242,9 @@ Var<T> Tape<T>::record(const Operation<T>& op, Span<Var<T>> inputs) {
     const ErrorSite site = ctx.site();
     roll_back();
     throw Error(std::string("forward failed: ") + e.what(), site);
+  } catch (...) {  // not a std::exception (`throw 42;`): passed on as it is
+    roll_back();
+    throw;
   }
   return handle(id);
 }
@@ -281,9 +295,10 @@ void Tape<T>::check_finite_output(NodeId id, Span<Var<T>> inputs) const {
 
 template <class T>
 Var<T> Tape<T>::apply(std::string_view op_name, Span<Var<T>> inputs, const Attributes& attributes) {
+  const detail::ExclusiveUse::Scope in_use(in_use_, "apply");
   const Operation<T>& op = Registry<T>::global().make(op_name, attributes, arena_);
   try {
-    return record(op, inputs);
+    return record_op(op, inputs);
   } catch (...) {
     arena_.pop();
     throw;
@@ -292,12 +307,14 @@ Var<T> Tape<T>::apply(std::string_view op_name, Span<Var<T>> inputs, const Attri
 
 template <class T>
 const Tensor<T>& Tape<T>::value(Var<T> v) const {
+  const detail::ExclusiveUse::NestingScope in_use(in_use_, "value");
   check(v, "value");
   return nodes_[v.id()].value();
 }
 
 template <class T>
 const Tensor<T>& Tape<T>::grad(Var<T> v) {
+  const detail::ExclusiveUse::NestingScope in_use(in_use_, "grad");
   check(v, "grad");
   const Node<T>& n = nodes_[v.id()];
   if (n.parameter)
@@ -309,6 +326,7 @@ const Tensor<T>& Tape<T>::grad(Var<T> v) {
 
 template <class T>
 const Tensor<T>& Tape<T>::grad(NodeId id) const {
+  const detail::ExclusiveUse::NestingScope in_use(in_use_, "grad");
   if (!has_grad(id)) {
     throw GradientError("node " + std::to_string(id) + " received no gradient in the last backward",
                         {"grad", id, nodes_[id].label});
@@ -318,24 +336,28 @@ const Tensor<T>& Tape<T>::grad(NodeId id) const {
 
 template <class T>
 bool Tape<T>::has_grad(Var<T> v) const {
+  const detail::ExclusiveUse::NestingScope in_use(in_use_, "has_grad");
   check(v, "has_grad");
   return backward_sweep_.reached(v.id());
 }
 
 template <class T>
 bool Tape<T>::has_grad(NodeId id) const {
+  const detail::ExclusiveUse::NestingScope in_use(in_use_, "has_grad");
   node(id);  // throws when there is no such node
   return backward_sweep_.reached(id);
 }
 
 template <class T>
 void Tape<T>::set_label(Var<T> v, std::string_view label) {
+  const detail::ExclusiveUse::NestingScope in_use(in_use_, "label");
   check(v, "label");
   nodes_[v.id()].label = label;
 }
 
 template <class T>
 void Tape<T>::reset() {
+  const detail::ExclusiveUse::NestingScope in_use(in_use_, "reset");
   count_ = 0;
   edges_.clear();
   watched_leaves_.clear();
@@ -347,6 +369,7 @@ void Tape<T>::reset() {
 
 template <class T>
 const Node<T>& Tape<T>::node(NodeId id) const {
+  const detail::ExclusiveUse::NestingScope in_use(in_use_, "node");
   if (id >= count_) {
     throw ValueError("node " + std::to_string(id) + " does not exist (the tape has " +
                      std::to_string(count_) + " nodes)");
@@ -359,12 +382,14 @@ const Node<T>& Tape<T>::node(NodeId id) const {
 
 template <class T>
 Span<NodeId> Tape<T>::inputs(NodeId id) const {
+  const detail::ExclusiveUse::NestingScope in_use(in_use_, "inputs");
   const Node<T>& n = node(id);
   return {edges_.data() + n.first_input, n.input_count};
 }
 
 template <class T>
 std::optional<OpCost> Tape<T>::cost(NodeId id) const {
+  const detail::ExclusiveUse::NestingScope in_use(in_use_, "cost");
   const Node<T>& n = node(id);
   if (n.is_leaf())
     return std::nullopt;
@@ -384,6 +409,7 @@ std::optional<OpCost> Tape<T>::cost(NodeId id) const {
 
 template <class T>
 TapeStats Tape<T>::stats() const {
+  const detail::ExclusiveUse::NestingScope in_use(in_use_, "stats");
   std::vector<NodeFootprint> footprints(count_);
   std::unordered_set<const Parameter<T>*> parameters_seen;
   for (std::size_t i = 0; i < count_; ++i) {

@@ -39,6 +39,7 @@ void require_gradients(const Tape<T>& tape, Span<Var<T>> wrt) {
 
 template <class T>
 Var<T> Tape<T>::var(NodeId id) {
+  const detail::ExclusiveUse::NestingScope in_use(in_use_, "var");
   node(id);  // throws when there is no such node
   return handle(id);
 }
@@ -46,6 +47,7 @@ Var<T> Tape<T>::var(NodeId id) {
 template <class T>
 std::vector<Var<T>> Tape<T>::gradient(Var<T> output, Span<Var<T>> wrt,
                                       const GradientOptions& options) {
+  const detail::ExclusiveUse::NestingScope in_use(in_use_, "gradient");
   check(output, "gradient");
   const Node<T>& out = nodes_[output.id()];
   if (out.value().size() != 1) {
@@ -63,6 +65,7 @@ std::vector<Var<T>> Tape<T>::gradient(Var<T> output, Span<Var<T>> wrt,
 template <class T>
 std::vector<Var<T>> Tape<T>::gradient(Var<T> output, Span<Var<T>> wrt, Var<T> seed,
                                       const GradientOptions& options) {
+  const detail::ExclusiveUse::NestingScope in_use(in_use_, "gradient");
   check(output, "gradient");
   check(seed, "gradient");
   const Node<T>& out = nodes_[output.id()];

@@ -1,5 +1,7 @@
 // The reverse sweep: backward() and what it needs.
 
+#include <exception>
+#include <new>
 #include <string>
 
 #include "core/nonfinite.hpp"
@@ -12,6 +14,7 @@ namespace tapegrad {
 
 template <class T>
 void Tape<T>::backward(Var<T> output, const BackwardOptions& options) {
+  const detail::ExclusiveUse::NestingScope in_use(in_use_, "backward");
   GradientReadyListener<T>* const listener = gradient_listener(options, output.id());
   Node<T>& out = backward_output(output, "backward");
   if (out.value().size() != 1) {
@@ -28,6 +31,7 @@ void Tape<T>::backward(Var<T> output, const BackwardOptions& options) {
 template <class T>
 void Tape<T>::backward_seeded(Var<T> output, const Tensor<T>& seed,
                               const BackwardOptions& options) {
+  const detail::ExclusiveUse::NestingScope in_use(in_use_, "backward");
   GradientReadyListener<T>* const listener = gradient_listener(options, output.id());
   Node<T>& out = backward_output(output, "backward");
   if (seed.shape() != out.shape()) {
@@ -96,35 +100,49 @@ template <class T>
 void Tape<T>::sweep(Sweep<T>& sweep, NodeId output, detail::SweepObserver<T>* observer,
                     bool release_saved) {
   const bool capture = observer && observer->wants_contributions();
-  for (std::size_t i = std::size_t{output} + 1; i-- > 0;) {
-    const NodeId id = static_cast<NodeId>(i);
-    if (observer)
-      observer->arriving(id);
-    Node<T>& n = nodes_[id];
-    if (n.is_leaf() || !sweep.reached(id))
-      continue;
-    if (n.released) {
-      throw StateReleasedError(
-          "backward through a node whose saved state an earlier backward(release_saved = true) "
-          "freed; record the forward pass again, or keep the state",
-          {std::string(n.op->name()), id, n.label});
+  std::size_t i = std::size_t{output} + 1;
+  try {
+    while (i-- > 0) {
+      const NodeId id = static_cast<NodeId>(i);
+      if (observer)
+        observer->arriving(id);
+      Node<T>& n = nodes_[id];
+      if (n.is_leaf() || !sweep.reached(id))
+        continue;
+      if (n.released) {
+        throw StateReleasedError(
+            "backward through a node whose saved state an earlier backward(release_saved = true) "
+            "freed; record the forward pass again, or keep the state",
+            {std::string(n.op->name()), id, n.label});
+      }
+      const NodeId* inputs = edges_.data() + n.first_input;
+      if (capture)
+        sweep.capture(inputs, n.input_count);
+      if (n.flat) {
+        sweep.backprop_flat(n, id, inputs);
+      } else {
+        BackpropContext<T> ctx(nodes_, id, inputs, sweep);
+        n.op->backprop(ctx);
+      }
+      if (capture)
+        observer->swept(id, sweep.release_captures());
+      if (release_saved) {
+        n.data->saved = {};
+        n.saved_count = 0;
+        n.released = true;
+      }
     }
-    const NodeId* inputs = edges_.data() + n.first_input;
-    if (capture)
-      sweep.capture(inputs, n.input_count);
-    if (n.flat) {
-      sweep.backprop_flat(n, id, inputs);
-    } else {
-      BackpropContext<T> ctx(nodes_, id, inputs, sweep);
-      n.op->backprop(ctx);
-    }
-    if (capture)
-      observer->swept(id, sweep.release_captures());
-    if (release_saved) {
-      n.data->saved = {};
-      n.saved_count = 0;
-      n.released = true;
-    }
+  } catch (const Error&) {
+    throw;
+  } catch (const std::bad_alloc&) {
+    throw;
+  } catch (const std::exception& e) {
+    // As record() does for forward: say which node's backprop failed. The
+    // tape is unchanged; the next backward starts a fresh sweep.
+    const Node<T>& n = nodes_[i];
+    throw Error(
+        std::string("backprop failed: ") + e.what(),
+        {std::string(n.is_leaf() ? "backward" : n.op->name()), static_cast<NodeId>(i), n.label});
   }
 }
 

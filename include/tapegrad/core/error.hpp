@@ -67,6 +67,14 @@ class TAPEGRAD_EXPORT StaleVarError : public Error {
   ~StaleVarError() override;
 };
 
+/// A tape called from a second thread while another thread is inside it
+/// (see exclusive_use.hpp).
+class TAPEGRAD_EXPORT ConcurrentUseError : public Error {
+ public:
+  using Error::Error;
+  ~ConcurrentUseError() override;
+};
+
 /// A tape asked to hold more than it can address (2³² nodes or edges).
 class TAPEGRAD_EXPORT CapacityError : public Error {
  public:

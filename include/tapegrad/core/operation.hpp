@@ -251,10 +251,19 @@ class BackpropContext : public detail::NodeView<T> {
     }
   }
 
-  /// Adds `full` (the output's broadcast shape) to ∂L/∂input_i after summing
-  /// away the axes along which input i was broadcast.
+  /// Adds `full` (of the output's shape, which input i broadcasts to) to
+  /// ∂L/∂input_i after summing away the axes along which input i was
+  /// broadcast. Any other shape of `full` throws ShapeError.
   void accumulate_reduced(std::size_t i, const Tensor<T>& full) {
     const Shape& shape = this->input(i).shape();
+    const Shape& output = this->node().shape();
+    if (full.shape() != output) {
+      throw ShapeError("backprop produced a full gradient of shape " +
+                           shape_to_string(full.shape()) + " for input " + std::to_string(i) +
+                           "; accumulate_reduced takes the output's shape " +
+                           shape_to_string(output),
+                       this->site());
+    }
     const auto broadcast = broadcast_shapes(shape, full.shape());
     if (!broadcast || *broadcast != full.shape()) {
       throw ShapeError("backprop produced a gradient of shape " + shape_to_string(full.shape()) +

@@ -7,6 +7,7 @@
 // kept across sweeps and reset(): a training loop allocates nothing here
 // after its first step.
 
+#include <cassert>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -29,8 +30,10 @@ struct GradSlot {
   bool fresh;
   bool direct = false;
 
-  /// Adds one element's contribution at flat index i (assigns when fresh).
+  /// Adds one element's contribution at flat index i < tensor.size()
+  /// (assigns when fresh). The index is checked only in builds without NDEBUG.
   void add(std::size_t i, T contribution) const noexcept {
+    assert(i < tensor.size() && "GradSlot::add: index past the gradient's end");
     T& target = tensor.data()[i];
     target = fresh ? contribution : target + contribution;
   }
@@ -69,6 +72,7 @@ class Sweep {
     if (flat_.size() < end)
       flat_.resize(end);
     direct_.clear();
+    captured_.clear();  // left over when an observed sweep threw
   }
 
   /// Whether node `id` received a gradient in this sweep.

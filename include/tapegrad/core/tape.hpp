@@ -9,7 +9,9 @@
 // records the same shapes every step allocates nothing after the first.
 //
 // References returned by value() and grad() stay valid until reset(): nodes
-// never move. A tape is used by one thread at a time; use one tape per thread.
+// never move. A tape is used by one thread at a time (one tape per thread);
+// a second thread inside it at once throws ConcurrentUseError (see
+// exclusive_use.hpp).
 
 #include <cstddef>
 #include <cstdint>
@@ -22,6 +24,7 @@
 
 #include "tapegrad/core/attributes.hpp"
 #include "tapegrad/core/backprop_trace.hpp"
+#include "tapegrad/core/exclusive_use.hpp"
 #include "tapegrad/core/gradient_ready.hpp"
 #include "tapegrad/core/lifetime.hpp"
 #include "tapegrad/core/node.hpp"
@@ -94,9 +97,10 @@ class TAPEGRAD_EXPORT Tape {
   /// arena that reset() keeps, so steady-state recording allocates nothing).
   template <class Op, class... Args>
   Var<T> apply(Span<Var<T>> inputs, Args&&... args) {
+    const detail::ExclusiveUse::Scope in_use(in_use_, "apply");
     const Op& op = arena_.template make<Op>(std::forward<Args>(args)...);
     try {
-      return record(op, inputs);
+      return record_op(op, inputs);
     } catch (...) {
       arena_.pop();
       throw;
@@ -188,6 +192,7 @@ class TAPEGRAD_EXPORT Tape {
  private:
   friend struct detail::TapeTestAccess<T>;
 
+  Var<T> record_op(const Operation<T>& op, Span<Var<T>> inputs);  // record() inside its scope
   NodeId acquire_node(std::size_t input_count);
   template <class Value>
   void set_leaf_value(Node<T>& n, Value&& value);
@@ -237,6 +242,7 @@ class TAPEGRAD_EXPORT Tape {
   std::size_t id_limit_ = std::size_t{1} << 32;
   bool grad_enabled_ = true;
   bool detect_anomaly_ = false;
+  detail::ExclusiveUse in_use_;
 };
 
 /// Records without gradient tracking while alive (evaluation, optimiser
