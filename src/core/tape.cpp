@@ -44,12 +44,16 @@ Tape<T>::~Tape() {
 }
 
 template <class T>
-NodeId Tape<T>::acquire_node(std::size_t input_count) {
-  if (count_ >= id_limit_ || edges_.size() + input_count > id_limit_) {
-    throw CapacityError("the tape holds " + std::to_string(count_) + " nodes and " +
-                        std::to_string(edges_.size()) + " edges; node ids and edge offsets are " +
-                        "32-bit, so it cannot record more (reset() it, or split the work)");
-  }
+void Tape<T>::out_of_ids() const {
+  throw CapacityError("the tape holds " + std::to_string(count_) + " nodes and " +
+                      std::to_string(edges_.size()) + " edges; node ids and edge offsets are " +
+                      "32-bit, so it cannot record more (reset() it, or split the work)");
+}
+
+template <class T>
+[[gnu::always_inline]] inline NodeId Tape<T>::acquire_node(std::size_t input_count) {
+  if (count_ >= id_limit_ || edges_.size() + input_count > id_limit_) [[unlikely]]
+    out_of_ids();
   if (count_ == nodes_.capacity())
     nodes_.grow();
   Node<T>& n = nodes_[count_];
@@ -168,58 +172,74 @@ void Tape<T>::check(Var<T> v, std::string_view op) const {
 }
 
 template <class T>
-void Tape<T>::check_inputs(const Operation<T>& op, Span<Var<T>> inputs) const {
-  for (const Var<T>& v : inputs) {
-    // Inline fast test; the op's name is looked up only to report an error.
-    if (v.cell_ != cell_ || v.generation_ != generation_ || v.id_ >= count_ ||
-        nodes_[v.id_].parameter)
-      check(v, op.name());
-  }
+[[gnu::always_inline]] inline void Tape<T>::check_arity(const Operation<T>& op,
+                                                        std::size_t inputs) const {
   const int arity = op.arity();
-  if (arity != Operation<T>::kVariadic && static_cast<std::size_t>(arity) != inputs.size()) {
-    throw ValueError(
-        "takes " + std::to_string(arity) + " input(s), got " + std::to_string(inputs.size()),
-        {std::string(op.name()), static_cast<NodeId>(count_), {}});
-  }
+  if (arity != Operation<T>::kVariadic && static_cast<std::size_t>(arity) != inputs) [[unlikely]]
+    wrong_arity(op, arity, inputs);
+}
+
+template <class T>
+void Tape<T>::wrong_arity(const Operation<T>& op, int arity, std::size_t inputs) const {
+  throw ValueError("takes " + std::to_string(arity) + " input(s), got " + std::to_string(inputs),
+                   {std::string(op.name()), static_cast<NodeId>(count_), {}});
 }
 
 template <class T>
 Var<T> Tape<T>::record(const Operation<T>& op, Span<Var<T>> inputs) {
   const detail::ExclusiveUse::Scope in_use(in_use_, "record");
-  return record_op(op, inputs);
+  return record_checked(op, inputs);
 }
 
 template <class T>
 Var<T> Tape<T>::record_op(const Operation<T>& op, Span<Var<T>> inputs) {
-  check_inputs(op, inputs);
-  if (inputs.size() <= kScalarInputs) {
-    T values[kScalarInputs];
-    bool flat = true;
-    bool requires_grad = false;
-    for (std::size_t k = 0; k < inputs.size(); ++k) {
-      const Node<T>& input = nodes_[inputs[k].id_];
-      flat = flat && input.flat;
+  return record_checked(op, inputs);
+}
+
+// The hot path of every op on scalars, so one pass over the inputs checks
+// their handles and finds whether all are flat (and which need a gradient).
+template <class T>
+[[gnu::always_inline]] inline Var<T> Tape<T>::record_checked(const Operation<T>& op,
+                                                             Span<Var<T>> inputs) {
+  const std::size_t count = inputs.size();
+  bool flat = count <= kScalarInputs;
+  bool requires_grad = false;
+  T values[kScalarInputs];
+  for (std::size_t k = 0; k < count; ++k) {
+    const Var<T>& v = inputs[k];
+    // The op's name is looked up only to report an error.
+    if (v.cell_ != cell_ || v.generation_ != generation_ || v.id_ >= count_) [[unlikely]]
+      check(v, op.name());
+    const Node<T>& input = nodes_[v.id_];
+    if (input.parameter) [[unlikely]]
+      check_parameter(input, v.id_, op.name());
+    requires_grad = requires_grad || input.requires_grad;
+    if (flat) {
+      flat = input.flat;
       values[k] = input.scalar;
-      requires_grad = requires_grad || input.requires_grad;
     }
-    T output;
-    if (flat && op.scalar_forward(values, output))
-      return record_flat(op, inputs, output, requires_grad);
   }
+  check_arity(op, count);
+  T output;
+  if (flat && op.scalar_forward(values, output))
+    return record_flat(op, inputs, output, requires_grad);
+  return record_tensor(op, inputs, requires_grad);
+}
+
+template <class T>
+Var<T> Tape<T>::record_tensor(const Operation<T>& op, Span<Var<T>> inputs, bool requires_grad) {
   const NodeId id = acquire_node(inputs.size());
   Node<T>& n = nodes_[id];
   n.op = &op;
   n.input_count = static_cast<std::uint32_t>(inputs.size());
-  bool requires_grad = false;
-  for (const Var<T>& v : inputs) {
-    edges_.push_back(v.id());
-    requires_grad = requires_grad || nodes_[v.id()].requires_grad;
-  }
+  NodeId* edges = edges_.append(inputs.size());
+  for (const Var<T>& v : inputs)
+    *edges++ = v.id_;
   n.requires_grad = requires_grad && grad_enabled_;
 
   // A failed forward leaves the tape exactly as it was before the call.
   const auto roll_back = [&] {
-    edges_.resize(nodes_[id].first_input);
+    edges_.truncate(nodes_[id].first_input);
     --count_;
   };
   ForwardContext<T> ctx(nodes_, id, edges_.data() + n.first_input);
@@ -250,22 +270,24 @@ Var<T> Tape<T>::record_op(const Operation<T>& op, Span<Var<T>> inputs) {
 }
 
 template <class T>
-Var<T> Tape<T>::record_flat(const Operation<T>& op, Span<Var<T>> inputs, T output,
-                            bool requires_grad) {
+[[gnu::always_inline]] inline Var<T> Tape<T>::record_flat(const Operation<T>& op,
+                                                          Span<Var<T>> inputs, T output,
+                                                          bool requires_grad) {
   const NodeId id = acquire_node(inputs.size());
   Node<T>& n = nodes_[id];
   n.op = &op;
   n.input_count = static_cast<std::uint32_t>(inputs.size());
   n.flat = true;
   n.scalar = output;
+  NodeId* edges = edges_.append(inputs.size());
   for (const Var<T>& v : inputs)
-    edges_.push_back(v.id_);
+    *edges++ = v.id_;
   n.requires_grad = requires_grad && grad_enabled_;
   if (detect_anomaly_ && !std::isfinite(output)) [[unlikely]] {
     try {
       check_finite_output(id, inputs);
     } catch (...) {
-      edges_.resize(n.first_input);
+      edges_.truncate(n.first_input);
       --count_;
       throw;
     }

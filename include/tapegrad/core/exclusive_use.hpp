@@ -24,8 +24,10 @@ class ExclusiveUse {
   /// Held by an entry that never calls back into the tape.
   class Scope {
    public:
-    Scope(const ExclusiveUse& use, std::string_view entry) : use_(use) { use.enter(entry); }
-    ~Scope() { use_.leave(); }
+    [[gnu::always_inline]] Scope(const ExclusiveUse& use, std::string_view entry) : use_(use) {
+      use.enter(entry);
+    }
+    [[gnu::always_inline]] ~Scope() { use_.leave(); }
     Scope(const Scope&) = delete;
     Scope& operator=(const Scope&) = delete;
 
@@ -60,13 +62,13 @@ class ExclusiveUse {
     return reinterpret_cast<std::uintptr_t>(__builtin_thread_pointer());
   }
 
-  void enter(std::string_view entry) const {
+  [[gnu::always_inline]] void enter(std::string_view entry) const {
     const std::uint32_t depth = depth_.load(std::memory_order_relaxed);
     if (depth != 0 && nesting_thread_.load(std::memory_order_relaxed) != this_thread()) [[unlikely]]
       concurrent_use(entry);
     depth_.store(depth + 1, std::memory_order_relaxed);
   }
-  void leave() const noexcept {
+  [[gnu::always_inline]] void leave() const noexcept {
     depth_.store(depth_.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
   }
   /// Throws ConcurrentUseError naming `entry`.

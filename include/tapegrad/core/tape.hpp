@@ -24,6 +24,7 @@
 
 #include "tapegrad/core/attributes.hpp"
 #include "tapegrad/core/backprop_trace.hpp"
+#include "tapegrad/core/edge_list.hpp"
 #include "tapegrad/core/exclusive_use.hpp"
 #include "tapegrad/core/gradient_ready.hpp"
 #include "tapegrad/core/lifetime.hpp"
@@ -192,20 +193,32 @@ class TAPEGRAD_EXPORT Tape {
  private:
   friend struct detail::TapeTestAccess<T>;
 
-  Var<T> record_op(const Operation<T>& op, Span<Var<T>> inputs);  // record() inside its scope
-  NodeId acquire_node(std::size_t input_count);
+  // Recording. record() and apply<Op>() hold the tape's scope, then
+  // record_checked() checks the inputs and records a flat node (record_flat)
+  // or runs the op's forward (record_tensor). Hidden: not interposable, so
+  // the hot path inlines.
+  Var<T> record_op(const Operation<T>& op, Span<Var<T>> inputs);  // apply<Op>()'s way in
+  TAPEGRAD_NO_EXPORT Var<T> record_checked(const Operation<T>& op, Span<Var<T>> inputs);
+  TAPEGRAD_NO_EXPORT Var<T> record_tensor(const Operation<T>& op, Span<Var<T>> inputs,
+                                          bool requires_grad);
+  TAPEGRAD_NO_EXPORT NodeId acquire_node(std::size_t input_count);
+  [[noreturn]] TAPEGRAD_NO_EXPORT void out_of_ids() const;  // CapacityError
   template <class Value>
   void set_leaf_value(Node<T>& n, Value&& value);
   /// Records a flat node: `op`'s scalar kernel gave `output`; `requires_grad`
   /// is whether an input needs a gradient.
-  Var<T> record_flat(const Operation<T>& op, Span<Var<T>> inputs, T output, bool requires_grad);
+  TAPEGRAD_NO_EXPORT Var<T> record_flat(const Operation<T>& op, Span<Var<T>> inputs, T output,
+                                        bool requires_grad);
   Var<T> add_leaf(std::string_view label, bool requires_grad);
   Var<T> handle(NodeId id) const noexcept { return Var<T>(cell_, id, generation_); }
   /// Throws StaleVarError when node `id` watches a parameter that is gone.
   void check_parameter(const Node<T>& n, NodeId id, std::string_view op) const;
   /// The same for every watch on the tape.
   void check_watches(std::string_view op) const;
-  void check_inputs(const Operation<T>& op, Span<Var<T>> inputs) const;
+  /// Throws ValueError unless `op` takes `inputs` inputs.
+  TAPEGRAD_NO_EXPORT void check_arity(const Operation<T>& op, std::size_t inputs) const;
+  [[noreturn]] TAPEGRAD_NO_EXPORT void wrong_arity(const Operation<T>& op, int arity,
+                                                   std::size_t inputs) const;
   void check_finite_output(NodeId id, Span<Var<T>> inputs) const;  // anomaly mode
   void backward_seeded(Var<T> output, const Tensor<T>& seed, const BackwardOptions& options);
   /// Checks that backward can start from `output`; returns its node.
@@ -229,7 +242,7 @@ class TAPEGRAD_EXPORT Tape {
   std::uint64_t generation_;
   NodeStore<T> nodes_;  // [0, count_) are live; the rest keep their buffers
   std::size_t count_ = 0;
-  std::vector<NodeId> edges_;
+  EdgeList edges_;
   std::vector<NodeId> watched_leaves_;  // leaves of watch(), ascending
   Sweep<T> backward_sweep_;             // what grad() reads
   Sweep<T> gradient_sweep_;             // numeric gradient()'s
