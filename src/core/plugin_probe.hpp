@@ -12,9 +12,12 @@
 // here and load_ops throws PluginError saying how the child ended. Both
 // dlopen calls sit in noexcept functions (open_library), so an escaping
 // exception always means std::terminate, never unwinding into our frames.
-// The cost: the plugin's static initialisers run twice, and effects outside
-// the process (files, sockets) happen twice; PluginOptions::probe turns the
-// probe off.
+// The cost: a fork, and the plugin's static initialisers run twice, so
+// effects outside the process (files, sockets) happen twice;
+// PluginOptions::probe turns the probe off. As after any fork of a threaded
+// program, the child could block on a lock another thread held at the fork;
+// the loader's own lock is not one (glibc resets it in the child: a probe
+// while another thread sits in a slow dlopen finishes at once, tried).
 
 #include <string>
 
