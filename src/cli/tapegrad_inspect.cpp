@@ -1,10 +1,13 @@
 // tapegrad-inspect: prints a tape saved as JSON (inspect::save_json) as a
 // table, a DOT graph, a cost ledger or a backprop trace. Argument parsing is
 // hand-written: one file and one mode flag do not need a library.
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <exception>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <vector>
 
 #include <fmt/format.h>
@@ -37,7 +40,8 @@ Modes (one; --table is the default):
 
 Exit codes:
   0  success
-  1  the file is missing, unreadable, not a tape file, or invalid
+  1  the file is missing, unreadable, not a tape file, or invalid;
+     or the output cannot be written (a full disk, a closed pipe)
   2  usage error (unknown option, missing or extra file name)
 )";
 
@@ -46,10 +50,19 @@ int usage_error(std::string_view message) {
   return kUsageError;
 }
 
-}  // namespace
+/// `code`, unless stdout lost some of what was written to it: stdio reports
+/// a failed write only when asked, and an unflushed buffer fails at exit
+/// silently, so `tapegrad-inspect F > /dev/full` would otherwise succeed.
+int checked_output(int code) {
+  if (std::fflush(stdout) == 0 && !std::ferror(stdout))
+    return code;
+  const int error = errno;
+  fmt::print(stderr, "tapegrad-inspect: cannot write the output: {}\n",
+             error ? std::strerror(error) : "write error");
+  return kFileError;
+}
 
-int main(int argc, char** argv) {
-  const std::vector<std::string_view> args(argv + 1, argv + argc);
+int run(const std::vector<std::string_view>& args) {
   std::string_view mode = "--table";
   std::string_view file;
   bool mode_given = false;
@@ -75,23 +88,24 @@ int main(int argc, char** argv) {
   if (file.empty())
     return usage_error("no file given");
 
+  std::string text;
   try {
     namespace inspect = tapegrad::inspect;
     const inspect::TapeRecord record = inspect::load_json(std::string(file));
     if (mode == "--dot") {
-      fmt::print("{}", inspect::to_dot(record));
+      text = inspect::to_dot(record);
     } else if (mode == "--stats") {
-      fmt::print("{}", inspect::format_stats(inspect::stats(record)));
+      text = inspect::format_stats(inspect::stats(record));
     } else if (mode == "--trace") {
       if (!record.trace) {
         fmt::print(stderr, "tapegrad-inspect: {}: the file holds no backprop trace\n", file);
         return kFileError;
       }
-      fmt::print("{}", inspect::format_trace(*record.trace, &record));
+      text = inspect::format_trace(*record.trace, &record);
     } else {
       inspect::TableOptions options;
       options.full = mode == "--full";
-      fmt::print("{}", inspect::format_table(record, options));
+      text = inspect::format_table(record, options);
     }
   } catch (const tapegrad::FileError& e) {
     fmt::print(stderr, "tapegrad-inspect: {}\n", e.detail());
@@ -100,5 +114,17 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "tapegrad-inspect: {}\n", e.what());
     return kFileError;
   }
+  fmt::print("{}", text);
   return kOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return checked_output(run(std::vector<std::string_view>(argv + 1, argv + argc)));
+  } catch (const std::system_error& e) {  // fmt::print's own write failure
+    fmt::print(stderr, "tapegrad-inspect: cannot write the output: {}\n", e.what());
+    return kFileError;
+  }
 }

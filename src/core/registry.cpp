@@ -4,10 +4,13 @@
 #include <cstdio>
 #include <numeric>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 
 #include <fmt/format.h>
+
+#include "core/pending_registrations.hpp"
 
 namespace tapegrad {
 namespace {
@@ -58,10 +61,29 @@ std::string already_registered(const std::string& name, const std::string& origi
                      sizeof(T) == 4 ? "float" : "double", origin_text(origin), existing_origin);
 }
 
+/// Puts `info` into the pending set of the plugin this thread is loading, if
+/// any (Note [A plugin's registrations are pending until load_ops commits
+/// them]); an incomplete entry becomes a refusal there instead of a throw.
+template <class T>
+bool joined_pending_plugin(OpInfo<T>& info, const Registry<T>& registry) {
+  PendingRegistrations* pending = collecting_registrations();
+  if (!pending || &registry != &Registry<T>::global())
+    return false;
+  try {
+    check_complete(info);
+    pending->of<T>().push_back(std::move(info));
+  } catch (const RegistryError& e) {
+    pending->refusals.push_back(e.detail());
+  }
+  return true;
+}
+
 }  // namespace
 
 template <class T>
 void Registry<T>::add(OpInfo<T> info) {
+  if (joined_pending_plugin(info, *this))
+    return;
   check_complete(info);
   std::lock_guard lock(mutex_);
   const auto existing = ops_.find(info.name);
@@ -73,6 +95,8 @@ void Registry<T>::add(OpInfo<T> info) {
 
 template <class T>
 std::optional<std::string> Registry<T>::add_or_mark_conflict(OpInfo<T> info) {
+  if (joined_pending_plugin(info, *this))
+    return std::nullopt;
   check_complete(info);
   std::lock_guard lock(mutex_);
   const auto existing = ops_.find(info.name);
@@ -215,6 +239,53 @@ void register_at_load(OpInfo<float> for_float, OpInfo<double> for_double) noexce
   } catch (...) {
     // Out of memory while reporting: nothing more can be done in a static initialiser.
   }
+}
+
+namespace {
+
+/// Why each entry of `pending` cannot be added to `ops` (its registry's map,
+/// locked by the caller): a name already registered, or one the set holds twice.
+template <class T, class Map>
+void refuse_taken_names(const std::vector<OpInfo<T>>& pending, const Map& ops,
+                        std::vector<std::string>& refusals) {
+  std::map<std::string_view, const OpInfo<T>*> seen;
+  for (const OpInfo<T>& info : pending) {
+    if (const auto existing = ops.find(info.name); existing != ops.end()) {
+      refusals.push_back(already_registered<T>(info.name, info.origin, existing->second.origin));
+    } else if (const auto [first, fresh] = seen.emplace(info.name, &info); !fresh) {
+      refusals.push_back(already_registered<T>(
+          info.name, info.origin, origin_text(first->second->origin) + " in the same library"));
+    }
+  }
+}
+
+template <class T, class Map>
+void insert_all(std::vector<OpInfo<T>>& pending, Map& ops, std::set<std::string>& names) {
+  for (OpInfo<T>& info : pending) {
+    names.insert(info.name);
+    std::string name = info.name;
+    ops.emplace(std::move(name), std::move(info));
+  }
+}
+
+}  // namespace
+
+CommitResult RegistryTransaction::commit(PendingRegistrations&& pending) {
+  Registry<float>& floats = Registry<float>::global();
+  Registry<double>& doubles = Registry<double>::global();
+  // Both locks at once: another thread sees all of the plugin's ops or none.
+  const std::scoped_lock lock(floats.mutex_, doubles.mutex_);
+  CommitResult result;
+  result.refusals = std::move(pending.refusals);
+  refuse_taken_names(pending.floats, floats.ops_, result.refusals);
+  refuse_taken_names(pending.doubles, doubles.ops_, result.refusals);
+  if (!result.refusals.empty())
+    return result;
+  std::set<std::string> names;
+  insert_all(pending.floats, floats.ops_, names);
+  insert_all(pending.doubles, doubles.ops_, names);
+  result.names.assign(names.begin(), names.end());
+  return result;
 }
 
 template class Registry<float>;

@@ -1,5 +1,6 @@
 // inspect::stats(): the cost ledger of a record. Costs come from the record;
 // byte counts from the recorded shapes, since a record holds no buffers.
+#include "core/saturating.hpp"
 #include "inspect/text_support.hpp"
 #include "tapegrad/inspect/tape_record.hpp"
 
@@ -7,14 +8,10 @@ namespace tapegrad::inspect {
 
 namespace {
 
+using tapegrad::detail::saturating_product;
+
 std::uint64_t dtype_size(const std::string& dtype) {
   return dtype == "float32" ? 4 : 8;
-}
-
-std::uint64_t saturating_product(std::uint64_t a, std::uint64_t b) {
-  if (a != 0 && b > UINT64_MAX / a)
-    return UINT64_MAX;
-  return a * b;
 }
 
 }  // namespace

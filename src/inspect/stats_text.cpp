@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "core/saturating.hpp"
 #include "inspect/text_support.hpp"
 
 namespace tapegrad::inspect {
@@ -23,15 +24,17 @@ std::string format_stats(const TapeStats& stats) {
     std::vector<std::vector<std::string>> rows{
         {"op", "nodes", "no cost", "fwd flops", "fwd bytes", "bwd flops", "bwd bytes"}};
     for (const OpTally& t : stats.by_op) {
-      rows.push_back({t.op, std::to_string(t.nodes), std::to_string(t.nodes_without_cost),
-                      std::to_string(t.cost.forward_flops), std::to_string(t.cost.forward_bytes),
-                      std::to_string(t.cost.backprop_flops),
+      rows.push_back({detail::printable(t.op), std::to_string(t.nodes),
+                      std::to_string(t.nodes_without_cost), std::to_string(t.cost.forward_flops),
+                      std::to_string(t.cost.forward_bytes), std::to_string(t.cost.backprop_flops),
                       std::to_string(t.cost.backprop_bytes)});
     }
     out += detail::aligned(rows, {false, true, true, true, true, true, true});
   }
+  using tapegrad::detail::saturating_add;
   const std::uint64_t held =
-      stats.value_bytes + stats.grad_bytes + stats.saved_bytes + stats.parameter_bytes;
+      saturating_add(saturating_add(stats.value_bytes, stats.grad_bytes),
+                     saturating_add(stats.saved_bytes, stats.parameter_bytes));
   out += fmt::format(
       "bytes held: {} (values {}, gradients {}, saved for backprop {}, parameters {})\n", held,
       stats.value_bytes, stats.grad_bytes, stats.saved_bytes, stats.parameter_bytes);

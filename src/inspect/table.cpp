@@ -1,5 +1,6 @@
 // format_table(): one aligned row per node; long tapes keep their head and
 // tail and say what the middle held, so a 10,000-node tape stays readable.
+// Labels and op names are user text: printed through detail::printable().
 #include "tapegrad/inspect/table.hpp"
 
 #include <map>
@@ -21,15 +22,15 @@ std::string title(const TapeRecord& record) {
     const NodeRecord& output = record.nodes[*record.output];
     out += fmt::format(", backward from node {}", output.id);
     if (!output.label.empty())
-      out += fmt::format(" '{}'", output.label);
+      out += fmt::format(" '{}'", detail::printable(output.label));
   }
   return out + '\n';
 }
 
 std::vector<std::string> row(const NodeRecord& node, const std::string& dtype, bool with_grads) {
   std::vector<std::string> cells{std::to_string(node.id),
-                                 std::string(detail::kind_text(node)),
-                                 node.label,
+                                 detail::printable(detail::kind_text(node)),
+                                 detail::printable(node.label),
                                  fmt::format("{}", fmt::join(node.inputs, ", ")),
                                  detail::shape_text(node.shape),
                                  dtype,
@@ -50,7 +51,7 @@ std::vector<std::string> row(const NodeRecord& node, const std::string& dtype, b
 std::string counts_by_op(const TapeRecord& record) {
   std::map<std::string, std::size_t, std::less<>> counts;
   for (const NodeRecord& node : record.nodes)
-    ++counts[std::string(detail::kind_text(node))];
+    ++counts[detail::printable(detail::kind_text(node))];
   std::vector<std::vector<std::string>> rows;
   for (const auto& [op, count] : counts)
     rows.push_back({"", op, std::to_string(count)});

@@ -96,6 +96,28 @@ std::string_view kind_text(const NodeRecord& node) {
   return node.kind == NodeKind::op ? std::string_view(node.op) : kind_name(node.kind);
 }
 
+std::string printable(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    const auto next = i + 1 < text.size() ? static_cast<unsigned char>(text[i + 1]) : 0;
+    if (byte == '\n') {
+      out += "\\n";
+    } else if (byte == '\t') {
+      out += "\\t";
+    } else if (byte < 0x20 || byte == 0x7F) {
+      out += fmt::format("\\x{:02x}", byte);
+    } else if (byte == 0xC2 && next >= 0x80 && next <= 0x9F) {
+      out += fmt::format("\\u{:04x}", next);  // U+0080..U+009F in UTF-8
+      ++i;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
 std::size_t display_width(std::string_view text) {
   // Counts every byte that does not continue a UTF-8 sequence.
   return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {

@@ -33,6 +33,11 @@ std::string tensor_text(std::span<const std::size_t> shape, std::span<const doub
 std::string_view kind_name(NodeKind kind);
 /// What a node is: its op name, or constant/variable/parameter for a leaf.
 std::string_view kind_text(const NodeRecord& node);
+/// User text (labels, op names from a file) safe to print on a terminal:
+/// control characters become escapes ("\n", "\t", "\x1b", "\u009b" for the
+/// C1 controls), so a label cannot move the cursor or clear the screen. DOT
+/// output escapes for its own syntax instead (dot.cpp).
+std::string printable(std::string_view text);
 /// Display width of UTF-8 text (code points; labels may hold "∇" or "·").
 std::size_t display_width(std::string_view text);
 /// `text` padded with spaces to `width` columns (left-aligned, or right).

@@ -21,7 +21,7 @@ std::string tensor(const TraceTensor& t) {
 std::string node_name(NodeId id, const TapeRecord* record) {
   std::string out = fmt::format("node {}", id);
   if (record && id < record->nodes.size() && !record->nodes[id].label.empty())
-    out += fmt::format(" '{}'", record->nodes[id].label);
+    out += fmt::format(" '{}'", detail::printable(record->nodes[id].label));
   return out;
 }
 
@@ -35,9 +35,9 @@ std::string format_trace(const BackpropTrace& trace, const TapeRecord* record) {
                                 node_name(*trace.output, record), tensor(trace.seed));
   std::size_t number = 0;
   for (const TraceStep& step : trace.steps) {
-    out += fmt::format("step {}: node {} {}", ++number, step.node, step.op);
+    out += fmt::format("step {}: node {} {}", ++number, step.node, detail::printable(step.op));
     if (!step.label.empty())
-      out += fmt::format(" '{}'", step.label);
+      out += fmt::format(" '{}'", detail::printable(step.label));
     out += fmt::format("\n  g = {}\n", tensor(step.grad_output));
     for (const TraceContribution& c : step.contributions) {
       out += fmt::format("  -> input {} ({}): {}\n", c.position, node_name(c.input, record),

@@ -327,7 +327,7 @@ TEST(Registry, AConflictingRegistrationAtLoadIsLoudAndTheNameFailsOnUse) {
   EXPECT_NE(report.find("'" + name + "'"), std::string::npos) << report;
   EXPECT_NE(report.find("registry_test_plugin_a"), std::string::npos) << report;
   EXPECT_NE(report.find("registry_test_plugin_b"), std::string::npos) << report;
-  // Recorded for load_ops() too, for both value types.
+  // Recorded in registration_failures() too, for both value types.
   const std::vector<std::string> failures = registration_failures();
   ASSERT_EQ(failures.size(), failures_before + 2);
   EXPECT_NE(failures.back().find("registry_test_plugin_b"), std::string::npos) << failures.back();

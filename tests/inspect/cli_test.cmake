@@ -83,6 +83,49 @@ elseif(CASE STREQUAL "lecture_dot")
     message(FATAL_ERROR "--dot differs from the lecture's lecture.dot:\n${out}\n---\n${written}")
   endif()
   expect_contains("${out}" "n10 -> n12 [label=\"(2,)\"];")
+elseif(CASE STREQUAL "full_output")
+  # Output that cannot be written is an error, whether stdio buffered it or not.
+  foreach(args "${CORPUS}/one_node.json" "--help" "${CORPUS}/lecture.json;--full")
+    execute_process(COMMAND ${INSPECT} ${args} OUTPUT_FILE /dev/full RESULT_VARIABLE code
+      ERROR_VARIABLE err)
+    if(NOT code EQUAL 1)
+      message(FATAL_ERROR "tapegrad-inspect ${args} > /dev/full: exit ${code}, expected 1")
+    endif()
+    expect_contains("${err}" "tapegrad-inspect: cannot write the output: No space left on device")
+  endforeach()
+elseif(CASE STREQUAL "hostile_text")
+  # Labels and op names with terminal escapes (ESC, BEL, the C1 CSI) and costs
+  # whose sums pass 2^64.
+  set(summary "\"value_summary\": {\"count\": 2, \"min\": 1, \"mean\": 1.5, \"max\": 2, \"norm\": 2.2, \"nonfinite\": 0}")
+  set(huge "\"cost\": {\"forward_flops\": 18446744073709551615, \"forward_bytes\": 1, \"backprop_flops\": 18446744073709551615, \"backprop_bytes\": 1}")
+  set(common "\"requires_grad\": true, \"attributes\": [], \"formula\": \"\", \"saved_bytes\": 0")
+  file(WRITE ${WORK_DIR}/hostile.json "{\"format\": \"tapegrad-tape\", \"version\": 1, \"dtype\": \"float64\", \"output\": 2, \"nodes\": ["
+    "{\"id\": 0, \"kind\": \"variable\", \"op\": \"\", \"label\": \"\\u001b[2Jx\", \"inputs\": [], \"shape\": [2], ${common}, \"value\": [1, 2], ${summary}}, "
+    "{\"id\": 1, \"kind\": \"op\", \"op\": \"neg\\u009b31m\", \"label\": \"n\", \"inputs\": [0], \"shape\": [2], ${common}, \"value\": [1, 2], ${summary}, ${huge}}, "
+    "{\"id\": 2, \"kind\": \"op\", \"op\": \"neg\\u009b31m\", \"label\": \"L\\u0007\", \"inputs\": [1], \"shape\": [2], ${common}, \"value\": [1, 2], ${summary}, ${huge}}], "
+    "\"trace\": {\"output\": 2, \"seed\": {\"shape\": [2], \"values\": [1, 1]}, \"steps\": [{\"node\": 2, \"op\": \"neg\\u009b31m\", \"label\": \"L\\u0007\", "
+    "\"grad_output\": {\"shape\": [2], \"values\": [1, 1]}, \"contributions\": [{\"position\": 0, \"input\": 1, \"gradient\": {\"shape\": [2], \"values\": [1, 1]}}]}]}}")
+  string(ASCII 27 escape)
+  string(ASCII 7 bell)
+  string(ASCII 194 155 csi)  # U+009B in UTF-8
+  foreach(mode --table --trace --stats)
+    run(0 hostile.json ${mode})
+    foreach(raw "${escape}" "${bell}" "${csi}")
+      string(FIND "${out}" "${raw}" at)
+      if(NOT at EQUAL -1)
+        message(FATAL_ERROR "${mode} printed a control character raw:\n${out}")
+      endif()
+    endforeach()
+    set(output_${mode} "${out}")
+  endforeach()
+  expect_contains("${output_--table}" "backward from node 2 'L\\x07'")
+  expect_contains("${output_--table}" " 0  variable      \\x1b[2Jx          (2,)")
+  expect_contains("${output_--table}" " 1  neg\\u009b31m  n         0       (2,)")
+  expect_contains("${output_--trace}" "step 1: node 2 neg\\u009b31m 'L\\x07'")
+  expect_contains("${output_--trace}" "-> input 0 (node 1 'n')")
+  expect_contains("${output_--stats}" "forward:  18446744073709551615 flops, 2 bytes\n"
+    "backprop: 18446744073709551615 flops, 2 bytes\n")
+  expect_contains("${output_--stats}" "neg\\u009b31m      2        0  18446744073709551615")
 else()
   message(FATAL_ERROR "unknown CASE ${CASE}")
 endif()

@@ -191,4 +191,27 @@ TEST(FormatTable, EmptyTensorWithAHugeDimensionPrintsAtOnce) {
   EXPECT_EQ(rows[2], " 0  constant                 (1099511627776, 0)  float64  no     []");
 }
 
+TEST(FormatTable, ControlCharactersInLabelsAndOpsAreEscaped) {
+  // Labels are user text and files can hold anything: none reaches the
+  // terminal raw (ESC, BEL, tab, newline, and U+009B, the one-byte CSI).
+  inspect::TapeRecord record;
+  record.dtype = "float64";
+  record.output = 1;
+  record.nodes.resize(2);
+  record.nodes[0].kind = inspect::NodeKind::variable;
+  record.nodes[0].label = "\x1b[2Jx\ty";
+  record.nodes[1].id = 1;
+  record.nodes[1].kind = inspect::NodeKind::op;
+  record.nodes[1].op = "neg\u009b";
+  record.nodes[1].label = "L\a\n";
+  record.nodes[1].inputs = {0};
+  const auto rows = inspect_test::lines(inspect::format_table(record));
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_EQ(rows[0], "tape: 2 nodes (float64), backward from node 1 'L\\x07\\n'");
+  EXPECT_EQ(rows[2],
+            " 0  variable   \\x1b[2Jx\\ty          ()     float64  no     min 0 mean 0 max 0");
+  EXPECT_EQ(rows[3],
+            " 1  neg\\u009b  L\\x07\\n      0       ()     float64  no     min 0 mean 0 max 0");
+}
+
 }  // namespace

@@ -2,6 +2,10 @@
 // inspect::stats() / format_stats() on records with and without costs.
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <limits>
+#include <string>
+
 #include <tapegrad/inspect.hpp>
 
 #include "inspect/inspect_support.hpp"
@@ -110,6 +114,62 @@ TEST(RecordStats, MatchTapeStatsOnTheLectureTape) {
   EXPECT_EQ(recorded.parameter_bytes, live.parameter_bytes);
   EXPECT_EQ(recorded.value_bytes, (8u * 2u + 1u) * 8u);  // 8 nodes of 2 doubles, L of 1
   EXPECT_EQ(recorded.parameter_bytes, 2u * (4u + 2u + 4u + 2u) * 8u);
+}
+
+TEST(RecordStats, TotalsSaturateInsteadOfWrapping) {
+  // Costs as a hostile file may give them: their sums pass 2⁶⁴.
+  constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
+  inspect::TapeRecord r;
+  r.dtype = "float64";
+  for (tapegrad::NodeId id = 0; id < 2; ++id) {
+    inspect::NodeRecord n;
+    n.id = id;
+    n.kind = inspect::NodeKind::op;
+    n.op = "neg";
+    n.saved_bytes = kMax - 1;
+    n.cost = tapegrad::OpCost{kMax, kMax - 1, 3, kMax};
+    r.nodes.push_back(n);
+  }
+  const tapegrad::TapeStats s = inspect::stats(r);
+  EXPECT_EQ(s.total.forward_flops, kMax);
+  EXPECT_EQ(s.total.forward_bytes, kMax);
+  EXPECT_EQ(s.total.backprop_flops, 6u);
+  EXPECT_EQ(s.total.backprop_bytes, kMax);
+  EXPECT_EQ(s.by_op.at(0).cost.forward_flops, kMax);
+  EXPECT_EQ(s.saved_bytes, kMax);
+  const std::string text = inspect::format_stats(s);
+  EXPECT_NE(text.find("forward:  18446744073709551615 flops, 18446744073709551615 bytes\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("bytes held: 18446744073709551615 (values 16, gradients 0, saved for "
+                      "backprop 18446744073709551615"),
+            std::string::npos)
+      << text;
+}
+
+TEST(FormatTrace, ControlCharactersInLabelsAndOpsAreEscaped) {
+  inspect::TapeRecord record;
+  record.dtype = "float64";
+  record.nodes.resize(2);
+  record.nodes[0].label = "x\x1b[2J";
+  record.nodes[1].id = 1;
+  record.nodes[1].kind = inspect::NodeKind::op;
+  record.nodes[1].op = "op\u009b";
+  tapegrad::BackpropTrace trace;
+  trace.output = 1;
+  trace.seed.shape = {0};
+  tapegrad::TraceStep step;
+  step.node = 1;
+  step.grad_output.shape = {0};
+  step.op = "op\u009b";
+  step.label = "L\a\n";
+  step.contributions.push_back({0, 0, {{0}, {}}});
+  trace.steps.push_back(step);
+  EXPECT_EQ(inspect::format_trace(trace, &record),
+            "backward trace: 1 step from node 1, seed []\n"
+            "step 1: node 1 op\\u009b 'L\\x07\\n'\n"
+            "  g = []\n"
+            "  -> input 0 (node 0 'x\\x1b[2J'): []\n");
 }
 
 TEST(FormatStats, TotalsPerOpAndBytesHeld) {

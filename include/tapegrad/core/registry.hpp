@@ -1,7 +1,9 @@
 #pragma once
 // The op registry: every op by name, so that `tape.apply("sigmoid", {x})`,
 // inspection tools and plugins all speak the same vocabulary. One registry
-// per value type; safe to use from several threads.
+// per value type; safe to use from several threads. While load_ops() loads
+// a plugin, registrations from the loading thread wait in a pending set that
+// load_ops commits all at once or discards (see plugins.hpp).
 
 #include <functional>
 #include <map>
@@ -41,6 +43,8 @@ struct OpInfo {
   Factory factory;
 };
 
+class RegistryTransaction;  // src/core: commits a plugin's ops to both registries at once
+
 template <class T>
 class TAPEGRAD_EXPORT Registry {
  public:
@@ -48,7 +52,9 @@ class TAPEGRAD_EXPORT Registry {
   static Registry& global();
 
   /// Throws RegistryError when the name is taken or the entry is incomplete
-  /// (the caller hears of the refusal, so the name stays usable).
+  /// (the caller hears of the refusal, so the name stays usable). While
+  /// load_ops() loads a plugin on this thread it never throws: the entry
+  /// joins the plugin's pending set, and a refusal is load_ops' PluginError.
   void add(OpInfo<T> info);
   /// add() for a static initialiser, where a throw would end the program.
   /// When the name is taken it does not throw but marks the name conflicted:
@@ -57,6 +63,7 @@ class TAPEGRAD_EXPORT Registry {
   /// name means depends on the order libraries load. Returns the origin that
   /// held the name, or nothing when the entry was added. An incomplete entry
   /// still throws. (OpRegistration calls this; see register_at_load().)
+  /// While load_ops() loads a plugin on this thread, as add().
   std::optional<std::string> add_or_mark_conflict(OpInfo<T> info);
   /// Whether the name is registered (conflicted names included).
   bool contains(std::string_view name) const;
@@ -71,23 +78,28 @@ class TAPEGRAD_EXPORT Registry {
   std::vector<OpInfo<T>> entries() const;
 
  private:
+  friend class RegistryTransaction;
+
   mutable std::mutex mutex_;
   std::map<std::string, OpInfo<T>, std::less<>> ops_;
   /// Conflicted names → every origin that registered them, first one first.
   std::map<std::string, std::vector<std::string>, std::less<>> conflicts_;
 };
 
-/// Registration failures raised inside static initialisers, where throwing
-/// would terminate the program (load_ops() reports them).
+/// Registration failures raised inside static initialisers of the program and
+/// the libraries it links, where throwing would terminate the program
+/// (load_ops() reports a plugin's own failures as its PluginError instead).
 TAPEGRAD_EXPORT void record_registration_failure(const std::string& message);
 /// Failures recorded so far, oldest first.
 TAPEGRAD_EXPORT std::vector<std::string> registration_failures();
 
-/// What OpRegistration does when the program or plugin holding it loads:
+/// What OpRegistration does when the program or a library it links loads:
 /// adds both entries (add_or_mark_conflict). A refused one is reported
 /// loudly — one line on stderr naming the op and both origins — and recorded
-/// (registration_failures(), which load_ops() turns into a PluginError);
-/// using a conflicted name afterwards throws RegistryError. Never throws.
+/// (registration_failures()); using a conflicted name afterwards throws
+/// RegistryError. In a plugin that load_ops() loads, both entries join the
+/// plugin's pending set instead, committed with its other ops or not at all.
+/// Never throws.
 TAPEGRAD_EXPORT void register_at_load(OpInfo<float> for_float, OpInfo<double> for_double) noexcept;
 
 /// The registry entry of the op class Op (an Operation<T>), made from its
