@@ -66,8 +66,8 @@ TEST(JsonHostile, UnknownKeyHoldingMillionsOfEmptyArraysIsRefusedAtTheKey) {
   const std::string path = dir.file("junk.json");
   write_text(path, kTop + R"("output": null, "nodes": [], "junk": [)" +
                        repeated("[]", 32 * kMiB / 3) + "]}");
-  const auto run = expect_file_error([&] { (void)inspect::load_json(path); },
-                                     "unknown field 'junk'");
+  const auto run =
+      expect_file_error([&] { (void)inspect::load_json(path); }, "unknown field 'junk'");
   EXPECT_LE(run.peak_growth_mib, kSmallMib) << run;
 }
 
@@ -133,7 +133,7 @@ TEST(JsonHostile, FifoAndDeviceAreRefusedWithoutBlocking) {
   const std::string fifo = dir.file("pipe.json");
   testing::make_fifo(fifo);
   for (const std::string& path : {fifo, std::string("/dev/zero")})
-    expect_file_error([&] { (void)inspect::load_json(path); }, path + ": not a regular file");
+    expect_file_error([&] { (void)inspect::load_json(path); }, path + ": is not a regular file");
 }
 
 }  // namespace

@@ -30,7 +30,8 @@ void expect_cheap_file_error(F&& load, std::initializer_list<std::string_view> f
   const testing::ChildRun run = run_in_child(load);
   ASSERT_EQ(run.outcome, "FileError") << run;
   for (const std::string_view fragment : fragments)
-    EXPECT_NE(run.message.find(fragment), std::string::npos) << "lacks '" << fragment << "': " << run;
+    EXPECT_NE(run.message.find(fragment), std::string::npos)
+        << "lacks '" << fragment << "': " << run;
   EXPECT_LE(run.peak_growth_mib, kSmallMib) << run;
 }
 
@@ -49,11 +50,11 @@ TEST(ChildRun, SeesThePeakOfMemoryFreedAgainAndNothingElse) {
   EXPECT_EQ(hung.outcome, "timed out");
 }
 
-// A 1-byte IDX file followed by 256 MiB of zeros, gzipped to about 256 KB.
+// A 1-byte IDX file followed by 64 MiB of zeros, gzipped to about 64 KB.
 TEST(HostileFiles, GzipBombIsRefusedAfterInflatingWhatTheHeaderDeclares) {
   const testing::ScratchDir dir;
   const std::string bomb = dir.file("bomb.idx.gz");
-  testing::write_gzip_bomb(bomb, idx_header(0x08, {1}) + Bytes{7}, 256 * kMiB);
+  testing::write_gzip_bomb(bomb, idx_header(0x08, {1}) + Bytes{7}, 64 * kMiB);
   ASSERT_LT(std::filesystem::file_size(bomb), 2 * kMiB);
   expect_cheap_file_error([&] { (void)nn::read_idx<float>(bomb); },
                           {bomb, "the header (1,) announces 1 bytes", "inflates to more"});
