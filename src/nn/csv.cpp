@@ -115,9 +115,13 @@ class CsvParser {
         skipping_(options.header) {}
 
   void feed(std::string_view text) {
-    const char ends[] = {options_.delimiter, '\n'};
+    const char delimiter = options_.delimiter;
     while (!text.empty()) {
-      const std::size_t cut = text.find_first_of(std::string_view(ends, 2));
+      std::size_t cut = 0;
+      while (cut < text.size() && text[cut] != delimiter && text[cut] != '\n')
+        ++cut;
+      if (cut == text.size())
+        cut = std::string_view::npos;
       const std::string_view piece = text.substr(0, cut);
       if (cut == std::string_view::npos) {  // the field goes on in the next piece
         if (!skipping_)

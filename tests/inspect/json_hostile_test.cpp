@@ -120,6 +120,23 @@ TEST(JsonHostile, AValidTapeWithAHugeInputListCostsAMultipleOfItsRecord) {
   EXPECT_LE(run.peak_growth_mib, 3 * record_mib + kSmallMib) << run;
 }
 
+// AddressSanitizer ends the process on a failed allocation by design, so
+// this test is compiled only in the builds without it.
+#if !defined(__SANITIZE_ADDRESS__)
+TEST(JsonHostile, AllocationFailureWhileLoadingIsAFileError) {
+  const testing::ScratchDir dir;
+  const std::string path = dir.file("many_inputs.json");
+  write_text(path, kTop + R"("output": null, "nodes": [)" + kLeaf + ", " +
+                       second_node("op", repeated("0", 32 * kMiB)) + "]}");
+  expect_file_error(
+      [&] {
+        testing::limit_address_space_growth(64 * kMiB);
+        (void)inspect::load_json(path);
+      },
+      path + ": not enough memory to load it");
+}
+#endif
+
 TEST(JsonHostile, SparseFileIsRefusedFromItsFirstByte) {
   const testing::ScratchDir dir;
   const std::string path = dir.file("sparse.json");

@@ -145,5 +145,43 @@ TEST(HostileFiles, FifosAndDevicesAreRefusedWithoutBlocking) {
                           {"w.npy", "not a regular file"});
 }
 
+// AddressSanitizer ends the process on a failed allocation by design, so
+// this test is compiled only in the builds without it.
+#if !defined(__SANITIZE_ADDRESS__)
+TEST(HostileFiles, AllocationFailureWhileLoadingIsAFileError) {
+  const testing::ScratchDir dir;
+  // Valid files whose data needs more than the 64 MiB the child may still map.
+  const std::string idx = dir.file("big.idx");
+  const Bytes idx_head = idx_header(0x08, {8192, 8192});
+  testing::write_sparse(idx, idx_head, idx_head.size() + 64 * kMiB);  // 256 MiB as floats
+  const std::string npy = dir.file("big.npy");
+  const Bytes npy_head =
+      testing::npy_file("{'descr': '<f4', 'fortran_order': False, 'shape': (33554432,), }", 0);
+  testing::write_sparse(npy, npy_head, npy_head.size() + 128 * kMiB);
+  const std::string csv = dir.file("big.csv");
+  std::string zeros;
+  for (int i = 0; i < 16 * (1 << 20); ++i)
+    zeros += "0\n";
+  testing::write_bytes(csv, {zeros.begin(), zeros.end()});
+  nn::CsvOptions unlabelled;
+  unlabelled.label_column = nn::CsvOptions::kNoLabel;
+  const auto limited = [](auto load) {
+    return [load] {
+      testing::limit_address_space_growth(64 * kMiB);
+      load();
+    };
+  };
+  expect_cheap_file_error(limited([&] { (void)nn::read_idx<float>(idx); }),
+                          {idx, "not enough memory to load it"});
+  expect_cheap_file_error(limited([&] { (void)nn::read_npy<float>(npy); }),
+                          {npy, "not enough memory to load it"});
+  // The CSV reader grows its buffers as it reads: it fails at the limit.
+  const testing::ChildRun run =
+      run_in_child(limited([&] { (void)nn::read_csv<float>(csv, unlabelled); }));
+  EXPECT_EQ(run.outcome, "FileError") << run;
+  EXPECT_NE(run.message.find(csv + ": not enough memory to load it"), std::string::npos) << run;
+}
+#endif
+
 }  // namespace
 }  // namespace tapegrad

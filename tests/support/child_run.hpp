@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <new>
 #include <sstream>
@@ -43,6 +44,22 @@ inline long peak_rss_kib() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   return usage.ru_maxrss;  // KiB on Linux
+}
+
+/// Caps the address space at what it is now plus `bytes` (for a child: an
+/// allocation beyond that fails with std::bad_alloc). Not under
+/// AddressSanitizer, whose failed allocations are fatal by design.
+inline void limit_address_space_growth(std::size_t bytes) {
+  std::FILE* statm = std::fopen("/proc/self/statm", "r");
+  unsigned long pages = 0;
+  if (statm == nullptr || std::fscanf(statm, "%lu", &pages) != 1)
+    std::abort();
+  std::fclose(statm);
+  const rlim_t limit = static_cast<rlim_t>(pages) * static_cast<rlim_t>(sysconf(_SC_PAGESIZE)) +
+                       static_cast<rlim_t>(bytes);
+  const rlimit cap{limit, limit};
+  if (setrlimit(RLIMIT_AS, &cap) != 0)
+    std::abort();
 }
 
 template <class F>
