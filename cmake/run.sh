@@ -33,7 +33,11 @@ preset_build() {  # preset [targets...]
 
 # Builds the `fuzz` preset and runs each tests/fuzz/<name>_fuzz for its share
 # of FUZZ_SECONDS on a scratch copy of tests/fuzz/corpus/<name> (the repo is
-# never modified). Any crash, leak, timeout or sanitizer report fails.
+# never modified): three quarters of the share with libFuzzer's default input
+# sizes (a few KB, where it is fastest), the last quarter with inputs up to
+# 1 MiB from the start (-max_len, -len_control=0), so bombs that need size
+# (gzip, JSON) can be found. Any crash, leak, timeout, sanitizer report or
+# allocation beyond -rss_limit_mb fails.
 run_fuzzers() {
   if ! command -v clang++ >/dev/null 2>&1; then
     echo "fuzz: clang++ is not installed; skipping the fuzz targets"
@@ -48,7 +52,10 @@ run_fuzzers() {
   preset_build fuzz "${targets[@]}"
   local total=${FUZZ_SECONDS:-60}
   local each=$((total / ${#targets[@]}))
-  if [ "$each" -lt 1 ]; then each=1; fi
+  local large=$((each / 4))
+  if [ "$large" -lt 1 ]; then large=1; fi
+  local small=$((each - large))
+  if [ "$small" -lt 1 ]; then small=1; fi
   local scratch
   scratch=$(mktemp -d)
   trap 'rm -rf "$scratch"' RETURN
@@ -59,16 +66,25 @@ run_fuzzers() {
     if [ -d "tests/fuzz/corpus/$name" ]; then
       cp -R "tests/fuzz/corpus/$name/." "$scratch/$name/corpus/"
     fi
-    echo "fuzz: $target for ${each} s"
-    if ! "./build/fuzz/tests/fuzz/$target" -max_total_time="$each" -timeout=10 \
-        -rss_limit_mb=2048 -print_final_stats=1 \
-        -artifact_prefix="$scratch/$name/artifacts/" "$scratch/$name/corpus"; then
-      echo "fuzz: $target failed; reproducer:" "$scratch/$name/artifacts/"*
-      cp -R "$scratch/$name/artifacts" "build/fuzz/$name-artifacts" 2>/dev/null || true
-      echo "fuzz: artifacts kept in build/fuzz/$name-artifacts"
+    fuzz_one "$target" "$scratch/$name" "$small" &&
+      fuzz_one "$target" "$scratch/$name" "$large" -max_len=1048576 -len_control=0 ||
       return 1
-    fi
   done
+}
+
+# fuzz_one target dir seconds [libFuzzer flags...]: one run on dir/corpus.
+fuzz_one() {
+  local target=$1 dir=$2 seconds=$3 name=${1%_fuzz}
+  shift 3
+  echo "fuzz: $target for ${seconds} s $*"
+  if ! "./build/fuzz/tests/fuzz/$target" -max_total_time="$seconds" -timeout=10 \
+      -rss_limit_mb=2048 -print_final_stats=1 "$@" \
+      -artifact_prefix="$dir/artifacts/" "$dir/corpus"; then
+    echo "fuzz: $target failed; reproducer:" "$dir/artifacts/"*
+    cp -R "$dir/artifacts" "build/fuzz/$name-artifacts" 2>/dev/null || true
+    echo "fuzz: artifacts kept in build/fuzz/$name-artifacts"
+    return 1
+  fi
 }
 
 case "${1:-}" in

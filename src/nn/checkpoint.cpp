@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "nn/file_io.hpp"
+#include "nn/npy_file.hpp"
 #include "tapegrad/core/error.hpp"
 #include "tapegrad/nn/npy.hpp"
 
@@ -63,14 +64,17 @@ void load_checkpoint(const std::string& directory, const std::vector<Parameter<T
   std::vector<Tensor<T>> loaded;
   loaded.reserve(parameters.size());
   for (std::size_t i = 0; i < parameters.size(); ++i) {
-    Tensor<T> value = read_npy<T>(names[i]);
-    if (value.shape() != parameters[i]->shape()) {
-      io::file_error(
-          kOp, names[i],
-          fmt::format("holds shape {}, parameter '{}' has shape {}", shape_to_string(value.shape()),
-                      parameters[i]->label(), shape_to_string(parameters[i]->shape())));
-    }
-    loaded.push_back(std::move(value));
+    const Parameter<T>& parameter = *parameters[i];
+    // The shape is checked from the header, so a file of another shape costs
+    // nothing to refuse, however large it is.
+    loaded.push_back(read_npy_checked<T>(names[i], [&](const Shape& shape) {
+      if (shape != parameter.shape()) {
+        io::file_error(
+            kOp, names[i],
+            fmt::format("holds shape {}, parameter '{}' has shape {}", shape_to_string(shape),
+                        parameter.label(), shape_to_string(parameter.shape())));
+      }
+    }));
   }
   // Every file checked: only now touch the parameters (a same-shape copy
   // into the existing buffer, which cannot fail).

@@ -74,72 +74,150 @@ T element(std::uint8_t code, const std::uint8_t* p) {
   }
 }
 
-template <class T>
-Tensor<T> parse_plain(Span<std::uint8_t> bytes, std::string_view name) {
-  const std::uint8_t* p = bytes.data();
-  const std::size_t size = bytes.size();
-  if (size < 4)
-    io::file_error(kOp, name, fmt::format("too short for an IDX header ({} bytes)", size));
+// Up to n bytes from a plain or a gzip source.
+std::size_t read_all(io::ByteSource& in, std::uint8_t* out, std::size_t n) {
+  return io::read_up_to(in, out, n);
+}
+std::size_t read_all(io::GzipReader& in, std::uint8_t* out, std::size_t n) {
+  return in.read(out, n);
+}
+
+/// The header: element type, shape, and how many bytes it took.
+struct Header {
+  std::uint8_t code = 0;
+  std::size_t width = 0;
+  Shape shape;
+  std::size_t bytes = 0;
+  std::uint64_t payload = 0;  // bytes of data it announces
+};
+
+/// Reads and checks the header from the first bytes of `in` (a ByteSource or
+/// a GzipReader), refusing a shape whose data could not exist.
+template <class Reader>
+Header read_header(Reader& in, std::string_view name) {
+  std::uint8_t p[4 + 4 * 255];
+  const std::size_t got = read_all(in, p, 4);
+  if (got < 4)
+    io::file_error(kOp, name, fmt::format("too short for an IDX header ({} bytes)", got));
   if (p[0] != 0 || p[1] != 0) {
     io::file_error(
         kOp, name,
         fmt::format("not an IDX file (it starts with 0x{:02x}{:02x}, not 0x0000)", p[0], p[1]));
   }
-  const std::uint8_t code = p[2];
-  const std::size_t width = element_size(code);
-  if (width == 0)
-    io::file_error(kOp, name, fmt::format("unknown IDX element type 0x{:02x}", code));
+  Header h;
+  h.code = p[2];
+  h.width = element_size(h.code);
+  if (h.width == 0)
+    io::file_error(kOp, name, fmt::format("unknown IDX element type 0x{:02x}", h.code));
   const std::size_t rank = p[3];
   if (rank == 0)
     io::file_error(kOp, name, "the IDX header declares no dimensions");
-  const std::size_t header = 4 + 4 * rank;
-  if (size < header) {
+  h.bytes = 4 + 4 * rank;
+  const std::size_t dims = read_all(in, p + 4, 4 * rank);
+  if (dims < 4 * rank) {
     io::file_error(kOp, name,
                    fmt::format("truncated header: {} dimensions need {} bytes, the file has {}",
-                               rank, header, size));
+                               rank, h.bytes, 4 + dims));
   }
-  Shape shape(rank);
+  h.shape.resize(rank);
   std::uint64_t count = 1;
   bool overflow = false;
   for (std::size_t d = 0; d < rank; ++d) {
-    shape[d] = static_cast<std::size_t>(big_endian(p + 4 + 4 * d, 4));
-    if (shape[d] != 0 && count > std::numeric_limits<std::uint64_t>::max() / 8 / shape[d])
+    h.shape[d] = static_cast<std::size_t>(big_endian(p + 4 + 4 * d, 4));
+    if (h.shape[d] != 0 && count > std::numeric_limits<std::uint64_t>::max() / 8 / h.shape[d])
       overflow = true;
-    count *= shape[d];
+    count *= h.shape[d];
   }
-  overflow = overflow || !io::extents_fit(shape, width);
-  const std::size_t payload = size - header;
-  if (overflow || count * width != payload) {
-    const std::string expected =
-        overflow ? std::string("more than 2^64") : std::to_string(count * width);
+  if (overflow || !io::extents_fit(h.shape, h.width)) {
     io::file_error(kOp, name,
-                   fmt::format("the header {} announces {} bytes of data, the file holds {}{}",
-                               shape_to_string(shape), expected, payload,
-                               !overflow && count * width > payload ? " (truncated?)" : ""));
+                   fmt::format("the header {} announces more than 2^64 bytes of data",
+                               shape_to_string(h.shape)));
   }
-  Tensor<T> out = Tensor<T>::from_shape(shape);
-  const std::uint8_t* data = p + header;
+  h.payload = count * h.width;
+  return h;
+}
+
+[[noreturn]] void payload_mismatch(const Header& h, std::uint64_t held, std::string_view name) {
+  io::file_error(kOp, name,
+                 fmt::format("the header {} announces {} bytes of data, the file holds {}{}",
+                             shape_to_string(h.shape), h.payload, held,
+                             h.payload > held ? " (truncated?)" : ""));
+}
+
+/// Allocates the tensor and converts the payload into it, a chunk at a time.
+template <class T, class Reader>
+Tensor<T> read_payload(Reader& in, const Header& h, std::string_view name) {
+  Tensor<T> out = io::allocate<T>(h.shape, kOp, name);
+  std::vector<std::uint8_t> chunk(std::size_t{1} << 16);  // a multiple of every width
   T* target = out.data();
-  for (std::size_t i = 0; i < count; ++i)
-    target[i] = element<T>(code, data + i * width);
+  for (std::uint64_t left = h.payload; left > 0;) {
+    const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(left, chunk.size()));
+    if (read_all(in, chunk.data(), want) != want)
+      io::file_error(kOp, name, "changed while it was read (it is shorter than before)");
+    for (std::size_t i = 0; i < want; i += h.width)
+      *target++ = element<T>(h.code, chunk.data() + i);
+    left -= want;
+  }
   return out;
+}
+
+/// A plain file: the header must announce exactly the bytes that follow it.
+template <class T>
+Tensor<T> read_plain(io::ByteSource& in, std::string_view name) {
+  const Header h = read_header(in, name);
+  const std::uint64_t held = in.size() - h.bytes;
+  if (h.payload != held)
+    payload_mismatch(h, held, name);
+  return read_payload<T>(in, h, name);
+}
+
+/// A gzip file, inflated twice: first counting, never more than one byte past
+/// what the header announces (a bomb stops there), to check that the stream
+/// holds exactly that and is intact; then into the tensor. So nothing is
+/// allocated for data the stream does not hold.
+template <class T>
+Tensor<T> read_gzip(io::ByteSource& in, std::string_view name) {
+  Header h;
+  {
+    io::GzipReader counting(in, kOp, name);
+    h = read_header(counting, name);
+    const std::uint64_t held = counting.skip(h.payload + 1);
+    if (held > h.payload) {
+      io::file_error(kOp, name,
+                     fmt::format("the header {} announces {} bytes of data, the gzip stream "
+                                 "inflates to more (the rest is not inflated)",
+                                 shape_to_string(h.shape), h.payload));
+    }
+    if (held < h.payload)
+      payload_mismatch(h, held, name);
+    counting.expect_end();
+  }
+  in.rewind();
+  io::GzipReader inflating(in, kOp, name);
+  std::uint8_t header[4 + 4 * 255];
+  (void)inflating.read(header, h.bytes);
+  return read_payload<T>(inflating, h, name);
+}
+
+template <class T>
+Tensor<T> read_any(io::ByteSource& in, std::string_view name) {
+  return io::guard_memory(kOp, name, [&] {
+    return io::is_gzip(in) ? read_gzip<T>(in, name) : read_plain<T>(in, name);
+  });
 }
 
 }  // namespace
 
 template <class T>
 Tensor<T> parse_idx(Span<std::uint8_t> bytes, std::string_view name) {
-  if (io::is_gzip(bytes)) {
-    const std::vector<std::uint8_t> inflated = io::gunzip(bytes, kOp, name);
-    return parse_plain<T>(inflated, name);
-  }
-  return parse_plain<T>(bytes, name);
+  io::MemorySource in(bytes);
+  return read_any<T>(in, name);
 }
 
 template <class T>
 Tensor<T> read_idx(const std::string& path) {
-  const std::vector<std::uint8_t> bytes = io::read_file(path, kOp);
-  return parse_idx<T>(bytes, path);
+  io::InputFile in(path, kOp);
+  return read_any<T>(in, path);
 }
 
 template Tensor<float> parse_idx<float>(Span<std::uint8_t>, std::string_view);

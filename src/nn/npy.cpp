@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "nn/file_io.hpp"
+#include "nn/npy_file.hpp"
 
 namespace tapegrad::nn {
 namespace {
@@ -168,17 +169,27 @@ std::vector<std::uint8_t> npy_bytes(const Tensor<T>& array) {
   return out;
 }
 
+namespace {
+
+// Far above any header this reader accepts (a float array's header is about
+// 100 bytes; numpy itself refuses more than 10000 by default), so a hostile
+// length field costs no more than this.
+constexpr std::uint64_t kMaxHeaderBytes = 65536;
+
+/// Reads the header from the first bytes of `in`, lets `check` refuse its
+/// shape, then reads the data straight into the tensor.
 template <class T>
-Tensor<T> parse_npy(Span<std::uint8_t> bytes, std::string_view name) {
-  const std::uint8_t* p = bytes.data();
-  const std::size_t size = bytes.size();
-  if (size < 10 || std::memcmp(p, kMagic.data(), kMagic.size()) != 0)
+Tensor<T> read_array(io::ByteSource& in, std::string_view name, const ShapeCheck& check) {
+  std::uint8_t p[12];
+  const std::uint64_t size = in.size();
+  const std::size_t got = io::read_up_to(in, p, 10);
+  if (got < 10 || std::memcmp(p, kMagic.data(), kMagic.size()) != 0)
     io::file_error(kOp, name, "not a .npy file (no \\x93NUMPY magic)");
   const std::uint8_t major = p[6];
   if (major < 1 || major > 3)
     io::file_error(kOp, name, fmt::format("unsupported .npy format version {}.{}", major, p[7]));
   const std::size_t length_bytes = major == 1 ? 2 : 4;
-  if (size < 8 + length_bytes)
+  if (length_bytes == 4 && io::read_up_to(in, p + 10, 2) < 2)
     io::file_error(kOp, name, "truncated header");
   const std::uint64_t header_length = little_endian(p + 8, length_bytes);
   const std::size_t start = 8 + length_bytes;
@@ -187,7 +198,14 @@ Tensor<T> parse_npy(Span<std::uint8_t> bytes, std::string_view name) {
                    fmt::format("truncated header: it announces {} bytes, the file has {} left",
                                header_length, size - start));
   }
-  const std::string_view text(reinterpret_cast<const char*>(p + start), header_length);
+  if (header_length > kMaxHeaderBytes) {
+    io::file_error(kOp, name,
+                   fmt::format("a header of {} bytes is longer than this reader accepts ({})",
+                               header_length, kMaxHeaderBytes));
+  }
+  std::string text(static_cast<std::size_t>(header_length), '\0');
+  if (io::read_up_to(in, reinterpret_cast<std::uint8_t*>(text.data()), text.size()) < text.size())
+    io::file_error(kOp, name, "changed while it was read (it is shorter than before)");
   const HeaderParser::Header h = HeaderParser(text, name).parse();
   if (h.descr != descr<T>()) {
     io::file_error(kOp, name,
@@ -204,28 +222,43 @@ Tensor<T> parse_npy(Span<std::uint8_t> bytes, std::string_view name) {
   }
   if (!io::extents_fit(h.shape, sizeof(T)))
     io::file_error(kOp, name, "the header's shape is impossibly large");
-  const std::size_t data_start = start + static_cast<std::size_t>(header_length);
-  const std::size_t payload = size - data_start;
+  if (check)
+    check(h.shape);
+  const std::uint64_t payload = size - start - header_length;
   if (count * sizeof(T) != payload) {
     io::file_error(kOp, name,
                    fmt::format("the header's shape {} needs {} bytes of data, the file holds {}",
                                shape_to_string(h.shape), count * sizeof(T), payload));
   }
-  Tensor<T> out = Tensor<T>::from_shape(h.shape);
-  if (payload > 0)
-    std::memcpy(out.data(), p + data_start, payload);
+  Tensor<T> out = io::allocate<T>(h.shape, kOp, name);
+  auto* data = reinterpret_cast<std::uint8_t*>(out.data());
+  if (io::read_up_to(in, data, static_cast<std::size_t>(payload)) < payload)
+    io::file_error(kOp, name, "changed while it was read (it is shorter than before)");
   return out;
+}
+
+}  // namespace
+
+template <class T>
+Tensor<T> parse_npy(Span<std::uint8_t> bytes, std::string_view name) {
+  io::MemorySource in(bytes);
+  return io::guard_memory(kOp, name, [&] { return read_array<T>(in, name, {}); });
+}
+
+template <class T>
+Tensor<T> read_npy_checked(const std::string& path, const ShapeCheck& check) {
+  io::InputFile in(path, kOp);
+  return io::guard_memory(kOp, path, [&] { return read_array<T>(in, path, check); });
+}
+
+template <class T>
+Tensor<T> read_npy(const std::string& path) {
+  return read_npy_checked<T>(path, {});
 }
 
 template <class T>
 void write_npy(const std::string& path, const Tensor<T>& array) {
   io::write_file(path, npy_bytes(array), kOp);
-}
-
-template <class T>
-Tensor<T> read_npy(const std::string& path) {
-  const std::vector<std::uint8_t> bytes = io::read_file(path, kOp);
-  return parse_npy<T>(bytes, path);
 }
 
 template std::vector<std::uint8_t> npy_bytes<float>(const Tensor<float>&);
@@ -234,6 +267,8 @@ template Tensor<float> parse_npy<float>(Span<std::uint8_t>, std::string_view);
 template Tensor<double> parse_npy<double>(Span<std::uint8_t>, std::string_view);
 template void write_npy<float>(const std::string&, const Tensor<float>&);
 template void write_npy<double>(const std::string&, const Tensor<double>&);
+template Tensor<float> read_npy_checked<float>(const std::string&, const ShapeCheck&);
+template Tensor<double> read_npy_checked<double>(const std::string&, const ShapeCheck&);
 template Tensor<float> read_npy<float>(const std::string&);
 template Tensor<double> read_npy<double>(const std::string&);
 

@@ -11,19 +11,7 @@ namespace {
 
 using Bytes = std::vector<std::uint8_t>;
 using testing::expect_file_error;
-
-/// A .npy file with a hand-written header (padded like numpy) and `data`.
-Bytes npy(std::string dict, std::size_t data_bytes, std::uint8_t major = 1) {
-  const std::size_t prefix = major == 1 ? 10 : 12;
-  dict.append((64 - (prefix + dict.size() + 1) % 64) % 64, ' ');
-  dict.push_back('\n');
-  Bytes b{0x93, 'N', 'U', 'M', 'P', 'Y', major, 0};
-  for (std::size_t i = 0; i < prefix - 8; ++i)
-    b.push_back(static_cast<std::uint8_t>(dict.size() >> (8 * i)));
-  b.insert(b.end(), dict.begin(), dict.end());
-  b.resize(b.size() + data_bytes, 0);
-  return b;
-}
+using testing::npy_file;
 
 TEST(Npy, WritesNumpysHeaderAndReadsItBack) {
   const Tensor<float> m{{1.5f, -2.0f, 3.0f}, {0.0f, 4.0f, 5.0f}};
@@ -50,7 +38,7 @@ TEST(Npy, WritesNumpysHeaderAndReadsItBack) {
   const Bytes scalar = nn::npy_bytes(Tensor<double>(7.0));
   EXPECT_NE(std::string(scalar.begin(), scalar.end()).find("'shape': ()"), std::string::npos);
   // Written by numpy 2 (version 2.0 header, double quotes, other key order).
-  Bytes v2 = npy("{\"shape\": (2,), \"fortran_order\": False, \"descr\": \"<f8\"}", 16, 2);
+  Bytes v2 = npy_file("{\"shape\": (2,), \"fortran_order\": False, \"descr\": \"<f8\"}", 16, 2);
   EXPECT_EQ(nn::parse_npy<double>(v2), (Tensor<double>{0.0, 0.0}));
 }
 
@@ -60,30 +48,30 @@ TEST(Npy, EveryBrokenFileIsAFileError) {
   };
   const std::string ok = "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }";
   bad(Bytes{1, 2, 3}, {"w.npy", "not a .npy file"});
-  bad(npy(ok, 24, 4), {"unsupported .npy format version 4.0"});
-  Bytes short_header = npy(ok, 0);
+  bad(npy_file(ok, 24, 4), {"unsupported .npy format version 4.0"});
+  Bytes short_header = npy_file(ok, 0);
   short_header.resize(40);
   bad(short_header, {"truncated header", "the file has 30 left"});
-  bad(npy(ok, 20), {"(2, 3) needs 24 bytes of data, the file holds 20"});
-  bad(npy(ok, 28), {"needs 24 bytes", "holds 28"});
-  bad(npy("{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), }", 48),
+  bad(npy_file(ok, 20), {"(2, 3) needs 24 bytes of data, the file holds 20"});
+  bad(npy_file(ok, 28), {"needs 24 bytes", "holds 28"});
+  bad(npy_file("{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), }", 48),
       {"dtype '<f8'", "expected '<f4'"});
-  bad(npy("{'descr': '<i4', 'fortran_order': False, 'shape': (1,), }", 4), {"'<i4'"});
-  bad(npy("{'descr': '<f4', 'fortran_order': True, 'shape': (2, 3), }", 24), {"Fortran"});
-  bad(npy("{'descr': '<f4', 'shape': (2, 3), }", 24), {"malformed header", "lacks"});
-  bad(npy("{'descr': '<f4', 'fortran_order': Maybe, 'shape': (2, 3), }", 24),
+  bad(npy_file("{'descr': '<i4', 'fortran_order': False, 'shape': (1,), }", 4), {"'<i4'"});
+  bad(npy_file("{'descr': '<f4', 'fortran_order': True, 'shape': (2, 3), }", 24), {"Fortran"});
+  bad(npy_file("{'descr': '<f4', 'shape': (2, 3), }", 24), {"malformed header", "lacks"});
+  bad(npy_file("{'descr': '<f4', 'fortran_order': Maybe, 'shape': (2, 3), }", 24),
       {"expected True or False"});
-  bad(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (2, x), }", 24),
+  bad(npy_file("{'descr': '<f4', 'fortran_order': False, 'shape': (2, x), }", 24),
       {"expected a dimension"});
-  bad(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), 'extra': 1}", 24),
+  bad(npy_file("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), 'extra': 1}", 24),
       {"unknown header key 'extra'"});
-  bad(npy("{'descr: '<f4'", 0), {"malformed header"});
-  bad(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999, 3), }", 24),
+  bad(npy_file("{'descr: '<f4'", 0), {"malformed header"});
+  bad(npy_file("{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999, 3), }", 24),
       {"too large"});
   // 4294967295³ elements: refused before any allocation.
-  bad(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (4294967295, 4294967295, "
-          "4294967295), }",
-          0),
+  bad(npy_file("{'descr': '<f4', 'fortran_order': False, 'shape': (4294967295, 4294967295, "
+               "4294967295), }",
+               0),
       {"impossibly large"});
 }
 
@@ -148,7 +136,7 @@ TEST(Checkpoint, ABadFileChangesNothing) {
   // A missing file.
   std::filesystem::remove(where + "/fc1.W.npy");
   expect_file_error([&] { nn::load_checkpoint(where, source.params()); }, "npy",
-                    {"fc1.W.npy", "cannot be opened"});
+                    {"fc1.W.npy", "no such file"});
   EXPECT_EQ(values(source.params()), before);
 }
 

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include "nn/file_support.hpp"
 #include "tapegrad/tapegrad.hpp"
 
@@ -67,10 +69,65 @@ TEST(Csv, EveryBrokenFileIsAFileErrorNamingLineAndColumn) {
   far.label_column = -3;
   bad("1,2\n", {"label column -3"}, far);
   const std::string missing = "/nonexistent/tapegrad/d.csv";
-  expect_file_error([&] { (void)nn::read_csv<double>(missing); }, "csv",
-                    {missing, "cannot be opened"});
+  expect_file_error([&] { (void)nn::read_csv<double>(missing); }, "csv", {missing, "no such file"});
   // 1e39 fits a double.
   EXPECT_EQ(nn::parse_csv<double>("1e39,0\n").features(0, 0), 1e39);
+  // No number needs more than 1024 characters: refused before it is buffered.
+  bad(std::string(2000, '0') + ",1\n", {"line 1, column 1", "more than 1024 characters"});
+}
+
+// The rule for magnitudes T cannot hold: beyond its range is an overflow,
+// non-zero but rounding to 0 an underflow, both refused; subnormals are kept.
+TEST(Csv, OverflowAndUnderflowAreRefusedAsSuchSubnormalsKept) {
+  const auto refused = [](auto zero, std::string_view field, std::string_view problem) {
+    using T = decltype(zero);
+    const std::string text = fmt::format("1,{}\n", field);
+    const std::string quoted = fmt::format("'{}'", field);
+    expect_file_error([&] { (void)nn::parse_csv<T>(text, {}, "d.csv"); }, "csv",
+                      {"line 1, column 2", quoted, problem,
+                       sizeof(T) == 4 ? "32-bit float" : "64-bit float"});
+  };
+  refused(0.0, "1e-400", "underflows: it is finite, but too small");
+  refused(0.0, "-2e-324", "underflows");  // below half the smallest subnormal
+  refused(0.0, "0.0000001e-320", "underflows");
+  refused(0.0f, "1e-50", "underflows");
+  refused(0.0f, "-1e-46", "underflows");
+  refused(0.0, "1e400", "overflows");
+  refused(0.0, "-123.5e307", "overflows");
+  refused(0.0f, "1e39", "overflows");
+  refused(0.0f, "3.5e38", "overflows");
+
+  nn::CsvOptions unlabelled;
+  unlabelled.label_column = nn::CsvOptions::kNoLabel;
+  const auto kept = [&](auto zero, const char* field) {
+    using T = decltype(zero);
+    return nn::parse_csv<T>(field, unlabelled).features(0, 0);
+  };
+  EXPECT_EQ(kept(0.0, "1e-50"), 1e-50);  // a normal double
+  EXPECT_EQ(kept(0.0, "4e-324"), std::numeric_limits<double>::denorm_min());
+  EXPECT_EQ(kept(0.0f, "1e-40"), 1e-40f);  // a subnormal float
+  EXPECT_EQ(kept(0.0f, "1.4e-45"), std::numeric_limits<float>::denorm_min());
+  EXPECT_EQ(kept(0.0f, "0e-999"), 0.0f);  // zero is no underflow
+  EXPECT_EQ(kept(0.0f, "3.4028234e38"), std::numeric_limits<float>::max());
+}
+
+// A file is read in 64 KiB chunks: fields and lines cut at a chunk's end
+// must come out whole.
+TEST(Csv, FieldsCutByTheReadersChunksComeOutWhole) {
+  const testing::ScratchDir dir;
+  std::string text = "x,y,label\n";
+  for (int i = 0; i < 30000; ++i)
+    text += std::to_string(i) + ", " + std::to_string(i) + ".25 ," + std::to_string(i % 7) + "\r\n";
+  testing::write_bytes(dir.file("big.csv"), {text.begin(), text.end()});
+  nn::CsvOptions options;
+  options.header = true;
+  const nn::Dataset<double> data = nn::read_csv<double>(dir.file("big.csv"), options);
+  ASSERT_EQ(data.features.shape(), (Shape{30000, 2}));
+  for (std::size_t i = 0; i < 30000; ++i) {
+    ASSERT_EQ(data.features(i, 0), static_cast<double>(i)) << i;
+    ASSERT_EQ(data.features(i, 1), static_cast<double>(i) + 0.25) << i;
+    ASSERT_EQ(data.labels(i), static_cast<double>(i % 7)) << i;
+  }
 }
 
 }  // namespace

@@ -16,6 +16,36 @@
 
 namespace tapegrad::testing {
 
+using Bytes = std::vector<std::uint8_t>;
+
+inline Bytes operator+(Bytes a, const Bytes& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+/// An IDX header: type code and dimensions.
+inline Bytes idx_header(std::uint8_t code, std::initializer_list<std::uint32_t> dims) {
+  Bytes b{0, 0, code, static_cast<std::uint8_t>(dims.size())};
+  for (const std::uint32_t d : dims) {
+    for (int shift = 24; shift >= 0; shift -= 8)
+      b.push_back(static_cast<std::uint8_t>(d >> shift));
+  }
+  return b;
+}
+
+/// A .npy file with a hand-written header (padded like numpy) and `data_bytes` zeros.
+inline Bytes npy_file(std::string dict, std::size_t data_bytes, std::uint8_t major = 1) {
+  const std::size_t prefix = major == 1 ? 10 : 12;
+  dict.append((64 - (prefix + dict.size() + 1) % 64) % 64, ' ');
+  dict.push_back('\n');
+  Bytes b{0x93, 'N', 'U', 'M', 'P', 'Y', major, 0};
+  for (std::size_t i = 0; i < prefix - 8; ++i)
+    b.push_back(static_cast<std::uint8_t>(dict.size() >> (8 * i)));
+  b.insert(b.end(), dict.begin(), dict.end());
+  b.resize(b.size() + data_bytes, 0);
+  return b;
+}
+
 /// A fresh directory under the system's temporary directory, removed with
 /// everything in it when the object dies. Named after the running test.
 class ScratchDir {

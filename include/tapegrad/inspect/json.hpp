@@ -2,7 +2,9 @@
 // A TapeRecord as a JSON file, to inspect a tape later or elsewhere (the
 // `tapegrad-inspect` tool reads these). The layout carries a format version;
 // loading validates every field and throws FileError naming the file and
-// what is wrong, whatever the file holds.
+// what is wrong, whatever the file holds. Loading streams the text into the
+// record (no JSON document is built, a field the layout lacks is refused at
+// its key), so memory is the record plus a small buffer.
 
 #include <filesystem>
 #include <string>

@@ -3,9 +3,11 @@
 // a big-endian header — two zero bytes, an element-type code, the number of
 // dimensions, then each dimension as a 32-bit integer — followed by the
 // elements. Every element type (u8, i8, i16, i32, f32, f64) converts to T.
-// A file whose header disagrees with its size, an unknown type code or a
-// corrupt gzip stream is a FileError naming the file; nothing is allocated
-// beyond what the file actually holds.
+// A file whose header disagrees with its size (or with what its gzip stream
+// inflates to), an unknown type code, a corrupt gzip stream, or anything
+// that is not a regular file is a FileError naming the file. The header is
+// read first: memory is the result plus a small buffer, whatever the file
+// holds (a gzip bomb is refused one byte past what its header announces).
 
 #include <cstdint>
 #include <string>
