@@ -170,13 +170,18 @@ template <class T>
 void zero_unselected(const AxisRuns& r, T* full) {
   for (std::size_t o = 0; o < r.outer; ++o) {
     T* block = full + o * r.length * r.inner;
-    std::size_t next = 0;  // the first position not yet handled
-    for (std::size_t k = 0; k < r.count; ++k) {
-      const std::size_t p = r.start + k * r.step;
-      std::fill(block + next * r.inner, block + p * r.inner, T(0));
-      next = p + 1;
+    if (r.step == 1 || r.count == 0) {  // before and after one block
+      const std::size_t end = r.count == 0 ? r.start : r.start + r.count;
+      std::fill(block, block + r.start * r.inner, T(0));
+      std::fill(block + end * r.inner, block + r.length * r.inner, T(0));
+      continue;
     }
-    std::fill(block + next * r.inner, block + r.length * r.inner, T(0));
+    for (std::size_t k = 0; k < r.count; ++k) {  // the gaps between positions
+      const std::size_t gap = k == 0 ? 0 : r.start + (k - 1) * r.step + 1;
+      std::fill(block + gap * r.inner, block + (r.start + k * r.step) * r.inner, T(0));
+    }
+    const std::size_t last = r.start + (r.count - 1) * r.step;
+    std::fill(block + (last + 1) * r.inner, block + r.length * r.inner, T(0));
   }
 }
 

@@ -46,6 +46,13 @@ template <class T>
 void gather_along(const AlongAxis& a, const T* full, const T* index, T* part, bool add) {
   for (std::size_t o = 0; o < a.outer; ++o) {
     const T* block = full + o * a.length * a.inner;
+    if (a.inner == 1 && !add) {  // along the last axis: one pick per element
+      const T* picks = index + o * a.count;
+      T* out = part + o * a.count;
+      for (std::size_t j = 0; j < a.count; ++j)
+        out[j] = block[static_cast<std::size_t>(picks[j])];
+      continue;
+    }
     for (std::size_t j = 0; j < a.count; ++j) {
       const std::size_t row = (o * a.count + j) * a.inner;
       for (std::size_t i = 0; i < a.inner; ++i) {
