@@ -7,6 +7,8 @@
 //                 alternating blocks inside one benchmark (see below)
 //   scalar_chain  y = y·a + sin(y) repeated on rank-0 tensors
 //   rnn           h ← tanh(W h + U x_t), 64 units, 200 steps, batch 1
+//   indexing/…    slice, concat, index, gather, embedding in ns per element,
+//                 next to memcpy and add floors (indexing_benchmarks.cpp)
 // mlp_step, scalar_chain and rnn live in workloads.hpp, which
 // libtorch_side_by_side.cpp times too. After the runs a ratio table (mlp_step
 // / gemm_floor, from mlp_step_vs_floor) is printed (to stderr when
@@ -31,6 +33,7 @@
 #include <tapegrad/tapegrad.hpp>
 
 #include "allocation_counter.hpp"
+#include "indexing_benchmarks.hpp"
 #include "recording.hpp"
 #include "statistics.hpp"
 #include "workloads.hpp"
@@ -351,6 +354,7 @@ int main(int argc, char** argv) {
   benchmark::RegisterBenchmark("scalar_chain/forward+backward", scalar_chain, ChainPart::both)
       ->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark("rnn/hidden:64/steps:200", rnn)->Unit(benchmark::kMillisecond);
+  register_indexing_benchmarks();
 
   benchmark::AddCustomContext("openblas_core", openblas_get_corename());
   return run_and_print(argc, argv, print_ratios);

@@ -44,6 +44,10 @@ struct OpCase {
 template <class T>
 std::vector<OpCase<T>> op_cases();
 
+/// The rows of the indexing and shape ops (op_cases_indexing.cpp).
+template <class T>
+std::vector<OpCase<T>> indexing_op_cases();
+
 /// Records a case's inputs (variables) and constants on `tape`.
 template <class T>
 std::vector<Var<T>> record_vars(Tape<T>& tape, const OpCase<T>& c);

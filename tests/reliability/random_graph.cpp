@@ -90,6 +90,20 @@ const char* op_name(OpKind kind) {
       return "mse";
     case OpKind::cross_entropy:
       return "cross_entropy";
+    case OpKind::slice:
+      return "slice";
+    case OpKind::index:
+      return "index";
+    case OpKind::concat:
+      return "concat";
+    case OpKind::stack:
+      return "stack";
+    case OpKind::gather:
+      return "gather";
+    case OpKind::embedding:
+      return "embedding";
+    case OpKind::permute:
+      return "permute";
   }
   return "?";
 }
@@ -127,6 +141,20 @@ std::string Graph::text() const {
       case OpKind::broadcast_to:
       case OpKind::sum_to:
         attributes = "to " + shape_to_string(n.target);
+        break;
+      case OpKind::slice:
+        attributes = fmt::format("axis={} {}:{}:{}", n.axis, n.start, n.stop, n.step);
+        break;
+      case OpKind::index:
+        attributes = fmt::format("axis={} position={}", n.axis, n.start);
+        break;
+      case OpKind::concat:
+      case OpKind::stack:
+      case OpKind::gather:
+        attributes = fmt::format("axis={}", n.axis);
+        break;
+      case OpKind::permute:
+        attributes = fmt::format("axes ({})", fmt::join(n.target, ", "));
         break;
       case OpKind::variable:
       case OpKind::constant: {
@@ -236,6 +264,25 @@ Var<T> apply_node(Tape<T>& tape, const NodeSpec& n, const std::vector<Var<T>>& v
       return mse(in(0), in(1));
     case OpKind::cross_entropy:
       return cross_entropy(in(0), in(1));
+    case OpKind::slice:
+      return slice(in(0), n.axis, n.start, n.stop, n.step);
+    case OpKind::index:
+      return index(in(0), n.axis, n.start);
+    case OpKind::concat:
+    case OpKind::stack: {
+      std::vector<Var<T>> parts;
+      for (std::size_t i = 0; i < n.inputs.size(); ++i)
+        parts.push_back(in(i));
+      return n.kind == OpKind::concat ? concat(parts, n.axis) : stack(parts, n.axis);
+    }
+    case OpKind::gather:
+      return gather(in(0), n.axis, in(1));
+    case OpKind::embedding:
+      return embedding(in(0), in(1));
+    case OpKind::permute: {
+      const std::vector<int> axes(n.target.begin(), n.target.end());
+      return permute(in(0), Span<int>(axes));
+    }
   }
   throw std::logic_error("unknown OpKind");
 }
@@ -416,7 +463,7 @@ class Generator {
   }
 
   void step() {
-    switch (below(12)) {
+    switch (below(13)) {
       case 0:
       case 1:
       case 2:
@@ -442,10 +489,103 @@ class Generator {
       case 10:
         step_loss();
         break;
+      case 11:
+        step_indexing();
+        break;
       default:
         step_binary();
         break;
     }
+  }
+
+  /// An axis of a rank-`rank` shape (≥ 1), written from the end half the time.
+  int axis_of(std::size_t rank) {
+    const int axis = static_cast<int>(below(rank));
+    return chance(0.5) ? axis - static_cast<int>(rank) : axis;
+  }
+  /// Whole numbers in [0, limit) as a constant leaf of `shape`.
+  std::size_t indices(const Shape& shape, std::size_t limit) {
+    NodeSpec n;
+    n.kind = OpKind::constant;
+    n.value = Tensor<double>::from_shape(shape);
+    for (double& v : n.value)
+      v = static_cast<double>(below(limit));
+    return add(std::move(n));
+  }
+
+  void step_indexing() {
+    std::size_t x = pick();
+    if (shape(x).empty())
+      x = pick_rank(1 + below(2));
+    const Shape s = shape(x);
+    const std::size_t rank = s.size();
+    NodeSpec n;
+    n.inputs = {x};
+    n.axis = axis_of(rank);
+    const std::size_t a =
+        static_cast<std::size_t>(n.axis < 0 ? n.axis + static_cast<int>(rank) : n.axis);
+    const std::size_t length = s[a];
+    const auto from_end = [&](std::int64_t p) {
+      return chance(0.3) ? p - static_cast<std::int64_t>(length) : p;
+    };
+    switch (below(7)) {
+      case 0: {  // slice: a non-empty part, maybe strided
+        n.kind = OpKind::slice;
+        const std::size_t start = below(length);
+        n.start = from_end(static_cast<std::int64_t>(start));
+        n.stop = static_cast<std::int64_t>(start + 1 + below(length - start));
+        if (static_cast<std::size_t>(n.stop) < length)
+          n.stop = from_end(n.stop);
+        n.step = 1 + static_cast<std::int64_t>(below(2));
+        break;
+      }
+      case 1:  // index
+        n.kind = OpKind::index;
+        n.start = from_end(static_cast<std::int64_t>(below(length)));
+        break;
+      case 2: {  // concat with itself or new leaves
+        n.kind = OpKind::concat;
+        for (std::size_t k = 1 + below(2); k > 0; --k) {
+          Shape other = s;
+          other[a] = dim();
+          n.inputs.push_back(chance(0.3) ? x : new_leaf(other));
+        }
+        break;
+      }
+      case 3: {  // stack of rank ≤ 1, so that every node keeps rank ≤ 2
+        n.kind = OpKind::stack;
+        x = pick_rank(below(2));
+        n.inputs = {x};
+        for (std::size_t k = 1 + below(2); k > 0; --k)
+          n.inputs.push_back(chance(0.3) ? x : new_leaf(shape(x)));
+        n.axis = static_cast<int>(below(shape(x).size() + 1));
+        break;
+      }
+      case 4: {  // gather with whole-number indices in range
+        n.kind = OpKind::gather;
+        Shape picks = s;
+        picks[a] = 1 + below(3);
+        n.inputs.push_back(indices(picks, length));
+        break;
+      }
+      case 5: {  // embedding: rows of a matrix by ids of rank 0 or 1
+        n.kind = OpKind::embedding;
+        const std::size_t w = pick_rank(2);
+        n.inputs = {w, indices(chance(0.3) ? Shape{} : Shape{1 + below(4)}, shape(w)[0])};
+        break;
+      }
+      default: {  // permute
+        n.kind = OpKind::permute;
+        std::vector<std::size_t> axes(rank);
+        for (std::size_t k = 0; k < rank; ++k)
+          axes[k] = k;
+        if (rank == 2 && chance(0.7))
+          std::swap(axes[0], axes[1]);
+        n.target = Shape(axes.begin(), axes.end());
+        break;
+      }
+    }
+    add(std::move(n));
   }
 
   void step_unary() {

@@ -8,7 +8,8 @@
 // keep every op inside its domain: log and sqrt only see values ≥ 0.05, a
 // divisor is at least 0.25 away from zero, exp only sees |x| ≤ 5, and relu and
 // abs only see inputs at least 0.02 away from their kink, so central
-// differences are meaningful everywhere.
+// differences are meaningful everywhere. Index tensors (gather, embedding,
+// cross_entropy's labels) are constant leaves of whole numbers in range.
 
 #include <cstddef>
 #include <cstdint>
@@ -56,6 +57,13 @@ enum class OpKind {
   sum_to,        // to shape
   mse,
   cross_entropy,  // logits, labels (a constant)
+  slice,          // axis, start, stop, step
+  index,          // axis, start (the position)
+  concat,         // axis; any number of inputs
+  stack,          // axis; inputs of one shape, rank ≤ 1
+  gather,         // axis; x, index (a constant)
+  embedding,      // weight, ids (a constant)
+  permute,        // target holds the axes
 };
 
 const char* op_name(OpKind kind);
@@ -66,7 +74,10 @@ struct NodeSpec {
   double c = 0;                     // pow exponent, scale factor, shift offset
   int axis = 0;
   bool keepdims = false;
-  Shape target;                // reshape / broadcast_to / sum_to
+  std::int64_t start = 0;      // slice start, index position
+  std::int64_t stop = 0;       // slice
+  std::int64_t step = 1;       // slice
+  Shape target;                // reshape / broadcast_to / sum_to; permute's axes
   Shape shape;                 // the output's shape
   Tensor<double> value;        // leaves only
   std::size_t leaf_index = 0;  // variables: position among the gradcheck inputs
