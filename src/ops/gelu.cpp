@@ -1,5 +1,7 @@
 // Exact: y = x·Φ(x), dy/dx = Φ(x) + x·φ(x) (Φ, φ: the standard normal's
-// distribution and density). With the tanh approximation, u = √(2/π)(x +
+// distribution and density), with Φ(x) = ½ erfc(−x/√2), which unlike
+// ½(1 + erf(x/√2)) keeps its digits for x ≪ 0 (gelu(−10) = −7.6e−23, not
+// −0). With the tanh approximation, u = √(2/π)(x +
 // 0.044715x³), t = tanh(u): y = ½x(1 + t), dy/dx = ½(1 + t) + ½x(1 − t²)u'.
 #include <array>
 #include <numbers>
@@ -48,10 +50,20 @@ struct GeluKernel {
   }
 
   template <class T, class X>
+  static auto normal_cdf(const X& x) {
+    const T inverse_root_two = T(1) / std::numbers::sqrt2_v<T>;
+    if constexpr (is_var_v<X>) {
+      return T(0.5) * (T(1) + erf(x * inverse_root_two));  // for the recorded gradient
+    } else {
+      return T(0.5) * math::erfc(-x * inverse_root_two);
+    }
+  }
+
+  template <class T, class X>
   auto value(const X& x) const {
     if (approximation == GeluApproximation::tanh)
       return T(0.5) * x * (T(1) + math::tanh(tanh_argument<T>(x)));
-    return T(0.5) * x * (T(1) + math::erf(x * (T(1) / std::numbers::sqrt2_v<T>)));
+    return x * normal_cdf<T>(x);
   }
   template <class T, class X, class Y, class G>
   auto grad(const X& x, [[maybe_unused]] const Y& y, const G& g) const {
@@ -62,9 +74,8 @@ struct GeluKernel {
       return g * (T(0.5) * (T(1) + t) + T(0.5) * x * ((T(1) - t * t) * du));
     }
     const T inverse_root_two_pi = T(0.5) * std::numbers::inv_sqrtpi_v<T> * std::numbers::sqrt2_v<T>;
-    const auto cdf = T(0.5) * (T(1) + math::erf(x * (T(1) / std::numbers::sqrt2_v<T>)));
     const auto density = inverse_root_two_pi * math::exp(T(-0.5) * (x * x));
-    return g * (cdf + x * density);
+    return g * (normal_cdf<T>(x) + x * density);
   }
 };
 

@@ -47,27 +47,27 @@ struct NormKind {
   }
   template <class T, class Add>
   void grad(const Slice<T>& x, T y, T g, const Add& add) const {
-    const T factor = y == 0 ? T(0) : g / y;
     for (std::size_t a = 0; a < x.length; ++a)
-      add(a, factor * x[a]);
+      add(a, y == 0 ? T(0) : g * x[a] / y);
   }
-  /// x · g / y with y recorded. Where y = 0 the factor is a constant 0
-  /// (0 / (y + 1)): the gradient there is 0, and so are its derivatives.
+  /// x · g / y with y recorded (in the numeric backprop's order, so both
+  /// round alike). Where y = 0 it is x · 0 / (y + 1): the gradient there is
+  /// 0, and so are its derivatives.
   template <class T>
   Var<T> recorded(const Var<T>& x, const Var<T>& y, const Var<T>& g, const ReductionSpec& spec,
                   const ReductionLayout&) const {
     const Tensor<T>& norms = y.value();
-    Var<T> factor;
-    if (std::find(norms.begin(), norms.end(), T(0)) == norms.end()) {
-      factor = g / y;
-    } else {
+    Var<T> numerator = g;
+    Var<T> denominator = y;
+    if (std::find(norms.begin(), norms.end(), T(0)) != norms.end()) {
       Tensor<T> zero = xt::where(xt::equal(norms, T(0)), T(1), T(0));
       Tensor<T> nonzero = T(1) - zero;
       Tape<T>& tape = *x.tape();
-      factor = g * tape.constant(std::move(nonzero), "y ≠ 0") /
-               (y + tape.constant(std::move(zero), "y = 0"));
+      numerator = g * tape.constant(std::move(nonzero), "y ≠ 0");
+      denominator = y + tape.constant(std::move(zero), "y = 0");
     }
-    return x * expand_reduced(factor, x.shape(), spec);
+    const Shape& shape = x.shape();
+    return x * expand_reduced(numerator, shape, spec) / expand_reduced(denominator, shape, spec);
   }
 };
 
