@@ -1,10 +1,11 @@
 #pragma once
-// The shape shared by sum and mean: over all elements, or along one axis
-// (attribute "axis", negative counting from the end; "keepdims" 1 keeps a
-// size-1 axis). The input is seen as (outer, length, inner) around the
-// reduced axis, so one pair of loops serves every rank. Kind states the op's
-// name and formula (kName, kFormula) and whether it divides by the count
-// (kMean).
+// Reductions over all elements, or along one axis (attribute "axis",
+// negative counting from the end; "keepdims" 1 keeps a size-1 axis). The
+// input is seen as (outer, length, inner) around the reduced axis
+// (ReductionLayout), so one pair of loops serves every rank; every reduction
+// uses that layout and expand_reduced() (slice_reduction.hpp's too). Here the
+// shape shared by sum and mean: Kind states the op's name and formula
+// (kName, kFormula) and whether it divides by the count (kMean).
 
 #include <algorithm>
 #include <array>
@@ -19,6 +20,8 @@
 #include "tapegrad/ops/shape.hpp"
 
 namespace tapegrad::ops {
+
+inline constexpr std::array<std::string_view, 2> kAxisAttributes{"axis", "keepdims"};
 
 struct ReductionSpec {
   std::optional<int> axis;  // nothing: every element
@@ -127,7 +130,7 @@ class AxisReduction final : public OpBase<AxisReduction<T, Kind>, T> {
   static constexpr std::string_view kName = Kind::kName;
   static constexpr int kArity = 1;
   static constexpr std::string_view kFormula = Kind::kFormula;
-  static constexpr std::array<std::string_view, 2> kAttributes{"axis", "keepdims"};
+  static constexpr auto kAttributes = kAxisAttributes;
 
   AxisReduction() = default;
   explicit AxisReduction(ReductionSpec spec) : spec_(spec) {}

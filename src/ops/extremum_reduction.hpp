@@ -17,6 +17,20 @@
 
 namespace tapegrad::ops {
 
+/// Where the slice's extreme is: the first NaN, or else the first of the
+/// elements no other beats.
+template <class Order, class T>
+std::size_t extreme_position(const Slice<T>& x) {
+  std::size_t best = 0;
+  for (std::size_t a = 0; a < x.length; ++a) {
+    if (std::isnan(x[a]))
+      return a;
+    if (Order::beats(x[a], x[best]))
+      best = a;
+  }
+  return best;
+}
+
 template <class Order>
 struct ExtremumKind {
   static constexpr std::string_view kName = Order::kName;
@@ -34,14 +48,7 @@ struct ExtremumKind {
   }
   template <class T>
   T value(const Slice<T>& x) const {
-    T best = x[0];
-    for (std::size_t a = 0; a < x.length; ++a) {
-      if (std::isnan(x[a]))
-        return x[a];
-      if (Order::beats(x[a], best))
-        best = x[a];
-    }
-    return best;
+    return x[extreme_position<Order>(x)];
   }
   template <class T, class Add>
   void grad(const Slice<T>& x, T y, T g, const Add& add) const {
@@ -85,14 +92,7 @@ struct ArgExtremumKind {
   }
   template <class T>
   T value(const Slice<T>& x) const {
-    std::size_t best = 0;
-    for (std::size_t a = 0; a < x.length; ++a) {
-      if (std::isnan(x[a]))
-        return static_cast<T>(a);
-      if (Order::beats(x[a], x[best]))
-        best = a;
-    }
-    return static_cast<T>(best);
+    return static_cast<T>(extreme_position<Order>(x));
   }
 };
 

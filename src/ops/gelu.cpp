@@ -8,6 +8,8 @@
 #include <optional>
 #include <string>
 
+#include <fmt/format.h>
+
 #include "ops/support.hpp"
 #include "ops/unary_elementwise.hpp"
 #include "tapegrad/ops/activations.hpp"
@@ -25,22 +27,17 @@ struct GeluKernel {
   static constexpr unsigned kBackpropFlops = 10;
   static constexpr std::array<std::string_view, 1> kAttributes{"approximate"};
   static constexpr double kCubic = 0.044715;
-  GeluApproximation approximation = GeluApproximation::none;
-  double approximate = 0;  // as given, for problem()
+  double approximate = 0;  // 1: the tanh form
 
   GeluKernel() = default;
-  explicit GeluKernel(GeluApproximation a)
-      : approximation(a), approximate(a == GeluApproximation::tanh ? 1 : 0) {}
-  explicit GeluKernel(const Attributes& a)
-      : approximation(a.get_or("approximate", 0) == 1 ? GeluApproximation::tanh
-                                                      : GeluApproximation::none),
-        approximate(a.get_or("approximate", 0)) {}
+  explicit GeluKernel(GeluApproximation a) : approximate(a == GeluApproximation::tanh ? 1 : 0) {}
+  explicit GeluKernel(const Attributes& a) : approximate(a.get_or("approximate", 0)) {}
   Attributes attributes() const { return {{"approximate", approximate}}; }
   std::optional<std::string> problem() const {
     if (approximate == 0 || approximate == 1)
       return std::nullopt;
-    return "attribute approximate must be 0 (the erf form) or 1 (tanh), got " +
-           std::to_string(approximate);
+    return fmt::format("attribute approximate must be 0 (the erf form) or 1 (tanh), got {}",
+                       approximate);
   }
 
   template <class T, class X>
@@ -61,13 +58,13 @@ struct GeluKernel {
 
   template <class T, class X>
   auto value(const X& x) const {
-    if (approximation == GeluApproximation::tanh)
+    if (approximate == 1)
       return T(0.5) * x * (T(1) + math::tanh(tanh_argument<T>(x)));
     return x * normal_cdf<T>(x);
   }
   template <class T, class X, class Y, class G>
   auto grad(const X& x, [[maybe_unused]] const Y& y, const G& g) const {
-    if (approximation == GeluApproximation::tanh) {
+    if (approximate == 1) {
       const T root_two_over_pi = std::numbers::sqrt2_v<T> * std::numbers::inv_sqrtpi_v<T>;
       const auto t = math::tanh(tanh_argument<T>(x));
       const auto du = root_two_over_pi * (T(1) + T(3 * kCubic) * (x * x));

@@ -31,8 +31,6 @@
 
 namespace tapegrad::ops {
 
-inline constexpr std::array<std::string_view, 2> kAxisAttributes{"axis", "keepdims"};
-
 /// The elements of one slice: first[0], first[stride], …
 template <class T>
 struct Slice {

@@ -7,6 +7,7 @@
 #include <string>
 #include <utility>
 
+#include <fmt/format.h>
 #include <xtensor/xoperation.hpp>
 
 #include "ops/support.hpp"
@@ -36,8 +37,10 @@ struct SoftplusKernel {
   std::optional<std::string> problem() const {
     if (beta > 0 && std::isfinite(beta) && !std::isnan(threshold))
       return std::nullopt;
-    return "attribute beta must be finite and > 0 and threshold a number, got beta " +
-           std::to_string(beta) + " and threshold " + std::to_string(threshold);
+    return fmt::format(
+        "attribute beta must be finite and > 0 and threshold a number, got beta {} and threshold "
+        "{}",
+        beta, threshold);
   }
 
   template <class T, class X>

@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include <fmt/format.h>
+
 #include "ops/slice_reduction.hpp"
 #include "tapegrad/ops/arithmetic.hpp"
 #include "tapegrad/ops/reductions.hpp"
@@ -39,9 +41,10 @@ struct VarianceKind {
   void check(const ReductionLayout& l, const detail::NodeView<T>& ctx) const {
     const std::string shape = shape_to_string(ctx.input(0).shape());
     if (correction != 0 && correction != 1) {
-      throw ValueError("attribute correction must be 0 or 1, got " + std::to_string(correction) +
-                           " (input of shape " + shape + ")",
-                       ctx.site());
+      throw ValueError(
+          fmt::format("attribute correction must be 0 or 1, got {} (input of shape {})", correction,
+                      shape),
+          ctx.site());
     }
     if (l.slices() > 0 && static_cast<double>(l.length) <= correction) {
       throw ValueError("the " + std::string(kName) + " of " + std::to_string(l.length) +

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "ops/op_case_rows.hpp"
+#include "ops/reduction_reference.hpp"
 
 namespace tapegrad::testing {
 namespace {
@@ -18,89 +19,60 @@ namespace {
 template <class T>
 using V = Var<T>;
 
-/// How a reduction is called: over every element, or along an axis.
-struct Along {
-  std::optional<int> axis;
-  bool keepdims = false;
-
-  std::string label() const {
-    if (!axis)
-      return keepdims ? "all keepdims" : "all";
-    return "axis " + std::to_string(*axis) + (keepdims ? " keepdims" : "");
-  }
-  Attributes attributes() const {
-    Attributes a;
-    if (axis)
-      a.set("axis", *axis);
-    a.set("keepdims", keepdims ? 1 : 0);
-    return a;
-  }
-};
-
-/// Input shapes and the ways each is reduced.
-std::vector<std::pair<Shape, std::vector<Along>>> reduction_shapes() {
+/// The shapes and ways of reducing them of the table's rows.
+std::vector<ReductionCase> table_reductions() {
   return {
-      {{3, 4}, {{}, {0}, {1}, {-1, true}, {-2, true}}},
-      {{5}, {{}, {0, true}}},
-      {{1}, {{}}},
-      {{}, {{}}},
-      {{4, 1}, {{1}, {0, true}}},
-      {{2, 3, 4}, {{}, {0}, {1, true}, {-1}}},
-      {{3, 7}, {{-1}}},
+      {{3, 4}, {}},       {{3, 4}, 0},
+      {{3, 4}, 1},        {{3, 4}, -1, true},
+      {{3, 4}, -2, true}, {{5}, {}},
+      {{5}, 0, true},     {{1}, {}},
+      {{}, {}},           {{4, 1}, 1},
+      {{4, 1}, 0, true},  {{2, 3, 4}, {}},
+      {{2, 3, 4}, 0},     {{2, 3, 4}, 1, true},
+      {{2, 3, 4}, -1},    {{3, 7}, -1},
   };
 }
 
-/// A reduction as the case function: its free functions called as `along`
+/// A reduction as the case function: its free functions called as the case
 /// says (over all elements with keepdims only by name).
 template <class T>
-using Reduce = std::function<V<T>(V<T>, const Along&)>;
+using Reduce = std::function<V<T>(V<T>, const ReductionCase&)>;
 
 template <class T>
 Reduce<T> reduction(V<T> (*all)(V<T>), V<T> (*axis)(V<T>, int, bool), std::string name) {
-  return [=](V<T> x, const Along& along) {
-    if (along.axis)
-      return axis(x, *along.axis, along.keepdims);
-    return along.keepdims ? x.tape()->apply(name, {x}, along.attributes()) : all(x);
+  return [=](V<T> x, const ReductionCase& c) {
+    if (c.axis)
+      return axis(x, *c.axis, c.keepdims);
+    return c.keepdims ? x.tape()->apply(name, {x}, c.attributes()) : all(x);
   };
 }
 
-/// How many elements each result of `along` reduces.
-std::size_t reduced_length(const Shape& shape, const Along& along) {
-  if (!along.axis)
-    return shape_size(shape);
-  const int rank = static_cast<int>(shape.size());
-  return shape[static_cast<std::size_t>(*along.axis < 0 ? *along.axis + rank : *along.axis)];
-}
-
-/// Rows of `name` for every shape and way of reduction_shapes() whose
-/// results reduce at least `min_length` elements.
+/// Rows of `name` for every case of table_reductions() whose results
+/// reduce at least `min_length` elements.
 template <class T>
 void add_reduction_rows(CaseRows<T>& t, const std::string& name, const Reduce<T>& reduce,
                         double low, double high, const Attributes& extra = {},
                         std::size_t min_length = 1) {
-  for (const auto& [shape, alongs] : reduction_shapes()) {
-    for (const Along& along : alongs) {
-      if (reduced_length(shape, along) < min_length)
-        continue;
-      Attributes attributes = along.attributes();
-      for (const auto& [key, value] : extra.items())
-        attributes.set(key, value);
-      t.call(name, str(shape) + " " + along.label(), {t.rnd(shape, low, high)},
-             unary_case<T>([reduce, along = along](V<T> x) { return reduce(x, along); }),
-             attributes);
-    }
+  for (const ReductionCase& c : table_reductions()) {
+    if (c.length() < min_length)
+      continue;
+    Attributes attributes = c.attributes();
+    for (const auto& [key, value] : extra.items())
+      attributes.set(key, value);
+    t.call(name, c.label(), {t.rnd(c.shape, low, high)},
+           unary_case<T>([reduce, c](V<T> x) { return reduce(x, c); }), attributes);
   }
   // Inside a bigger expression, its second derivatives meet others'.
   t.expression(name, "squared, along axis 1 of (2, 3)", {t.rnd({2, 3}, low, high)},
                unary_case<T>([reduce](V<T> x) {
-                 return square(reduce(x, Along{1, false}));
+                 return square(reduce(x, ReductionCase{{2, 3}, 1}));
                }));
 }
 
 /// var or std with a correction.
 template <class T>
 Reduce<T> variance(bool is_std, Correction c) {
-  return [is_std, c](V<T> x, const Along& along) {
+  return [is_std, c](V<T> x, const ReductionCase& along) {
     if (along.axis) {
       return is_std ? tapegrad::std(x, *along.axis, along.keepdims, c)
                     : var(x, *along.axis, along.keepdims, c);

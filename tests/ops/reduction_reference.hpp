@@ -25,11 +25,12 @@ struct ReductionCase {
     a.set("keepdims", keepdims ? 1 : 0);
     return a;
   }
-  std::string describe(std::string_view op) const {
-    return std::string(op) + " " + str(shape) +
-           (axis ? " axis " + std::to_string(*axis) : std::string(" all")) +
+  /// "(3, 4) axis -1 keepdims"
+  std::string label() const {
+    return str(shape) + (axis ? " axis " + std::to_string(*axis) : std::string(" all")) +
            (keepdims ? " keepdims" : "");
   }
+  std::string describe(std::string_view op) const { return std::string(op) + " " + label(); }
   /// How many elements each result reduces.
   std::size_t length() const {
     if (!axis)
