@@ -32,6 +32,7 @@
 #include "tapegrad/nn/sgd.hpp"
 #include "tapegrad/ops/activations.hpp"
 #include "tapegrad/ops/arithmetic.hpp"
+#include "tapegrad/ops/comparisons.hpp"
 #include "tapegrad/ops/indexing.hpp"
 #include "tapegrad/ops/linalg.hpp"
 #include "tapegrad/ops/losses.hpp"

@@ -1,10 +1,11 @@
 #pragma once
-// The shape shared by sum and mean: over all elements, or along one axis
-// (attribute "axis", negative counting from the end; "keepdims" 1 keeps a
-// size-1 axis). The input is seen as (outer, length, inner) around the
-// reduced axis, so one pair of loops serves every rank. Kind states the op's
-// name and formula (kName, kFormula) and whether it divides by the count
-// (kMean).
+// Reductions over all elements, or along one axis (attribute "axis",
+// negative counting from the end; "keepdims" 1 keeps a size-1 axis). The
+// input is seen as (outer, length, inner) around the reduced axis
+// (ReductionLayout), so one pair of loops serves every rank; every reduction
+// uses that layout and expand_reduced() (slice_reduction.hpp's too). Here the
+// shape shared by sum and mean: Kind states the op's name and formula
+// (kName, kFormula) and whether it divides by the count (kMean).
 
 #include <algorithm>
 #include <array>
@@ -19,6 +20,8 @@
 #include "tapegrad/ops/shape.hpp"
 
 namespace tapegrad::ops {
+
+inline constexpr std::array<std::string_view, 2> kAxisAttributes{"axis", "keepdims"};
 
 struct ReductionSpec {
   std::optional<int> axis;  // nothing: every element
@@ -40,13 +43,94 @@ struct ReductionSpec {
   }
 };
 
+/// The input seen as (outer, length, inner) around the reduced axis: element
+/// a of slice (o, i) is at flat index (o·length + a)·inner + i, and the
+/// slice's result at o·inner + i. Reducing every element is one slice.
+struct ReductionLayout {
+  std::size_t outer = 1, length = 1, inner = 1;
+  Shape out_shape;
+
+  std::size_t slices() const { return outer * inner; }
+  /// Calls f(out, first, stride) for each slice: its result's flat index,
+  /// its first element's and the step between its elements.
+  template <class F>
+  void for_each_slice(const F& f) const {
+    for (std::size_t o = 0; o < outer; ++o) {
+      for (std::size_t i = 0; i < inner; ++i)
+        f(o * inner + i, o * length * inner + i, inner);
+    }
+  }
+};
+
+/// The reduction `spec` of a tensor of `shape`; an axis it does not have is
+/// a ValueError naming the axis and the shape at `site`.
+inline ReductionLayout reduction_layout(const Shape& shape, const ReductionSpec& spec,
+                                        const ErrorSite& site) {
+  ReductionLayout l;
+  if (!spec.axis) {
+    l.length = shape_size(shape);
+    if (spec.keepdims)
+      l.out_shape = Shape(shape.size(), 1);
+    return l;
+  }
+  const int rank = static_cast<int>(shape.size());
+  const int axis = *spec.axis < 0 ? *spec.axis + rank : *spec.axis;
+  if (axis < 0 || axis >= rank) {
+    throw ValueError("axis " + std::to_string(*spec.axis) + " is out of range for shape " +
+                         shape_to_string(shape),
+                     site);
+  }
+  for (int k = 0; k < rank; ++k) {
+    const std::size_t extent = shape[static_cast<std::size_t>(k)];
+    if (k < axis)
+      l.outer *= extent;
+    if (k > axis)
+      l.inner *= extent;
+    if (k == axis) {
+      l.length = extent;
+      if (spec.keepdims)
+        l.out_shape.push_back(1);
+    } else {
+      l.out_shape.push_back(extent);
+    }
+  }
+  return l;
+}
+
+/// The same for input 0 of the node `ctx` works on.
+template <class T>
+ReductionLayout reduction_layout(const detail::NodeView<T>& ctx, const ReductionSpec& spec) {
+  return reduction_layout(ctx.input(0).shape(), spec, ctx.site());
+}
+
+/// The number of elements each result of `spec` reduces, for an input of
+/// `shape` whose axis was checked when it was recorded.
+inline std::size_t reduced_count(const Shape& shape, const ReductionSpec& spec) {
+  return reduction_layout(shape, spec, {}).length;
+}
+
+/// r (a reduction's result, or anything of its shape) put back over the
+/// reduced axis, or everywhere: broadcast to `shape`, as recorded ops.
+template <class T>
+Var<T> expand_reduced(Var<T> r, const Shape& shape, const ReductionSpec& spec) {
+  Shape kept(shape.size(), 1);
+  if (spec.axis) {
+    const int rank = static_cast<int>(shape.size());
+    kept = shape;
+    kept[static_cast<std::size_t>(*spec.axis < 0 ? *spec.axis + rank : *spec.axis)] = 1;
+  }
+  if (r.shape() != kept)
+    r = reshape(r, kept);
+  return r.shape() == shape ? r : broadcast_to(r, shape);
+}
+
 template <class T, class Kind>
 class AxisReduction final : public OpBase<AxisReduction<T, Kind>, T> {
  public:
   static constexpr std::string_view kName = Kind::kName;
   static constexpr int kArity = 1;
   static constexpr std::string_view kFormula = Kind::kFormula;
-  static constexpr std::array<std::string_view, 2> kAttributes{"axis", "keepdims"};
+  static constexpr auto kAttributes = kAxisAttributes;
 
   AxisReduction() = default;
   explicit AxisReduction(ReductionSpec spec) : spec_(spec) {}
@@ -56,7 +140,7 @@ class AxisReduction final : public OpBase<AxisReduction<T, Kind>, T> {
 
   void forward(ForwardContext<T>& ctx) const override {
     const Tensor<T>& x = ctx.input(0);
-    const Layout l = layout(ctx);
+    const ReductionLayout l = reduction_layout(ctx, spec_);
     Tensor<T>& y = ctx.output(l.out_shape);
     const T scale = factor(l, ctx);
     const T* in = x.data();
@@ -94,29 +178,16 @@ class AxisReduction final : public OpBase<AxisReduction<T, Kind>, T> {
     if (!ctx.needs_grad(0))
       return;
     const Shape& shape = ctx.input(0).shape();
-    Shape kept(shape.size(), 1);
-    std::size_t length = shape_size(shape);
-    if (spec_.axis) {
-      const int rank = static_cast<int>(shape.size());
-      const auto axis =
-          static_cast<std::size_t>(*spec_.axis < 0 ? *spec_.axis + rank : *spec_.axis);
-      kept = shape;
-      kept[axis] = 1;
-      length = shape[axis];
-    }
-    Var<T> g = ctx.grad_output();
-    if (g.shape() != kept)
-      g = reshape(g, kept);
-    Var<T> full = broadcast_to(g, shape);
+    Var<T> full = expand_reduced(ctx.grad_output(), shape, spec_);
     if (kMean)
-      full = scale(full, T(1) / static_cast<T>(length));
+      full = scale(full, T(1) / static_cast<T>(reduced_count(shape, spec_)));
     ctx.accumulate(0, full);
   }
 
   void backprop(BackpropContext<T>& ctx) const override {
     if (!ctx.needs_grad(0))
       return;
-    const Layout l = layout(ctx);
+    const ReductionLayout l = reduction_layout(ctx, spec_);
     const T scale = factor(l, ctx);
     const T* g = ctx.grad_output().data();
     const GradSlot<T> dx = ctx.gradient(0);
@@ -133,45 +204,7 @@ class AxisReduction final : public OpBase<AxisReduction<T, Kind>, T> {
  private:
   static constexpr bool kMean = Kind::kMean;
 
-  struct Layout {
-    std::size_t outer = 1, length = 1, inner = 1;
-    Shape out_shape;
-  };
-
-  Layout layout(const detail::NodeView<T>& ctx) const {
-    const Shape& shape = ctx.input(0).shape();
-    Layout l;
-    if (!spec_.axis) {
-      l.length = shape_size(shape);
-      if (spec_.keepdims)
-        l.out_shape = Shape(shape.size(), 1);
-      return l;
-    }
-    const int rank = static_cast<int>(shape.size());
-    const int axis = *spec_.axis < 0 ? *spec_.axis + rank : *spec_.axis;
-    if (axis < 0 || axis >= rank) {
-      throw ValueError("axis " + std::to_string(*spec_.axis) + " is out of range for shape " +
-                           shape_to_string(shape),
-                       ctx.site());
-    }
-    for (int k = 0; k < rank; ++k) {
-      const std::size_t extent = shape[static_cast<std::size_t>(k)];
-      if (k < axis)
-        l.outer *= extent;
-      if (k > axis)
-        l.inner *= extent;
-      if (k == axis) {
-        l.length = extent;
-        if (spec_.keepdims)
-          l.out_shape.push_back(1);
-      } else {
-        l.out_shape.push_back(extent);
-      }
-    }
-    return l;
-  }
-
-  static T factor(const Layout& l, const detail::NodeView<T>& ctx) {
+  static T factor(const ReductionLayout& l, const detail::NodeView<T>& ctx) {
     if (!kMean)
       return T(1);
     if (l.length == 0) {

@@ -1,8 +1,10 @@
 #pragma once
-// The shape shared by add, sub, mul and div: numpy broadcasting forward, and
-// each input's gradient Kernel::grad_a / grad_b (expressions of a, b, the
-// output y and its gradient g) summed back to that input's shape. The kernel
-// states the op's name and formula (kName, kFormula).
+// The shape shared by add, sub, mul, div, maximum and minimum: numpy
+// broadcasting forward, and each input's gradient Kernel::grad_a / grad_b
+// (expressions of a, b, the output y and its gradient g) summed back to that
+// input's shape. The kernel states the op's name and formula (kName,
+// kFormula). The broadcasting forward and the summing back are free
+// functions, for the comparisons and where too.
 
 #include <cstdint>
 #include <optional>
@@ -18,6 +20,57 @@
 
 namespace tapegrad::ops {
 
+/// Forward of an op on two inputs with numpy broadcasting: y = value(a, b),
+/// where `value` maps two numbers to a number (tiny tensors of one shape go
+/// element by element, see unary_elementwise.hpp) and two tensors to an
+/// expression. Incompatible shapes are a ShapeError naming both.
+template <class T, class F>
+void broadcast_forward(ForwardContext<T>& ctx, const F& value) {
+  const Tensor<T>& a = ctx.input(0);
+  const Tensor<T>& b = ctx.input(1);
+  if (a.shape() == b.shape()) {
+    Tensor<T>& y = ctx.output(a.shape());
+    const std::size_t n = a.size();
+    if (n <= kScalarPathSize) {
+      for (std::size_t i = 0; i < n; ++i)
+        y.data()[i] = value(a.data()[i], b.data()[i]);
+      return;
+    }
+    xt::noalias(y) = value(a, b);
+    return;
+  }
+  const auto shape = broadcast_shapes(a.shape(), b.shape());
+  if (!shape) {
+    throw ShapeError("cannot broadcast shapes " + shape_to_string(a.shape()) + " and " +
+                         shape_to_string(b.shape()),
+                     ctx.site());
+  }
+  xt::noalias(ctx.output(*shape)) = value(a, b);
+}
+
+/// Sends a contribution shaped like the output to input i: straight to an
+/// input of the same shape; to a broadcast input summed over the stretched
+/// axes (through scratch tensor 0).
+template <class T, class E>
+void send_reduced(BackpropContext<T>& ctx, std::size_t i, const E& contribution) {
+  const Shape& out_shape = ctx.output().shape();
+  if (ctx.input(i).shape() == out_shape) {
+    ctx.accumulate(i, contribution);
+    return;
+  }
+  Tensor<T>& full = ctx.scratch(0, out_shape);
+  xt::noalias(full) = contribution;
+  ctx.accumulate_reduced(i, full);
+}
+
+/// The same for a recorded contribution (a Var shaped like the output).
+template <class T>
+void send_recorded_reduced(DifferentiableBackpropContext<T>& ctx, std::size_t i,
+                           const Var<T>& contribution) {
+  const Shape& shape = ctx.input(i).shape();
+  ctx.accumulate(i, contribution.shape() == shape ? contribution : sum_to(contribution, shape));
+}
+
 template <class T, class Kernel>
 class BinaryElementwise final : public OpBase<BinaryElementwise<T, Kernel>, T> {
  public:
@@ -26,26 +79,7 @@ class BinaryElementwise final : public OpBase<BinaryElementwise<T, Kernel>, T> {
   static constexpr std::string_view kFormula = Kernel::kFormula;
 
   void forward(ForwardContext<T>& ctx) const override {
-    const Tensor<T>& a = ctx.input(0);
-    const Tensor<T>& b = ctx.input(1);
-    if (a.shape() == b.shape()) {
-      Tensor<T>& y = ctx.output(a.shape());
-      const std::size_t n = a.size();
-      if (n <= kScalarPathSize) {  // see unary_elementwise.hpp
-        for (std::size_t i = 0; i < n; ++i)
-          y.data()[i] = Kernel::value(a.data()[i], b.data()[i]);
-        return;
-      }
-      xt::noalias(y) = Kernel::value(a, b);
-      return;
-    }
-    const auto shape = broadcast_shapes(a.shape(), b.shape());
-    if (!shape) {
-      throw ShapeError("cannot broadcast shapes " + shape_to_string(a.shape()) + " and " +
-                           shape_to_string(b.shape()),
-                       ctx.site());
-    }
-    xt::noalias(ctx.output(*shape)) = Kernel::value(a, b);
+    broadcast_forward(ctx, [](const auto& a, const auto& b) { return Kernel::value(a, b); });
   }
 
   bool scalar_forward(const T* ab, T& y) const override {
@@ -67,9 +101,9 @@ class BinaryElementwise final : public OpBase<BinaryElementwise<T, Kernel>, T> {
       return;
     }
     if (ctx.needs_grad(0))
-      send(ctx, 0, Kernel::grad_a(a, b, y, g));
+      send_reduced(ctx, 0, Kernel::grad_a(a, b, y, g));
     if (ctx.needs_grad(1))
-      send(ctx, 1, Kernel::grad_b(a, b, y, g));
+      send_reduced(ctx, 1, Kernel::grad_b(a, b, y, g));
   }
 
   void differentiable_backprop(DifferentiableBackpropContext<T>& ctx) const override {
@@ -78,9 +112,9 @@ class BinaryElementwise final : public OpBase<BinaryElementwise<T, Kernel>, T> {
     const Var<T> y = ctx.output();
     const Var<T> g = ctx.grad_output();
     if (ctx.needs_grad(0))
-      send_recorded(ctx, 0, Kernel::grad_a(a, b, y, g));
+      send_recorded_reduced(ctx, 0, Kernel::grad_a(a, b, y, g));
     if (ctx.needs_grad(1))
-      send_recorded(ctx, 1, Kernel::grad_b(a, b, y, g));
+      send_recorded_reduced(ctx, 1, Kernel::grad_b(a, b, y, g));
   }
 
   std::optional<OpCost> cost(const CostQuery& query) const override {
@@ -107,26 +141,6 @@ class BinaryElementwise final : public OpBase<BinaryElementwise<T, Kernel>, T> {
       for (std::size_t i = 0; i < n; ++i)
         db.add(i, Kernel::grad_b(a[i], b[i], y[i], g[i]));
     }
-  }
-
-  static void send_recorded(DifferentiableBackpropContext<T>& ctx, std::size_t i,
-                            const Var<T>& contribution) {
-    const Shape& shape = ctx.input(i).shape();
-    ctx.accumulate(i, contribution.shape() == shape ? contribution : sum_to(contribution, shape));
-  }
-
-  // A contribution shaped like the output goes straight to an input of the
-  // same shape; a broadcast input gets it summed over the stretched axes.
-  template <class E>
-  static void send(BackpropContext<T>& ctx, std::size_t i, const E& contribution) {
-    const Shape& out_shape = ctx.output().shape();
-    if (ctx.input(i).shape() == out_shape) {
-      ctx.accumulate(i, contribution);
-      return;
-    }
-    Tensor<T>& full = ctx.scratch(0, out_shape);
-    xt::noalias(full) = contribution;
-    ctx.accumulate_reduced(i, full);
   }
 };
 

@@ -16,22 +16,36 @@
 namespace tapegrad::ops::math {
 
 using std::abs;
+using std::atan;
 using std::cos;
+using std::erf;
+using std::erfc;
 using std::exp;
+using std::expm1;
 using std::log;
+using std::log1p;
 using std::sin;
 using std::sqrt;
 using std::tanh;
+using tapegrad::atan;
 using tapegrad::cos;
+using tapegrad::erf;
 using tapegrad::exp;
+using tapegrad::expm1;
 using tapegrad::log;
+using tapegrad::log1p;
 using tapegrad::sin;
 using tapegrad::sqrt;
 using tapegrad::tanh;
 using xsimd::abs;
+using xsimd::atan;
 using xsimd::cos;
+using xsimd::erf;
+using xsimd::erfc;
 using xsimd::exp;
+using xsimd::expm1;
 using xsimd::log;
+using xsimd::log1p;
 using xsimd::sin;
 using xsimd::sqrt;
 using xsimd::tanh;

@@ -10,8 +10,11 @@
 // attributes (pow's exponent) is built from Attributes and reports them back;
 // a stateless one is an empty struct. The kernel states the op's name,
 // formula and attribute names (kName, kFormula, kAttributes), which the op
-// takes over as its traits (op_traits.hpp).
+// takes over as its traits (op_traits.hpp). A kernel whose attributes can be
+// out of range (clamp's lo > hi) says what is wrong with problem(): the op
+// then refuses to record, naming the node and the input's shape.
 
+#include <concepts>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,6 +38,11 @@ namespace tapegrad::ops {
 /// values in a larger tensor.
 inline constexpr std::size_t kScalarPathSize = 16;
 
+template <class Kernel>
+concept ChecksAttributes = requires(const Kernel& k) {
+  { k.problem() } -> std::same_as<std::optional<std::string>>;
+};
+
 template <class T, class Kernel>
 class UnaryElementwise final : public OpBase<UnaryElementwise<T, Kernel>, T> {
  public:
@@ -51,6 +59,11 @@ class UnaryElementwise final : public OpBase<UnaryElementwise<T, Kernel>, T> {
 
   void forward(ForwardContext<T>& ctx) const override {
     const Tensor<T>& x = ctx.input(0);
+    if constexpr (ChecksAttributes<Kernel>) {
+      if (const std::optional<std::string> problem = kernel_.problem())
+        throw ValueError(*problem + " (input of shape " + shape_to_string(x.shape()) + ")",
+                         ctx.site());
+    }
     Tensor<T>& y = ctx.output(x.shape());
     const std::size_t n = x.size();
     if (n <= kScalarPathSize) {
@@ -64,6 +77,10 @@ class UnaryElementwise final : public OpBase<UnaryElementwise<T, Kernel>, T> {
   }
 
   bool scalar_forward(const T* x, T& y) const override {
+    if constexpr (ChecksAttributes<Kernel>) {
+      if (kernel_.problem())
+        return false;  // forward() raises the error, naming the node
+    }
     y = kernel_.template value<T>(x[0]);
     return true;
   }

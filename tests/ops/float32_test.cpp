@@ -95,6 +95,34 @@ TEST(Float32, MatchesFloat64) {
           {x});
 }
 
+TEST(Float32, ActivationsComparisonsAndReductionsMatchFloat64) {
+  // (4, 5): more than 16 elements, so the elementwise ops take the vector path.
+  const Tensor<double> x = random_tensor({4, 5}, 7, -2.0, 2.0);
+  const Tensor<double> y = random_tensor({4, 5}, 8, -2.0, 2.0);
+  compare("leaky_relu", [](const auto& v) { return leaky_relu(v[0], 0.25); }, {x});
+  compare("elu", [](const auto& v) { return elu(v[0]); }, {x});
+  compare("gelu", [](const auto& v) { return gelu(v[0]); }, {x});
+  compare("gelu tanh", [](const auto& v) { return gelu(v[0], GeluApproximation::tanh); }, {x});
+  compare("silu", [](const auto& v) { return silu(v[0]); }, {x});
+  compare("softplus", [](const auto& v) { return softplus(v[0], 2.0, 2.0); }, {x});
+  compare("log1p", [](const auto& v) { return log1p(v[0]); },
+          {random_tensor({4, 5}, 9, -0.9, 2.0)});
+  compare("expm1", [](const auto& v) { return expm1(v[0]); }, {x});
+  compare("erf", [](const auto& v) { return erf(v[0]); }, {x});
+  compare("atan", [](const auto& v) { return atan(v[0]); }, {x});
+  compare("clamp", [](const auto& v) { return clamp(v[0], -1.0, 0.5); }, {x});
+  compare("maximum", [](const auto& v) { return maximum(v[0], v[1]); }, {x, y});
+  compare("minimum broadcast", [](const auto& v) { return minimum(v[0], v[1]); },
+          {x, random_tensor({5}, 10)});
+  compare("where", [](const auto& v) { return where(greater(v[0], v[1]), v[0], v[1] * v[1]); },
+          {x, y});
+  compare("max axis", [](const auto& v) { return max(v[0], 1); }, {x});
+  compare("logsumexp", [](const auto& v) { return logsumexp(v[0], 0, true); }, {x});
+  compare("var", [](const auto& v) { return var(v[0], -1); }, {x});
+  compare("std", [](const auto& v) { return std(v[0]); }, {x});
+  compare("norm", [](const auto& v) { return norm(v[0], 0); }, {x});
+}
+
 TEST(Float32, CrossEntropyStableForHugeLogits) {
   Tape<float> tape;
   const Var<float> x = tape.variable(Tensor<float>{{1000.0f, -1000.0f, 0.0f}});

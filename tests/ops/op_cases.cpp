@@ -323,25 +323,41 @@ std::vector<OpCase<T>> op_cases() {
   loss_rows(t);
   for (OpCase<T>& c : indexing_op_cases<T>())
     t.rows.push_back(std::move(c));
+  for (OpCase<T>& c : elementwise_op_cases<T>())
+    t.rows.push_back(std::move(c));
+  for (OpCase<T>& c : reduction_op_cases<T>())
+    t.rows.push_back(std::move(c));
   return std::move(t.rows);
 }
+
+namespace {
+
+/// The case's constants recorded on `tape` and placed around `inputs` in the
+/// op's order.
+template <class T>
+std::vector<Var<T>> with_constants(Tape<T>& tape, const OpCase<T>& c, std::vector<Var<T>> inputs) {
+  std::vector<Var<T>> constants;
+  for (const Tensor<T>& constant : c.constants)
+    constants.push_back(tape.constant(constant));
+  std::vector<Var<T>>& first = c.constants_first ? constants : inputs;
+  std::vector<Var<T>>& second = c.constants_first ? inputs : constants;
+  first.insert(first.end(), second.begin(), second.end());
+  return std::move(first);
+}
+
+}  // namespace
 
 template <class T>
 std::vector<Var<T>> record_vars(Tape<T>& tape, const OpCase<T>& c) {
   std::vector<Var<T>> vars;
   for (const Tensor<T>& input : c.inputs)
     vars.push_back(tape.variable(input));
-  for (const Tensor<T>& constant : c.constants)
-    vars.push_back(tape.constant(constant));
-  return vars;
+  return with_constants(tape, c, std::move(vars));
 }
 
 GradcheckFunction gradcheck_function(const OpCase<double>& c) {
   return [c](Tape<double>& tape, const std::vector<Var<double>>& inputs) {
-    std::vector<Var<double>> vars = inputs;
-    for (const Tensor<double>& constant : c.constants)
-      vars.push_back(tape.constant(constant));
-    return c.f(tape, vars);
+    return c.f(tape, with_constants(tape, c, inputs));
   };
 }
 

@@ -38,17 +38,23 @@ struct OpCase {
   std::optional<Attributes> by_name;
   /// Inputs that get no gradient (class labels), after `inputs`.
   std::vector<Tensor<T>> constants;
+  /// The op takes its constants before its inputs (where's mask).
+  bool constants_first = false;
 };
 
 /// Every case; the same shapes and values for float and double.
 template <class T>
 std::vector<OpCase<T>> op_cases();
-
-/// The rows of the indexing and shape ops (op_cases_indexing.cpp).
+/// The rows of op_cases() kept in files of their own (op_cases_<group>.cpp).
+template <class T>
+std::vector<OpCase<T>> elementwise_op_cases();
+template <class T>
+std::vector<OpCase<T>> reduction_op_cases();
 template <class T>
 std::vector<OpCase<T>> indexing_op_cases();
 
-/// Records a case's inputs (variables) and constants on `tape`.
+/// Records a case's inputs (variables) and constants on `tape`, in the op's
+/// order.
 template <class T>
 std::vector<Var<T>> record_vars(Tape<T>& tape, const OpCase<T>& c);
 

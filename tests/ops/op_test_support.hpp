@@ -237,12 +237,15 @@ inline Tensor<double> unary_inputs(const UnaryCase& c, const Shape& shape, std::
                       : random_tensor(shape, seed, c.low, c.high);
 }
 
-/// The full test of an elementwise unary op: gradchecks on every shape,
-/// forward values and the vector-Jacobian product against the closed forms,
-/// the registered name, and the arity error of a call by name.
+/// The full test of an elementwise unary op: gradchecks on every shape (and
+/// one of more than 16 elements, which takes the vectorised path), forward
+/// values and the vector-Jacobian product against the closed forms, the
+/// registered name, and the arity error of a call by name.
 inline void check_unary_op(const UnaryCase& c) {
   std::uint64_t seed = 200;
-  for (const Shape& shape : elementwise_shapes()) {
+  std::vector<Shape> shapes = elementwise_shapes();
+  shapes.push_back({3, 7});
+  for (const Shape& shape : shapes) {
     const Tensor<double> x = unary_inputs(c, shape, seed++);
     TG_EXPECT_GRADCHECK(check_unary(c.op, x), c.name << " " << str(shape));
 

@@ -1,88 +1,27 @@
 #include <gtest/gtest.h>
 
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "ops/op_test_support.hpp"
+#include "ops/reduction_reference.hpp"
 
 namespace tapegrad {
 namespace {
 
 using testing::random_tensor;
+using testing::ReductionCase;
 
-/// Σ (or mean) of x over `axis` (all elements when empty), by visiting every
-/// element's multi-index: independent of the library's (outer, length,
-/// inner) loops.
-Tensor<double> reduce_reference(const Tensor<double>& x, std::optional<int> axis, bool keepdims,
-                                bool mean) {
-  const Shape& shape = x.shape();
-  const std::size_t rank = shape.size();
-  Shape out_shape;
-  std::size_t count = x.size();
-  std::size_t a = 0;
-  if (!axis) {
-    if (keepdims)
-      out_shape = Shape(rank, 1);
-  } else {
-    a = static_cast<std::size_t>(*axis < 0 ? *axis + static_cast<int>(rank) : *axis);
-    count = shape[a];
-    for (std::size_t k = 0; k < rank; ++k) {
-      if (k != a)
-        out_shape.push_back(shape[k]);
-      if (k == a && keepdims)
-        out_shape.push_back(1);
-    }
-  }
-  Tensor<double> out = xt::zeros<double>(out_shape);
-  for (std::size_t flat = 0; flat < x.size(); ++flat) {
-    // multi-index of `flat`, then the flat index in `out` without axis a
-    std::size_t rest = flat, out_flat = 0, out_stride = 1;
-    for (std::size_t k = rank; k-- > 0;) {
-      const std::size_t index = rest % shape[k];
-      rest /= shape[k];
-      if (axis && k == a)
-        continue;
-      if (axis) {
-        out_flat += index * out_stride;
-        out_stride *= shape[k];
-      }
-    }
-    out.data()[out_flat] += x.data()[flat];
-  }
-  if (mean) {
-    for (double& v : out)
-      v /= static_cast<double>(count);
-  }
-  return out;
-}
-
-struct Case {
-  Shape shape;
-  std::optional<int> axis;
-  bool keepdims;
-};
-
-std::vector<Case> reduction_cases() {
-  std::vector<Case> cases;
-  for (const Shape& shape : {Shape{}, Shape{1}, Shape{5}, Shape{1, 1}, Shape{1, 4}, Shape{4, 1},
-                             Shape{3, 4}, Shape{2, 3, 4}}) {
-    const int rank = static_cast<int>(shape.size());
-    for (const bool keepdims : {false, true}) {
-      cases.push_back({shape, std::nullopt, keepdims});
-      for (int axis = -rank; axis < rank; ++axis)
-        cases.push_back({shape, axis, keepdims});
-    }
-  }
-  return cases;
-}
-
-std::string describe(const char* op, const Case& c) {
-  return std::string(op) + " " + testing::str(c.shape) +
-         (c.axis ? " axis " + std::to_string(*c.axis) : std::string(" all")) +
-         (c.keepdims ? " keepdims" : "");
+double sum_of(const std::vector<double>& values) {
+  double total = 0;
+  for (const double v : values)
+    total += v;
+  return total;
 }
 
 template <bool kMean>
-Var<double> reduce(Var<double> x, const Case& c) {
+Var<double> reduce(Var<double> x, const ReductionCase& c) {
   if (kMean) {
     if (!c.axis)
       return c.keepdims ? x.tape()->apply("mean", {x}, {{"keepdims", 1}}) : mean(x);
@@ -96,8 +35,8 @@ Var<double> reduce(Var<double> x, const Case& c) {
 template <bool kMean>
 void check_reduction(const char* op) {
   std::uint64_t seed = kMean ? 1000 : 1;
-  for (const Case& c : reduction_cases()) {
-    const std::string what = describe(op, c);
+  for (const ReductionCase& c : testing::reduction_cases()) {
+    const std::string what = c.describe(op);
     const Tensor<double> xv = random_tensor(c.shape, seed++);
     TG_EXPECT_GRADCHECK(
         testing::check_unary([&](Var<double> x) { return reduce<kMean>(x, c); }, xv), what);
@@ -106,15 +45,13 @@ void check_reduction(const char* op) {
     const Var<double> x = tape.variable(xv);
     const Var<double> y = reduce<kMean>(x, c);
     EXPECT_EQ(tape.node(y.id()).op->name(), op);
-    testing::expect_tensor_near(y.value(), reduce_reference(xv, c.axis, c.keepdims, kMean), 1e-14,
-                                what);
+    const auto reference = [](const std::vector<double>& values) {
+      return kMean ? sum_of(values) / static_cast<double>(values.size()) : sum_of(values);
+    };
+    testing::expect_tensor_near(y.value(), testing::slice_reference(xv, c, reference), 1e-14, what);
     // With a seed of ones every element gets 1 (sum) or 1 / count (mean).
     tape.backward(y, xt::ones<double>(y.shape()));
-    const double count =
-        c.axis ? static_cast<double>(c.shape[static_cast<std::size_t>(
-                     *c.axis < 0 ? *c.axis + static_cast<int>(c.shape.size()) : *c.axis)])
-               : static_cast<double>(xv.size());
-    const double expected = kMean ? 1.0 / count : 1.0;
+    const double expected = kMean ? 1.0 / static_cast<double>(c.length()) : 1.0;
     for (double g : x.grad())
       EXPECT_DOUBLE_EQ(g, expected) << what;
   }

@@ -217,6 +217,12 @@ class ForwardContext : public detail::NodeView<T> {
   bool needs_grad(std::size_t i) const noexcept { return this->input_node(i).requires_grad; }
   /// Whether this node itself will be swept (some input needs a gradient).
   bool records_grad() const noexcept { return this->node().requires_grad; }
+  /// Declares the output a constant of the inputs (a comparison's 0/1 mask,
+  /// an argmax's indices): the node is recorded as needing no gradient, so
+  /// the sweep never visits it and nothing downstream sends it one, as for
+  /// tape.constant(). (PyTorch's ctx.mark_non_differentiable.) Such an op
+  /// cannot offer scalar_forward(), which has no context to say so.
+  void mark_non_differentiable() noexcept { this->node().requires_grad = false; }
 };
 
 template <class T>
