@@ -321,6 +321,8 @@ std::vector<OpCase<T>> op_cases() {
   reduction_rows(t);
   shape_rows(t);
   loss_rows(t);
+  for (OpCase<T>& c : rank3_op_cases<T>())
+    t.rows.push_back(std::move(c));
   return std::move(t.rows);
 }
 

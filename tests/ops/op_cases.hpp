@@ -44,6 +44,11 @@ struct OpCase {
 template <class T>
 std::vector<OpCase<T>> op_cases();
 
+/// The rows of batched matmul, softmax along an axis, rank-3 linear and the
+/// losses nll_loss and huber (op_cases_rank3.cpp).
+template <class T>
+std::vector<OpCase<T>> rank3_op_cases();
+
 /// Records a case's inputs (variables) and constants on `tape`.
 template <class T>
 std::vector<Var<T>> record_vars(Tape<T>& tape, const OpCase<T>& c);
