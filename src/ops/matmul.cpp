@@ -82,7 +82,7 @@ class MatmulOp final : public OpBase<MatmulOp<T>, T> {
   /// The same products recorded (matmul with flags, so no transpose is
   /// materialised here either), with the vector cases spelt out (a vector
   /// times a vector is a dot product; a matrix-vector gradient is an outer
-  /// product). A matrix shared by a batch sums its entries' gradients: for
+  /// product; aᵀ·g for a vector g is g·a). A matrix shared by a batch sums its entries' gradients: for
   /// the weight of (B,m,k)·(k,n) as one product over the B·m rows.
   void differentiable_backprop(DifferentiableBackpropContext<T>& ctx) const override {
     const Var<T> a = ctx.input(0);
@@ -95,7 +95,7 @@ class MatmulOp final : public OpBase<MatmulOp<T>, T> {
         ctx.accumulate(0, a_matrix ? outer(g, b) : (b_matrix ? matmul(b, g) : g * b));
       }
       if (ctx.needs_grad(1)) {
-        ctx.accumulate(1, b_matrix ? outer(a, g) : (a_matrix ? matmul(transpose(a), g) : g * a));
+        ctx.accumulate(1, b_matrix ? outer(a, g) : (a_matrix ? matmul(g, a) : g * a));
       }
       return;
     }
