@@ -103,13 +103,7 @@ class BinaryCrossEntropyOp final : public OpBase<BinaryCrossEntropyOp<T>, T> {
 
  private:
   T factor(const detail::NodeView<T>& ctx) const {
-    const Shape& x = ctx.input(0).shape();
-    const Shape& t = ctx.input(1).shape();
-    if (x != t) {
-      throw ShapeError("logits " + shape_to_string(x) + " and targets " + shape_to_string(t) +
-                           " must have the same shape",
-                       ctx.site());
-    }
+    require_same_shapes(ctx, "logits", "targets");
     return reduction_factor<T>(reduction_, ctx.input(0).size(), ctx);
   }
 

@@ -6,8 +6,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include <fmt/format.h>
-
+#include "ops/class_labels.hpp"
 #include "ops/cost.hpp"
 #include "ops/loss_reduction.hpp"
 #include "ops/rows.hpp"
@@ -36,7 +35,7 @@ class CrossEntropyOp final : public OpBase<CrossEntropyOp<T>, T> {
 
   void forward(ForwardContext<T>& ctx) const override {
     const Rows r = rows_of(ctx, 0);
-    check_labels(ctx, r);
+    check_class_labels(ctx, r, "logits");
     const T scale = reduction_factor<T>(reduction_, r.count, ctx);
     const T* logits = ctx.input(0).data();
     const T* labels = ctx.input(1).data();
@@ -96,10 +95,7 @@ class CrossEntropyOp final : public OpBase<CrossEntropyOp<T>, T> {
       return;
     const Var<T> logits = ctx.input(0);
     const Rows r = rows_of(logits.shape());
-    Tensor<T> onehot(logits.shape(), T(0));
-    const Tensor<T>& labels = ctx.input(1).value();
-    for (std::size_t row = 0; row < r.count; ++row)
-      onehot.data()[row * r.length + static_cast<std::size_t>(labels.data()[row])] = T(1);
+    Tensor<T> onehot = label_indicator(logits.shape(), ctx.input(1).value(), T(1));
     const T factor =
         reduction_ == Reduction::mean && r.count > 0 ? T(1) / static_cast<T>(r.count) : T(1);
     const Var<T> target = ctx.tape().constant(std::move(onehot), "onehot");
@@ -107,24 +103,6 @@ class CrossEntropyOp final : public OpBase<CrossEntropyOp<T>, T> {
   }
 
  private:
-  static void check_labels(const detail::NodeView<T>& ctx, const Rows& r) {
-    const Tensor<T>& labels = ctx.input(1);
-    if (labels.size() != r.count || labels.dimension() > 1) {
-      throw ShapeError(
-          fmt::format("logits {} need one label per row, got labels of shape {}",
-                      shape_to_string(ctx.input(0).shape()), shape_to_string(labels.shape())),
-          ctx.site());
-    }
-    for (std::size_t row = 0; row < r.count; ++row) {
-      const T label = labels.data()[row];
-      if (!(label >= 0) || label >= static_cast<T>(r.length) || std::floor(label) != label) {
-        throw ValueError(
-            fmt::format("label {} of row {} is not a class index in [0, {})", label, row, r.length),
-            ctx.site());
-      }
-    }
-  }
-
   Reduction reduction_;
 };
 

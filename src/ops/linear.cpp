@@ -1,12 +1,15 @@
-// Fused: x is (batch, in) or (in,), W is (out, in), b is (out,) and
-// optional. Forward is one GEMM plus a bias row added to every sample;
-// backprop is ∂x = g · W, ∂W = gᵀ · x (two GEMMs) and ∂b = Σ_rows g.
+// Fused: x is (…, in) — (in,), (batch, in), (batch, time, in), … — W is
+// (out, in), b is (out,) and optional. The leading axes of x are flattened
+// into the rows of one matrix (row-major, they already are), so forward is
+// one GEMM plus a bias row added to every row, and backprop is ∂x = g · W,
+// ∂W = gᵀ · x (two GEMMs) and ∂b = Σ_rows g, whatever x's rank.
 #include <algorithm>
 
 #include "ops/cost.hpp"
 #include "ops/support.hpp"
 #include "tapegrad/ops/linalg.hpp"
 #include "tapegrad/ops/reductions.hpp"
+#include "tapegrad/ops/shape.hpp"
 #include "tensor/blas.hpp"
 
 namespace tapegrad {
@@ -16,6 +19,14 @@ namespace {
 struct LinearDims {
   std::size_t batch, in, out;
 };
+
+/// The rows of x (…, in): the product of its leading extents.
+std::size_t rows_of(const Shape& x) {
+  std::size_t rows = 1;
+  for (std::size_t k = 0; k + 1 < x.size(); ++k)
+    rows *= x[k];
+  return rows;
+}
 
 template <class T>
 class LinearOp final : public OpBase<LinearOp<T>, T> {
@@ -27,7 +38,8 @@ class LinearOp final : public OpBase<LinearOp<T>, T> {
   void forward(ForwardContext<T>& ctx) const override {
     const LinearDims d = dims(ctx);
     const Tensor<T>& x = ctx.input(0);
-    Shape out_shape = x.dimension() == 2 ? Shape{d.batch, d.out} : Shape{d.out};
+    Shape out_shape = x.shape();
+    out_shape.back() = d.out;
     Tensor<T>& y = ctx.output(out_shape);
     T* out = y.data();
     if (ctx.input_count() == 3) {
@@ -46,8 +58,8 @@ class LinearOp final : public OpBase<LinearOp<T>, T> {
     const Shape& x = query.inputs[0];
     const Shape& w = query.inputs[1];
     const bool has_bias = query.inputs.size() == 3;
-    const std::uint64_t batch = x.size() == 2 ? x[0] : 1;
     const std::uint64_t in = x.empty() ? 0 : x.back();
+    const std::uint64_t batch = rows_of(x);
     const std::uint64_t out = w.empty() ? 0 : w[0];
     const std::uint64_t gemm = 2 * batch * in * out;
     const std::uint64_t gemm_bytes = bytes_of<T>(batch * in + out * in + batch * out);
@@ -66,14 +78,21 @@ class LinearOp final : public OpBase<LinearOp<T>, T> {
     return cost;
   }
 
+  /// The same recorded; x and g of rank > 2 are seen as their rows
+  /// (reshape), so ∂W is one product whatever x's rank.
   void differentiable_backprop(DifferentiableBackpropContext<T>& ctx) const override {
-    const Var<T> x = ctx.input(0);
-    const Var<T> g = ctx.grad_output();
-    const bool batch = x.rank() == 2;
+    Var<T> x = ctx.input(0);
+    Var<T> g = ctx.grad_output();
     if (ctx.needs_grad(0))
       ctx.accumulate(0, matmul(g, ctx.input(1)));
+    if (x.rank() > 2) {
+      const std::size_t rows = rows_of(x.shape());
+      x = reshape(x, Shape{rows, x.shape().back()});
+      g = reshape(g, Shape{rows, g.shape().back()});
+    }
+    const bool batch = x.rank() == 2;
     if (ctx.needs_grad(1))
-      ctx.accumulate(1, batch ? matmul(transpose(g), x) : outer(g, x));
+      ctx.accumulate(1, batch ? matmul(g, x, Transpose::a) : outer(g, x));
     if (ctx.input_count() == 3 && ctx.needs_grad(2))
       ctx.accumulate(2, batch ? sum(g, 0) : g);
   }
@@ -116,11 +135,13 @@ class LinearOp final : public OpBase<LinearOp<T>, T> {
       throw ValueError("takes 2 or 3 inputs (x, W[, b]), got " + std::to_string(ctx.input_count()),
                        ctx.site());
     }
-    require_rank(ctx, 0, {1, 2}, "needs x of shape (batch, in) or (in,)");
+    if (ctx.input(0).dimension() == 0) {
+      throw ShapeError("needs x of shape (…, in), got shape ()", ctx.site());
+    }
     require_rank(ctx, 1, {2}, "needs W of shape (out, in)");
     const Shape& x = ctx.input(0).shape();
     const Shape& w = ctx.input(1).shape();
-    const LinearDims d{x.size() == 2 ? x[0] : 1, x.back(), w[0]};
+    const LinearDims d{rows_of(x), x.back(), w[0]};
     if (w[1] != d.in) {
       throw ShapeError("x " + shape_to_string(x) + " and W " + shape_to_string(w) +
                            " disagree on the input size",

@@ -1,6 +1,5 @@
 // Computed as x − max x − log Σ exp(x − max x), stable for logits of any
 // size. Backprop: ∂x = g − softmax(x) · Σ g, where softmax(x) = exp(y).
-#include <algorithm>
 #include <cmath>
 
 #include "ops/rowwise.hpp"
@@ -16,39 +15,39 @@ namespace {
 
 struct LogSoftmaxKernel {
   static constexpr std::string_view kName = "log_softmax";
-  static constexpr std::string_view kFormula = "y = x − log Σ exp(x), per row";
+  static constexpr std::string_view kFormula = "y = x − log Σ exp(x), along an axis";
   // FLOPs per element: forward max, subtract, exp, sum, subtract (and one log
   // per row); backprop Σ g, exp, multiply, subtract.
   static constexpr unsigned kForwardFlops = 5;
   static constexpr unsigned kForwardFlopsPerRow = 1;
   static constexpr unsigned kBackpropFlops = 4;
 
-  template <class T>
-  static void forward_row(const T* x, T* y, std::size_t n) {
-    const T max = *std::max_element(x, x + n);
+  template <class T, class At>
+  static void forward_row(const T* x, T* y, std::size_t n, At at) {
+    const T max = row_max(x, n, at);
     T total = 0;
     for (std::size_t j = 0; j < n; ++j)
-      total += std::exp(x[j] - max);
+      total += std::exp(x[at(j)] - max);
     // (x − max) first: max + log Σ would round log Σ away at large |max|
     // (log_softmax of three logits −1e4 came out −1.09863 instead of −log 3 in float32).
     const T log_total = std::log(total);
     for (std::size_t j = 0; j < n; ++j)
-      y[j] = (x[j] - max) - log_total;
+      y[at(j)] = (x[at(j)] - max) - log_total;
   }
 
-  template <class T>
+  template <class T, class At>
   static void backprop_row(const T* y, const T* g, const GradSlot<T>& dx, std::size_t offset,
-                           std::size_t n) {
+                           std::size_t n, At at) {
     T g_total = 0;
     for (std::size_t j = 0; j < n; ++j)
-      g_total += g[j];
+      g_total += g[at(j)];
     for (std::size_t j = 0; j < n; ++j)
-      dx.add(offset + j, g[j] - std::exp(y[j]) * g_total);
+      dx.add(offset + at(j), g[at(j)] - std::exp(y[at(j)]) * g_total);
   }
   /// The same, recorded: g − exp(y) ⊙ Σ_row g.
   template <class T>
-  static Var<T> backprop_recorded(const Var<T>& y, const Var<T>& g) {
-    return g - exp(y) * sum(g, -1, true);
+  static Var<T> backprop_recorded(const Var<T>& y, const Var<T>& g, int axis) {
+    return g - exp(y) * sum(g, axis, true);
   }
 };
 
@@ -61,11 +60,13 @@ using LogSoftmaxOp = RowwiseOp<T, LogSoftmaxKernel>;
 }  // namespace ops
 
 template <class T>
-Var<T> log_softmax(Var<T> x) {
-  return ops::record_stateless<ops::LogSoftmaxOp<T>>({x});
+Var<T> log_softmax(Var<T> x, int axis) {
+  if (axis == -1)
+    return ops::record_stateless<ops::LogSoftmaxOp<T>>({x});
+  return ops::record_with<ops::LogSoftmaxOp<T>>({x}, axis);
 }
 
-template Var<float> log_softmax(Var<float>);
-template Var<double> log_softmax(Var<double>);
+template Var<float> log_softmax(Var<float>, int);
+template Var<double> log_softmax(Var<double>, int);
 
 }  // namespace tapegrad

@@ -80,13 +80,8 @@ class MseOp final : public OpBase<MseOp<T>, T> {
   }
 
   T factor(const detail::NodeView<T>& ctx) const {
+    require_same_shapes(ctx, "prediction", "target");
     const Shape& y = ctx.input(0).shape();
-    const Shape& t = ctx.input(1).shape();
-    if (y != t) {
-      throw ShapeError("prediction " + shape_to_string(y) + " and target " + shape_to_string(t) +
-                           " must have the same shape",
-                       ctx.site());
-    }
     return reduction_factor<T>(reduction_, y.size() == 2 ? y[0] : 1, ctx);
   }
 

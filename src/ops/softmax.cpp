@@ -2,7 +2,6 @@
 // Every output depends on every input of its row: the Jacobian is
 // diag(y) − y yᵀ, and backprop applies it as ∂x = y ⊙ (g − ⟨g, y⟩) without
 // forming it.
-#include <algorithm>
 #include <cmath>
 
 #include "ops/rowwise.hpp"
@@ -18,36 +17,36 @@ namespace {
 
 struct SoftmaxKernel {
   static constexpr std::string_view kName = "softmax";
-  static constexpr std::string_view kFormula = "y = exp(x) / Σ exp(x), per row";
+  static constexpr std::string_view kFormula = "y = exp(x) / Σ exp(x), along an axis";
   // FLOPs per element: forward max, subtract, exp, sum, divide; backprop the
   // dot product ⟨g, y⟩ (2), subtract, multiply.
   static constexpr unsigned kForwardFlops = 5;
   static constexpr unsigned kForwardFlopsPerRow = 0;
   static constexpr unsigned kBackpropFlops = 4;
 
-  template <class T>
-  static void forward_row(const T* x, T* y, std::size_t n) {
-    const T max = *std::max_element(x, x + n);
+  template <class T, class At>
+  static void forward_row(const T* x, T* y, std::size_t n, At at) {
+    const T max = row_max(x, n, at);
     T total = 0;
     for (std::size_t j = 0; j < n; ++j)
-      total += y[j] = std::exp(x[j] - max);
+      total += y[at(j)] = std::exp(x[at(j)] - max);
     for (std::size_t j = 0; j < n; ++j)
-      y[j] /= total;
+      y[at(j)] /= total;
   }
 
-  template <class T>
+  template <class T, class At>
   static void backprop_row(const T* y, const T* g, const GradSlot<T>& dx, std::size_t offset,
-                           std::size_t n) {
+                           std::size_t n, At at) {
     T dot = 0;
     for (std::size_t j = 0; j < n; ++j)
-      dot += g[j] * y[j];
+      dot += g[at(j)] * y[at(j)];
     for (std::size_t j = 0; j < n; ++j)
-      dx.add(offset + j, y[j] * (g[j] - dot));
+      dx.add(offset + at(j), y[at(j)] * (g[at(j)] - dot));
   }
   /// The same, recorded: y ⊙ (g − Σ_row g ⊙ y).
   template <class T>
-  static Var<T> backprop_recorded(const Var<T>& y, const Var<T>& g) {
-    return y * (g - sum(g * y, -1, true));
+  static Var<T> backprop_recorded(const Var<T>& y, const Var<T>& g, int axis) {
+    return y * (g - sum(g * y, axis, true));
   }
 };
 
@@ -60,11 +59,13 @@ using SoftmaxOp = RowwiseOp<T, SoftmaxKernel>;
 }  // namespace ops
 
 template <class T>
-Var<T> softmax(Var<T> x) {
-  return ops::record_stateless<ops::SoftmaxOp<T>>({x});
+Var<T> softmax(Var<T> x, int axis) {
+  if (axis == -1)
+    return ops::record_stateless<ops::SoftmaxOp<T>>({x});
+  return ops::record_with<ops::SoftmaxOp<T>>({x}, axis);
 }
 
-template Var<float> softmax(Var<float>);
-template Var<double> softmax(Var<double>);
+template Var<float> softmax(Var<float>, int);
+template Var<double> softmax(Var<double>, int);
 
 }  // namespace tapegrad

@@ -9,6 +9,8 @@
 //   rnn           h ← tanh(W h + U x_t), 64 units, 200 steps, batch 1
 //   indexing/…    slice, concat, index, gather, embedding in ns per element,
 //                 next to memcpy and add floors (indexing_benchmarks.cpp)
+//   batched_matmul/…  rank-3 matmul (and its backward) against the same GEMMs
+//                 in a loop, interleaved (batched_matmul_benchmarks.cpp)
 // mlp_step, scalar_chain and rnn live in workloads.hpp, which
 // libtorch_side_by_side.cpp times too. After the runs a ratio table (mlp_step
 // / gemm_floor, from mlp_step_vs_floor) is printed (to stderr when
@@ -34,6 +36,8 @@
 
 #include "allocation_counter.hpp"
 #include "indexing_benchmarks.hpp"
+#include "batched_matmul_benchmarks.hpp"
+#include "cblas_gemm.hpp"
 #include "recording.hpp"
 #include "statistics.hpp"
 #include "workloads.hpp"
@@ -45,19 +49,6 @@ using tapegrad::Tape;
 using tapegrad::Tensor;
 
 // ---------------------------------------------------------------- GEMM floor
-
-template <class T>
-void gemm(bool ta, bool tb, std::size_t m, std::size_t n, std::size_t k, const T* a, const T* b,
-          T* c) {
-  const auto trans = [](bool t) { return t ? CblasTrans : CblasNoTrans; };
-  const auto lda = static_cast<blasint>(ta ? m : k), ldb = static_cast<blasint>(tb ? k : n);
-  const auto M = static_cast<blasint>(m), N = static_cast<blasint>(n), K = static_cast<blasint>(k);
-  if constexpr (sizeof(T) == 4) {
-    cblas_sgemm(CblasRowMajor, trans(ta), trans(tb), M, N, K, 1.0f, a, lda, b, ldb, 0.0f, c, N);
-  } else {
-    cblas_dgemm(CblasRowMajor, trans(ta), trans(tb), M, N, K, 1.0, a, lda, b, ldb, 0.0, c, N);
-  }
-}
 
 /// The 8 GEMMs of one MLP training step (forward, then the weight and input
 /// gradients), on preallocated buffers.
@@ -355,6 +346,7 @@ int main(int argc, char** argv) {
       ->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark("rnn/hidden:64/steps:200", rnn)->Unit(benchmark::kMillisecond);
   register_indexing_benchmarks();
+  register_batched_matmul_benchmarks();
 
   benchmark::AddCustomContext("openblas_core", openblas_get_corename());
   return run_and_print(argc, argv, print_ratios);

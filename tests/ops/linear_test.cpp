@@ -133,9 +133,11 @@ TEST(LinearOp, ShapeErrors) {
   const Var<double> vector_w = tape.variable(random_tensor({3}, 6));
   testing::expect_op_error<ShapeError>(tape, [&] { (void)linear(x, vector_w); }, "linear",
                                        {"(3,)", "W"});
-  const Var<double> cube = tape.variable(random_tensor({2, 2, 3}, 7));
+  const Var<double> scalar = tape.variable(random_tensor({}, 7));
+  testing::expect_op_error<ShapeError>(tape, [&] { (void)linear(scalar, w); }, "linear", {"()"});
+  const Var<double> cube = tape.variable(random_tensor({2, 2, 2}, 8));
   testing::expect_op_error<ShapeError>(tape, [&] { (void)linear(cube, w); }, "linear",
-                                       {"(2, 2, 3)"});
+                                       {"(2, 2, 2)", "(5, 3)"});
   testing::expect_op_error<ValueError>(tape, [&] { (void)tape.apply("linear", {x}); }, "linear",
                                        {"2 or 3 inputs", "got 1"});
 }

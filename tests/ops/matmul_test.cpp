@@ -126,9 +126,9 @@ TEST(MatmulOp, ShapeErrors) {
                                        {"(4,)", "(2, 3)"});
   const Var<double> scalar = tape.variable(random_tensor({}, 4));
   testing::expect_op_error<ShapeError>(tape, [&] { (void)matmul(scalar, a); }, "matmul", {"()"});
-  const Var<double> cube = tape.variable(random_tensor({3, 3, 3}, 5));
-  testing::expect_op_error<ShapeError>(tape, [&] { (void)matmul(a, cube); }, "matmul",
-                                       {"(3, 3, 3)"});
+  const Var<double> rank4 = tape.variable(random_tensor({2, 3, 3, 3}, 5));
+  testing::expect_op_error<ShapeError>(tape, [&] { (void)matmul(a, rank4); }, "matmul",
+                                       {"(2, 3, 3, 3)"});
 }
 
 // Matrix-vector and outer products take our own kernels when small and

@@ -327,6 +327,8 @@ std::vector<OpCase<T>> op_cases() {
     t.rows.push_back(std::move(c));
   for (OpCase<T>& c : reduction_op_cases<T>())
     t.rows.push_back(std::move(c));
+  for (OpCase<T>& c : rank3_op_cases<T>())
+    t.rows.push_back(std::move(c));
   return std::move(t.rows);
 }
 

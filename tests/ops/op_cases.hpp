@@ -53,6 +53,11 @@ std::vector<OpCase<T>> reduction_op_cases();
 template <class T>
 std::vector<OpCase<T>> indexing_op_cases();
 
+/// The rows of batched matmul, softmax along an axis, rank-3 linear and the
+/// losses nll_loss and huber (op_cases_rank3.cpp).
+template <class T>
+std::vector<OpCase<T>> rank3_op_cases();
+
 /// Records a case's inputs (variables) and constants on `tape`, in the op's
 /// order.
 template <class T>

@@ -164,13 +164,16 @@ TEST(SoftmaxOp, LargeLogitsStayFinite) {
   EXPECT_NEAR(x.grad()(1, 1), -0.5, 1e-15);
 }
 
-TEST(SoftmaxOp, RejectsScalarsAndRank3) {
+TEST(SoftmaxOp, RejectsScalarsAndAxesOutOfRange) {
   Tape<double> tape;
-  const Var<double> cube = tape.variable(random_tensor({2, 2, 2}, 1));
-  testing::expect_op_error<ShapeError>(tape, [&] { (void)softmax(cube); }, "softmax",
-                                       {"(2, 2, 2)", "vector or a matrix"});
   const Var<double> scalar = tape.variable(random_tensor({}, 2));
-  testing::expect_op_error<ShapeError>(tape, [&] { (void)softmax(scalar); }, "softmax", {"()"});
+  testing::expect_op_error<ShapeError>(tape, [&] { (void)softmax(scalar); }, "softmax",
+                                       {"()", "at least one axis"});
+  const Var<double> cube = tape.variable(random_tensor({2, 2, 2}, 1));
+  testing::expect_op_error<ValueError>(tape, [&] { (void)softmax(cube, 3); }, "softmax",
+                                       {"axis 3", "(2, 2, 2)"});
+  testing::expect_op_error<ValueError>(tape, [&] { (void)softmax(cube, -4); }, "softmax",
+                                       {"axis -4", "(2, 2, 2)"});
 }
 
 }  // namespace

@@ -1,8 +1,9 @@
 #pragma once
-// Activation functions. softmax and log_softmax act on a vector, or on each
-// row of a matrix (one row per sample); every output depends on every input
-// of its row, so their backprop is the full-Jacobian product
-// y ⊙ (g − ⟨g, y⟩), not an elementwise derivative.
+// Activation functions. softmax and log_softmax normalise each row along an
+// axis (by default the last: a vector, each row of a matrix — one row per
+// sample —, each time step's scores in a (batch, time, time) tensor); every
+// output depends on every input of its row, so their backprop is the
+// full-Jacobian product y ⊙ (g − ⟨g, y⟩), not an elementwise derivative.
 
 #include "tapegrad/core/var.hpp"
 #include "tapegrad/export.hpp"
@@ -38,9 +39,12 @@ template <class T>
 TAPEGRAD_EXPORT Var<T> softplus(Var<T> x, detail::identity_t<T> beta = T(1),
                                 detail::identity_t<T> threshold = T(20));
 
+/// exp(x) / Σ exp(x) along `axis` (negative counts from the end), computed
+/// stably; x has rank ≥ 1.
 template <class T>
-TAPEGRAD_EXPORT Var<T> softmax(Var<T> x);
+TAPEGRAD_EXPORT Var<T> softmax(Var<T> x, int axis = -1);
+/// x − log Σ exp(x) along `axis`, stable for logits of any size.
 template <class T>
-TAPEGRAD_EXPORT Var<T> log_softmax(Var<T> x);
+TAPEGRAD_EXPORT Var<T> log_softmax(Var<T> x, int axis = -1);
 
 }  // namespace tapegrad

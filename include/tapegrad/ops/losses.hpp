@@ -1,6 +1,8 @@
 #pragma once
 // Losses, as the lecture writes them.
 
+#include <optional>
+
 #include "tapegrad/core/var.hpp"
 #include "tapegrad/export.hpp"
 
@@ -33,5 +35,26 @@ TAPEGRAD_EXPORT Var<T> cross_entropy(Var<T> logits, Var<T> labels,
 template <class T>
 TAPEGRAD_EXPORT Var<T> binary_cross_entropy(Var<T> logits, Var<T> targets,
                                             Reduction reduction = Reduction::mean);
+
+/// The negative log-likelihood of integer class labels under
+/// log-probabilities (log_softmax's output), as PyTorch's NLLLoss:
+/// −Σ_rows logp[row, label]. log_probabilities (batch, classes) with labels
+/// (batch,), or (classes,) with a one-element label; labels hold whole
+/// numbers in [0, classes) and receive no gradient. A row whose label equals
+/// `ignore_index` (which need not be a class, e.g. −100) adds nothing, and
+/// Reduction::mean divides by the number of the other rows (none is an
+/// error). nll_loss(log_softmax(x), labels) equals cross_entropy(x, labels).
+template <class T>
+TAPEGRAD_EXPORT Var<T> nll_loss(Var<T> log_probabilities, Var<T> labels,
+                                Reduction reduction = Reduction::mean,
+                                std::optional<int> ignore_index = std::nullopt);
+
+/// PyTorch's HuberLoss: with d = y − t, ½ d² where |d| < delta and
+/// delta · (|d| − ½ delta) elsewhere, elementwise; Reduction::mean divides by
+/// the number of elements. y and t share a shape and both receive a
+/// gradient, g · clamp(d, −delta, delta) (negated for t); delta > 0.
+template <class T>
+TAPEGRAD_EXPORT Var<T> huber(Var<T> y, Var<T> t, Reduction reduction = Reduction::mean,
+                             double delta = 1.0);
 
 }  // namespace tapegrad
