@@ -195,16 +195,6 @@ void scatter_into_slot(const AxisRuns& r, const T* part, const GradSlot<T>& slot
   put_runs(r, part, full, !slot.fresh);
 }
 
-/// The cost of a selection (slice, index): a copy, no arithmetic. Forward
-/// reads and writes the part; backprop reads g and writes the whole input
-/// gradient (the rest zeroed, or left as it is when accumulating).
-template <class T>
-OpCost selection_cost(const CostQuery& query) {
-  const std::uint64_t part = query.output_size();
-  return OpCost{0, bytes_of<T>(2 * part), 0,
-                query.needs(0) ? bytes_of<T>(part + query.input_size(0)) : 0};
-}
-
 /// The cost of a join (concat, stack): a copy, every element read and
 /// written once per pass (backprop: of the inputs that need a gradient).
 template <class T>
@@ -215,6 +205,15 @@ OpCost join_cost(const CostQuery& query) {
       backprop += 2 * query.input_size(i);
   }
   return OpCost{0, bytes_of<T>(2 * query.output_size()), 0, bytes_of<T>(backprop)};
+}
+
+/// Records the join `Op` (concat, stack) of xs along `axis`; no inputs is a
+/// ValueError (with no node: nothing names a tape).
+template <class Op, class T>
+Var<T> record_join(Span<Var<T>> xs, int axis) {
+  if (xs.empty())
+    throw ValueError("needs at least one input", {std::string(Op::kName), std::nullopt, {}});
+  return tape_of(xs[0], Op::kName).template apply<Op>(xs, std::int64_t{axis});
 }
 
 /// "(2, 3), (2, 4)": the shapes of every input, for messages.

@@ -108,9 +108,7 @@ class ConcatOp final : public OpBase<ConcatOp<T>, T> {
 
 template <class T>
 Var<T> concat(Span<Var<T>> xs, int axis) {
-  if (xs.empty())
-    throw ValueError("needs at least one input", {"concat", std::nullopt, {}});
-  return ops::tape_of(xs[0], "concat").template apply<ops::ConcatOp<T>>(xs, axis);
+  return ops::record_join<ops::ConcatOp<T>>(xs, axis);
 }
 
 template Var<float> concat(Span<Var<float>>, int);

@@ -3,7 +3,7 @@
 // axis put back.
 #include <array>
 
-#include "ops/axis_runs.hpp"
+#include "ops/selection_op.hpp"
 #include "ops/support.hpp"
 #include "tapegrad/ops/indexing.hpp"
 #include "tapegrad/ops/shape.hpp"
@@ -18,7 +18,7 @@ struct IndexSpec {
 };
 
 template <class T>
-class IndexOp final : public OpBase<IndexOp<T>, T> {
+class IndexOp final : public SelectionOp<IndexOp<T>, T> {
  public:
   static constexpr std::string_view kName = "index";
   static constexpr int kArity = 1;
@@ -34,44 +34,18 @@ class IndexOp final : public OpBase<IndexOp<T>, T> {
             {"position", static_cast<double>(spec_.position)}};
   }
 
-  void forward(ForwardContext<T>& ctx) const override {
-    const Tensor<T>& x = ctx.input(0);
-    const auto [runs, axis] = resolve(ctx);
-    Shape shape;
-    for (std::size_t k = 0; k < x.dimension(); ++k) {
-      if (k != axis)
-        shape.push_back(x.shape()[k]);
-    }
-    take_runs(runs, x.data(), ctx.output(shape).data(), false);
-  }
-
-  void backprop(BackpropContext<T>& ctx) const override {
-    if (ctx.needs_grad(0))
-      scatter_into_slot(resolve(ctx).runs, ctx.grad_output().data(), ctx.gradient(0));
-  }
-
   void differentiable_backprop(DifferentiableBackpropContext<T>& ctx) const override {
     if (!ctx.needs_grad(0))
       return;
-    const auto [runs, axis] = resolve(ctx);
+    const auto [runs, axis] = select(ctx);
     Shape kept = ctx.input(0).shape();
     kept[axis] = 1;
     ctx.accumulate(0, slice_backward(reshape(ctx.grad_output(), kept), static_cast<int>(axis),
                                      runs.length, runs.start));
   }
 
-  std::optional<OpCost> cost(const CostQuery& query) const override {
-    return selection_cost<T>(query);
-  }
-
- private:
-  struct Resolved {
-    AxisRuns runs;
-    std::size_t axis;
-  };
-
   template <class Ctx>
-  Resolved resolve(const Ctx& ctx) const {
+  Selection select(const Ctx& ctx) const {
     const Shape& shape = ctx.input(0).shape();
     const std::size_t axis = resolve_axis(ctx, spec_.axis, shape);
     const auto length = static_cast<std::int64_t>(shape[axis]);
@@ -86,6 +60,17 @@ class IndexOp final : public OpBase<IndexOp<T>, T> {
             axis};
   }
 
+  /// x's shape without the axis.
+  static Shape output_shape(const Shape& x, const Selection& s) {
+    Shape shape;
+    for (std::size_t k = 0; k < x.size(); ++k) {
+      if (k != s.axis)
+        shape.push_back(x[k]);
+    }
+    return shape;
+  }
+
+ private:
   IndexSpec spec_;
 };
 

@@ -2,7 +2,7 @@
 // Its adjoint is slice_backward (Note [Adjoint ops] in axis_runs.hpp).
 #include <array>
 
-#include "ops/axis_runs.hpp"
+#include "ops/selection_op.hpp"
 #include "ops/support.hpp"
 #include "tapegrad/ops/indexing.hpp"
 
@@ -18,7 +18,7 @@ struct SliceSpec {
 };
 
 template <class T>
-class SliceOp final : public OpBase<SliceOp<T>, T> {
+class SliceOp final : public SelectionOp<SliceOp<T>, T> {
  public:
   static constexpr std::string_view kName = "slice";
   static constexpr int kArity = 1;
@@ -41,40 +41,17 @@ class SliceOp final : public OpBase<SliceOp<T>, T> {
     return a;
   }
 
-  void forward(ForwardContext<T>& ctx) const override {
-    const Tensor<T>& x = ctx.input(0);
-    const auto [runs, axis] = resolve(ctx);
-    Shape shape = x.shape();
-    shape[axis] = runs.count;
-    take_runs(runs, x.data(), ctx.output(shape).data(), false);
-  }
-
-  void backprop(BackpropContext<T>& ctx) const override {
-    if (ctx.needs_grad(0))
-      scatter_into_slot(resolve(ctx).runs, ctx.grad_output().data(), ctx.gradient(0));
-  }
-
   void differentiable_backprop(DifferentiableBackpropContext<T>& ctx) const override {
     if (!ctx.needs_grad(0))
       return;
-    const auto [runs, axis] = resolve(ctx);
+    const auto [runs, axis] = select(ctx);
     ctx.accumulate(0, slice_backward(ctx.grad_output(), static_cast<int>(axis), runs.length,
                                      runs.start, runs.step));
   }
 
-  std::optional<OpCost> cost(const CostQuery& query) const override {
-    return selection_cost<T>(query);
-  }
-
- private:
-  struct Resolved {
-    AxisRuns runs;
-    std::size_t axis;
-  };
-
   /// The selected positions (ctx: any context, its input 0 a tensor or a Var).
   template <class Ctx>
-  Resolved resolve(const Ctx& ctx) const {
+  Selection select(const Ctx& ctx) const {
     const Shape& shape = ctx.input(0).shape();
     const std::size_t axis = resolve_axis(ctx, spec_.axis, shape);
     const auto length = static_cast<std::int64_t>(shape[axis]);
@@ -102,6 +79,13 @@ class SliceOp final : public OpBase<SliceOp<T>, T> {
             axis};
   }
 
+  static Shape output_shape(const Shape& x, const Selection& s) {
+    Shape shape = x;
+    shape[s.axis] = s.runs.count;
+    return shape;
+  }
+
+ private:
   SliceSpec spec_;
 };
 

@@ -84,9 +84,7 @@ class StackOp final : public OpBase<StackOp<T>, T> {
 
 template <class T>
 Var<T> stack(Span<Var<T>> xs, int axis) {
-  if (xs.empty())
-    throw ValueError("needs at least one input", {"stack", std::nullopt, {}});
-  return ops::tape_of(xs[0], "stack").template apply<ops::StackOp<T>>(xs, axis);
+  return ops::record_join<ops::StackOp<T>>(xs, axis);
 }
 
 template Var<float> stack(Span<Var<float>>, int);
