@@ -21,8 +21,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cmath>
-#include <limits>
 #include <string>
 #include <vector>
 
@@ -111,14 +109,7 @@ void batched_matmul(benchmark::State& state, Product p, bool backward) {
   };
   run(true);  // warm-up: buffers reach their sizes
   run(false);
-  double floor_ms = std::numeric_limits<double>::infinity();
-  for (int i = 0; i < 3; ++i) {
-    const auto start = Clock::now();
-    run(true);
-    floor_ms =
-        std::min(floor_ms, std::chrono::duration<double, std::milli>(Clock::now() - start).count());
-  }
-  const int k = std::max(1, static_cast<int>(std::ceil(kBlockMs / floor_ms)));
+  const int k = passes_per_block([&] { run(true); }, kBlockMs);
   const auto block_ms = [&](bool floor) {
     const auto start = Clock::now();
     for (int j = 0; j < k; ++j)
