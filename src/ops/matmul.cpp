@@ -82,8 +82,9 @@ class MatmulOp final : public OpBase<MatmulOp<T>, T> {
   /// The same products recorded (matmul with flags, so no transpose is
   /// materialised here either), with the vector cases spelt out (a vector
   /// times a vector is a dot product; a matrix-vector gradient is an outer
-  /// product; aᵀ·g for a vector g is g·a). A matrix shared by a batch sums its entries' gradients: for
-  /// the weight of (B,m,k)·(k,n) as one product over the B·m rows.
+  /// product; aᵀ·g for a vector g is g·a). A matrix shared by a batch
+  /// sums its entries' gradients: for the weight of (B,m,k)·(k,n) as one
+  /// product over the B·m rows.
   void differentiable_backprop(DifferentiableBackpropContext<T>& ctx) const override {
     const Var<T> a = ctx.input(0);
     const Var<T> b = ctx.input(1);

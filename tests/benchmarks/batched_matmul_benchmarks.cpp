@@ -9,11 +9,13 @@
 // The operands are watched parameters, read in place; a pass is
 // tape.reset(), the recording, and for backward zero_grad() and
 // backward(y, g) (which copies g into y's gradient: one pass over y that
-// the floor does not make). The tape and the floor take turns in blocks of
-// k passes (a floor block ≥ 2 ms), in the order T F then F T, and the
-// reported ratio is the median of the per-round ratios tape / floor: this
-// VM's speed drifts by more, over the seconds of a benchmark, than the
-// difference measured.
+// the floor does not make). One thread (OpenBLAS's too). The tape and the
+// floor take turns in blocks of k passes (a floor block ≥ 2 ms), in the
+// order T F then F T, each block timed in the thread's CPU time, so that
+// the other programs on this shared 2-core VM count only through what they
+// do to the caches; the reported ratio is the median of the per-round
+// ratios tape / floor, tape_ms and loop_ms the medians of the block times
+// per pass.
 #include "batched_matmul_benchmarks.hpp"
 
 #include <benchmark/benchmark.h>
@@ -21,8 +23,7 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cmath>
-#include <limits>
+#include <ctime>
 #include <string>
 #include <vector>
 
@@ -94,6 +95,14 @@ void on_the_tape(Tape<T>& tape, Operands<T>& o, bool backward) {
   benchmark::ClobberMemory();
 }
 
+/// The CPU time this thread has used: with one thread, every GEMM runs on
+/// it, and time the scheduler gives other programs is not counted.
+double thread_cpu_ms() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_nsec) * 1e-6;
+}
+
 constexpr double kBlockMs = 2.0;
 constexpr std::size_t kMinRounds = 20;
 constexpr double kMinMs = 1000;
@@ -111,19 +120,12 @@ void batched_matmul(benchmark::State& state, Product p, bool backward) {
   };
   run(true);  // warm-up: buffers reach their sizes
   run(false);
-  double floor_ms = std::numeric_limits<double>::infinity();
-  for (int i = 0; i < 3; ++i) {
-    const auto start = Clock::now();
-    run(true);
-    floor_ms =
-        std::min(floor_ms, std::chrono::duration<double, std::milli>(Clock::now() - start).count());
-  }
-  const int k = std::max(1, static_cast<int>(std::ceil(kBlockMs / floor_ms)));
+  const int k = passes_per_block([&] { run(true); }, kBlockMs);
   const auto block_ms = [&](bool floor) {
-    const auto start = Clock::now();
+    const double start = thread_cpu_ms();
     for (int j = 0; j < k; ++j)
       run(floor);
-    return std::chrono::duration<double, std::milli>(Clock::now() - start).count() / k;
+    return (thread_cpu_ms() - start) / k;
   };
 
   std::vector<double> tape_ms, loop_ms, ratios;

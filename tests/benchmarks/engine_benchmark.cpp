@@ -185,18 +185,10 @@ void mlp_step_vs_floor(benchmark::State& state, std::size_t batch, int threads, 
     else
       benchmark::DoNotOptimize(after.step(after_tape, x, labels, SgdUpdate::after_backward));
   };
-  // Warm-up (buffers reach their sizes), then k from the fastest of three
-  // floor passes (what the machine gives when the other programs leave it).
+  // Warm-up (buffers reach their sizes), then k from the floor.
   for (std::size_t pass = 0; pass < kPasses; ++pass)
     run(pass);
-  double floor_ms = std::numeric_limits<double>::infinity();
-  for (int i = 0; i < 3; ++i) {
-    const auto start = Clock::now();
-    run(kFloor);
-    floor_ms =
-        std::min(floor_ms, std::chrono::duration<double, std::milli>(Clock::now() - start).count());
-  }
-  const int k = std::max(1, static_cast<int>(std::ceil(kBlockMs / floor_ms)));
+  const int k = passes_per_block([&] { run(kFloor); }, kBlockMs);
 
   Rounds rounds;
   const auto time_one_round = [&](bool reversed) {

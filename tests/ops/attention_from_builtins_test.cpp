@@ -1,12 +1,9 @@
-// Single-head causal self-attention on a batch, written from built-ops only:
-// x (batch, time, dim); q, k, v = x · W (rank-3 × matrix matmul); scores
-// q · kᵀ / √dim (matmul with transpose_b: no copy of kᵀ); a causal mask;
-// softmax along the last axis; times v. Checked against a hand loop, for
-// causality, and by gradcheck and gradgradcheck in all four inputs.
-//
-// The mask adds a constant −1e9 above the diagonal (exp of it is exactly 0
-// in float64). `where(mask, scores, −inf)` is the other way to write it, once
-// that op is in.
+// Single-head causal self-attention on a batch, written from built-in ops
+// only: x (batch, time, dim); q, k, v = x · W (rank-3 × matrix matmul);
+// scores q · kᵀ / √dim (matmul with transpose_b: no copy of kᵀ); the causal
+// mask where(mask, scores, −inf), the (time, time) mask broadcast over the
+// batch; softmax along the last axis; times v. Checked against a hand loop,
+// for causality, and by gradcheck and gradgradcheck in all four inputs.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -22,24 +19,26 @@ using V = Var<double>;
 
 constexpr std::size_t kBatch = 2, kTime = 4, kDim = 3;
 
-/// 0 on and below the diagonal, −1e9 above it: position t sees 0…t.
+/// 1 on and below the diagonal, 0 above it: position t sees 0…t.
 Tensor<double> causal_mask(std::size_t time) {
   Tensor<double> mask = xt::zeros<double>({time, time});
   for (std::size_t i = 0; i < time; ++i) {
-    for (std::size_t j = i + 1; j < time; ++j)
-      mask(i, j) = -1e9;
+    for (std::size_t j = 0; j <= i; ++j)
+      mask(i, j) = 1;
   }
   return mask;
 }
 
-/// softmax(q kᵀ / √d + mask) v with q, k, v = x W_q, x W_k, x W_v.
+/// softmax(where(mask, q kᵀ / √d, −inf)) v with q, k, v = x W_q, x W_k, x W_v.
 V attention(Tape<double>& tape, V x, V wq, V wk, V wv) {
   const V q = matmul(x, wq);
   const V k = matmul(x, wk);
   const V v = matmul(x, wv);
   const double scale = 1.0 / std::sqrt(static_cast<double>(x.shape()[2]));
   const V scores = matmul(q, k, Transpose::b) * scale;  // (batch, time, time)
-  const V weights = softmax(scores + tape.constant(causal_mask(x.shape()[1]), "causal mask"));
+  const V mask = tape.constant(causal_mask(x.shape()[1]), "causal mask");
+  const V minus_infinity = tape.constant(Tensor<double>(-INFINITY), "−inf");
+  const V weights = softmax(where(mask, scores, minus_infinity));
   return matmul(weights, v);
 }
 

@@ -37,10 +37,7 @@ Tensor<double> transposed(const Tensor<double>& x) {
 
 void expect_equal_entry(const Tensor<double>& batch, std::size_t b, const Tensor<double>& matrix,
                         const std::string& what) {
-  const Tensor<double> got = entry(batch, b);
-  ASSERT_EQ(got.shape(), matrix.shape()) << what;
-  for (std::size_t i = 0; i < got.size(); ++i)
-    EXPECT_EQ(got.data()[i], matrix.data()[i]) << what << " entry " << b << " element " << i;
+  testing::expect_tensor_equal(entry(batch, b), matrix, what + " entry " + std::to_string(b));
 }
 
 TEST(BatchedMatmul, Rank3TimesRank3IsThePerBatchProductsBitForBit) {
@@ -96,19 +93,16 @@ TEST(BatchedMatmul, Rank3TimesMatrixIsOneProductOverTheRows) {
   tape.backward(y, seed);
 
   Tape<double> flat;
-  Tensor<double> x_rows = x;
-  x_rows.reshape({12, 6});
-  Tensor<double> seed_rows = seed;
-  seed_rows.reshape({12, 5});
-  const V xf = flat.variable(x_rows), wf = flat.variable(w);
+  const auto rows = [](Tensor<double> t, std::size_t cols) {
+    t.reshape({t.size() / cols, cols});
+    return t;
+  };
+  const V xf = flat.variable(rows(x, 6)), wf = flat.variable(w);
   const V yf = matmul(xf, wf);
-  flat.backward(yf, seed_rows);
-  for (std::size_t i = 0; i < y.size(); ++i)
-    EXPECT_EQ(y.value().data()[i], yf.value().data()[i]) << "y element " << i;
-  for (std::size_t i = 0; i < x.size(); ++i)
-    EXPECT_EQ(xv.grad().data()[i], xf.grad().data()[i]) << "∂x element " << i;
-  for (std::size_t i = 0; i < w.size(); ++i)
-    EXPECT_EQ(wv.grad().data()[i], wf.grad().data()[i]) << "∂W element " << i;
+  flat.backward(yf, rows(seed, 5));
+  testing::expect_tensor_equal(rows(y.value(), 5), yf.value(), "y");
+  testing::expect_tensor_equal(rows(xv.grad(), 6), xf.grad(), "∂x");
+  testing::expect_tensor_equal(wv.grad(), wf.grad(), "∂W");
 
   // And the per-batch products, to rounding (one GEMM may block differently).
   Tensor<double> w_grad = xt::zeros<double>({6, 5});

@@ -14,11 +14,10 @@ namespace {
 using testing::random_tensor;
 using V = Var<double>;
 
-void expect_same_elements(const Tensor<double>& a, const Tensor<double>& b,
-                          const std::string& what) {
-  ASSERT_EQ(a.size(), b.size()) << what;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    EXPECT_EQ(a.data()[i], b.data()[i]) << what << " element " << i;
+/// The elements of `rows` in `like`'s shape.
+Tensor<double> shaped_like(Tensor<double> rows, const Tensor<double>& like) {
+  rows.reshape(like.shape());
+  return rows;
 }
 
 TEST(LinearRank3, EqualsLinearOnTheRowsBitForBit) {
@@ -46,11 +45,11 @@ TEST(LinearRank3, EqualsLinearOnTheRowsBitForBit) {
       const V yr = with_bias ? linear(xr, wr, br) : linear(xr, wr);
       rows.backward(yr, g_rows);
 
-      expect_same_elements(y.value(), yr.value(), what + " y");
-      expect_same_elements(xv.grad(), xr.grad(), what + " ∂x");
-      expect_same_elements(wv.grad(), wr.grad(), what + " ∂W");
+      testing::expect_tensor_equal(y.value(), shaped_like(yr.value(), y.value()), what + " y");
+      testing::expect_tensor_equal(xv.grad(), shaped_like(xr.grad(), x), what + " ∂x");
+      testing::expect_tensor_equal(wv.grad(), wr.grad(), what + " ∂W");
       if (with_bias)
-        expect_same_elements(bv.grad(), br.grad(), what + " ∂b");
+        testing::expect_tensor_equal(bv.grad(), br.grad(), what + " ∂b");
     }
   }
 }

@@ -97,6 +97,15 @@ inline void expect_tensor_near(const Tensor<double>& actual, const Tensor<double
   }
 }
 
+/// The same shape and every element bit for bit.
+inline void expect_tensor_equal(const Tensor<double>& actual, const Tensor<double>& expected,
+                                const std::string& what = {}) {
+  ASSERT_EQ(actual.shape(), expected.shape())
+      << what << ": shape " << str(actual.shape()) << " vs " << str(expected.shape());
+  for (std::size_t i = 0; i < actual.size(); ++i)
+    EXPECT_EQ(actual.data()[i], expected.data()[i]) << what << " at flat index " << i;
+}
+
 /// Runs `f`, which must record one op on `tape` and fail with exactly
 /// `ErrorType`, raised by `op` at the node the op would have been; the
 /// message must name the op, the node and contain every fragment; the tape
