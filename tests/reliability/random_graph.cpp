@@ -14,6 +14,8 @@
 #include <utility>
 #include <vector>
 
+#include <xtensor/xmath.hpp>
+
 namespace tapegrad::reliability {
 
 const char* op_name(OpKind kind) {
@@ -104,6 +106,58 @@ const char* op_name(OpKind kind) {
       return "embedding";
     case OpKind::permute:
       return "permute";
+    case OpKind::leaky_relu:
+      return "leaky_relu";
+    case OpKind::elu:
+      return "elu";
+    case OpKind::gelu:
+      return "gelu";
+    case OpKind::silu:
+      return "silu";
+    case OpKind::softplus:
+      return "softplus";
+    case OpKind::log1p:
+      return "log1p";
+    case OpKind::expm1:
+      return "expm1";
+    case OpKind::erf:
+      return "erf";
+    case OpKind::atan:
+      return "atan";
+    case OpKind::clamp:
+      return "clamp";
+    case OpKind::maximum:
+      return "maximum";
+    case OpKind::minimum:
+      return "minimum";
+    case OpKind::greater:
+      return "greater";
+    case OpKind::greater_equal:
+      return "greater_equal";
+    case OpKind::less:
+      return "less";
+    case OpKind::less_equal:
+      return "less_equal";
+    case OpKind::equal:
+      return "equal";
+    case OpKind::where:
+      return "where";
+    case OpKind::max:
+      return "max";
+    case OpKind::min:
+      return "min";
+    case OpKind::argmax:
+      return "argmax";
+    case OpKind::argmin:
+      return "argmin";
+    case OpKind::logsumexp:
+      return "logsumexp";
+    case OpKind::var:
+      return "var";
+    case OpKind::std:
+      return "std";
+    case OpKind::norm:
+      return "norm";
   }
   return "?";
 }
@@ -155,6 +209,34 @@ std::string Graph::text() const {
         break;
       case OpKind::permute:
         attributes = fmt::format("axes ({})", fmt::join(n.target, ", "));
+        break;
+      case OpKind::leaky_relu:
+        attributes = fmt::format("slope={}", n.c);
+        break;
+      case OpKind::elu:
+        attributes = fmt::format("alpha={}", n.c);
+        break;
+      case OpKind::gelu:
+        attributes = fmt::format("approximate={}", n.c);
+        break;
+      case OpKind::softplus:
+        attributes = fmt::format("beta={}", n.c);
+        break;
+      case OpKind::clamp:
+        attributes = fmt::format("lo={} hi={}", n.c, n.hi);
+        break;
+      case OpKind::max:
+      case OpKind::min:
+      case OpKind::argmax:
+      case OpKind::argmin:
+      case OpKind::logsumexp:
+      case OpKind::var:
+      case OpKind::std:
+      case OpKind::norm:
+        attributes = n.every ? std::string("every element")
+                             : fmt::format("axis={} keepdims={}", n.axis, n.keepdims);
+        if (n.kind == OpKind::var || n.kind == OpKind::std)
+          attributes += fmt::format(" correction={}", n.c);
         break;
       case OpKind::variable:
       case OpKind::constant: {
@@ -283,6 +365,63 @@ Var<T> apply_node(Tape<T>& tape, const NodeSpec& n, const std::vector<Var<T>>& v
       const std::vector<int> axes(n.target.begin(), n.target.end());
       return permute(in(0), Span<int>(axes));
     }
+    case OpKind::leaky_relu:
+      return leaky_relu(in(0), c);
+    case OpKind::elu:
+      return elu(in(0), c);
+    case OpKind::gelu:
+      return gelu(in(0), n.c == 1 ? GeluApproximation::tanh : GeluApproximation::none);
+    case OpKind::silu:
+      return silu(in(0));
+    case OpKind::softplus:
+      return softplus(in(0), c);
+    case OpKind::log1p:
+      return tapegrad::log1p(in(0));
+    case OpKind::expm1:
+      return tapegrad::expm1(in(0));
+    case OpKind::erf:
+      return tapegrad::erf(in(0));
+    case OpKind::atan:
+      return tapegrad::atan(in(0));
+    case OpKind::clamp:
+      return clamp(in(0), c, static_cast<T>(n.hi));
+    case OpKind::maximum:
+      return maximum(in(0), in(1));
+    case OpKind::minimum:
+      return minimum(in(0), in(1));
+    case OpKind::greater:
+      return greater(in(0), in(1));
+    case OpKind::greater_equal:
+      return greater_equal(in(0), in(1));
+    case OpKind::less:
+      return less(in(0), in(1));
+    case OpKind::less_equal:
+      return less_equal(in(0), in(1));
+    case OpKind::equal:
+      return equal(in(0), in(1));
+    case OpKind::where:
+      return where(in(0), in(1), in(2));
+    case OpKind::max:
+      return n.every ? max(in(0)) : max(in(0), n.axis, n.keepdims);
+    case OpKind::min:
+      return n.every ? min(in(0)) : min(in(0), n.axis, n.keepdims);
+    case OpKind::argmax:
+      return n.every ? argmax(in(0)) : argmax(in(0), n.axis, n.keepdims);
+    case OpKind::argmin:
+      return n.every ? argmin(in(0)) : argmin(in(0), n.axis, n.keepdims);
+    case OpKind::logsumexp:
+      return n.every ? logsumexp(in(0)) : logsumexp(in(0), n.axis, n.keepdims);
+    case OpKind::var:
+    case OpKind::std: {
+      const Correction correction = n.c == 1 ? Correction::sample : Correction::population;
+      const bool is_std = n.kind == OpKind::std;
+      if (n.every)
+        return is_std ? tapegrad::std(in(0), correction) : var(in(0), correction);
+      return is_std ? tapegrad::std(in(0), n.axis, n.keepdims, correction)
+                    : var(in(0), n.axis, n.keepdims, correction);
+    }
+    case OpKind::norm:
+      return n.every ? norm(in(0)) : norm(in(0), n.axis, n.keepdims);
   }
   throw std::logic_error("unknown OpKind");
 }
@@ -316,6 +455,86 @@ bool broadcastable(const Shape& a, const Shape& b) {
       return false;
   }
   return true;
+}
+
+/// Whether a node of this kind is a constant of its inputs (a comparison's
+/// mask, argmax's positions): it passes no gradient back.
+bool constant_output(OpKind kind) {
+  switch (kind) {
+    case OpKind::greater:
+    case OpKind::greater_equal:
+    case OpKind::less:
+    case OpKind::less_equal:
+    case OpKind::equal:
+    case OpKind::argmax:
+    case OpKind::argmin:
+      return true;
+    default:
+      return false;
+  }
+}
+
+/// The slices a reduction of `v` (rank ≤ 2) reduces: every element, or
+/// those along `axis`.
+std::vector<std::vector<double>> slices_of(const Tensor<double>& v, bool every, int axis) {
+  const Shape& s = v.shape();
+  std::size_t outer = 1, length = v.size(), inner = 1;
+  if (!every) {
+    const int rank = static_cast<int>(s.size());
+    const auto a = static_cast<std::size_t>(axis < 0 ? axis + rank : axis);
+    length = s[a];
+    for (std::size_t k = 0; k < s.size(); ++k) {
+      outer *= k < a ? s[k] : 1;
+      inner *= k > a ? s[k] : 1;
+    }
+  }
+  std::vector<std::vector<double>> slices;
+  for (std::size_t o = 0; o < outer; ++o) {
+    for (std::size_t i = 0; i < inner; ++i) {
+      std::vector<double>& slice = slices.emplace_back();
+      for (std::size_t k = 0; k < length; ++k)
+        slice.push_back(v.data()[(o * length + k) * inner + i]);
+    }
+  }
+  return slices;
+}
+
+/// How far each slice's largest (or smallest) element is ahead of the next,
+/// at the least (inf when no slice has two elements).
+double extreme_lead(const std::vector<std::vector<double>>& slices, bool largest) {
+  double lead = std::numeric_limits<double>::infinity();
+  for (std::vector<double> slice : slices) {
+    if (slice.size() < 2)
+      continue;
+    std::sort(slice.begin(), slice.end());
+    lead = std::min(
+        lead, largest ? slice[slice.size() - 1] - slice[slice.size() - 2] : slice[1] - slice[0]);
+  }
+  return lead;
+}
+
+/// The smallest population standard deviation and norm of the slices, and
+/// the shortest slice.
+struct SliceSpread {
+  double deviation = std::numeric_limits<double>::infinity();
+  double norm = std::numeric_limits<double>::infinity();
+  std::size_t length = std::numeric_limits<std::size_t>::max();
+};
+SliceSpread spread_of(const std::vector<std::vector<double>>& slices) {
+  SliceSpread spread;
+  for (const std::vector<double>& slice : slices) {
+    double sum = 0, squares = 0;
+    for (const double v : slice) {
+      sum += v;
+      squares += v * v;
+    }
+    const double n = static_cast<double>(slice.size());
+    spread.deviation =
+        std::min(spread.deviation, std::sqrt(std::max(squares / n - (sum / n) * (sum / n), 0.0)));
+    spread.norm = std::min(spread.norm, std::sqrt(squares));
+    spread.length = std::min(spread.length, slice.size());
+  }
+  return spread;
 }
 
 /// Grows a graph from a seed, evaluating it in float64 as it goes.
@@ -360,6 +579,7 @@ class Generator {
 
   std::size_t add(NodeSpec n) {
     const bool dependent =
+        !constant_output(n.kind) &&
         std::any_of(n.inputs.begin(), n.inputs.end(), [&](std::size_t i) { return depends_[i]; });
     const Var<double> v = apply_node(tape_, n, vars_, variables_);
     n.shape = v.shape();
@@ -463,7 +683,7 @@ class Generator {
   }
 
   void step() {
-    switch (below(13)) {
+    switch (below(15)) {
       case 0:
       case 1:
       case 2:
@@ -491,6 +711,12 @@ class Generator {
         break;
       case 11:
         step_indexing();
+        break;
+      case 12:
+        step_elementwise();
+        break;
+      case 13:
+        step_slice_reduction();
         break;
       default:
         step_binary();
@@ -584,6 +810,160 @@ class Generator {
         n.target = Shape(axes.begin(), axes.end());
         break;
       }
+    }
+    add(std::move(n));
+  }
+
+  /// The smallest |a − b| over a and b broadcast together.
+  double min_gap(std::size_t a, std::size_t b) const {
+    const Tensor<double> gap = xt::abs(value(a) - value(b));
+    return min_value(gap);
+  }
+  /// Another node that broadcasts with `a`, or a new leaf that does.
+  std::size_t partner(std::size_t a) {
+    for (int attempt = 0; attempt < 4; ++attempt) {
+      const std::size_t candidate = pick();
+      if (broadcastable(shape(a), shape(candidate)))
+        return candidate;
+    }
+    return new_leaf(smaller_shape(shape(a)));
+  }
+
+  void step_elementwise() {
+    std::size_t x = pick();
+    switch (below(6)) {
+      case 0: {  // smooth activations and functions
+        static constexpr OpKind kinds[] = {OpKind::gelu, OpKind::silu, OpKind::softplus,
+                                           OpKind::erf,  OpKind::atan, OpKind::expm1,
+                                           OpKind::log1p};
+        const OpKind kind = kinds[below(std::size(kinds))];
+        if (kind == OpKind::expm1 && max_abs(value(x)) > 5)
+          x = unary(OpKind::tanh, x);
+        if (kind == OpKind::log1p && min_value(value(x)) < -0.9)
+          x = positive(x);
+        static constexpr double betas[] = {0.5, 1, 2};
+        const double c = kind == OpKind::gelu       ? (chance(0.5) ? 1.0 : 0.0)
+                         : kind == OpKind::softplus ? betas[below(3)]
+                                                    : 0.0;
+        unary(kind, x, c);
+        return;
+      }
+      case 1:  // kinks at 0, out of finite differences' reach
+        x = away_from_zero(x, 0.02);
+        if (chance(0.5)) {
+          unary(OpKind::leaky_relu, x, representable(uniform(0.01, 0.5)));
+        } else {
+          unary(OpKind::elu, x, representable(uniform(0.5, 2)));
+        }
+        return;
+      case 2:  // clamp, its bounds in gaps between x's values
+        for (int attempt = 0; attempt < 8; ++attempt) {
+          NodeSpec n;
+          n.kind = OpKind::clamp;
+          n.inputs = {x};
+          n.c = representable(uniform(-1.5, 0.5));
+          n.hi = representable(n.c + uniform(0.1, 2));
+          if (min_abs(value(x) - n.c) >= 0.02 && min_abs(value(x) - n.hi) >= 0.02) {
+            add(std::move(n));
+            return;
+          }
+        }
+        unary(OpKind::tanh, x);
+        return;
+      case 3: {  // maximum and minimum of operands apart
+        std::size_t b = partner(x);
+        if (min_gap(x, b) < 0.02)
+          b = new_leaf(smaller_shape(shape(x)));
+        if (min_gap(x, b) < 0.02) {
+          binary(OpKind::add, x, b);
+          return;
+        }
+        if (chance(0.5))
+          std::swap(x, b);
+        binary(chance(0.5) ? OpKind::maximum : OpKind::minimum, x, b);
+        return;
+      }
+      default: {  // a mask, from a comparison or a constant, selecting or weighting
+        static constexpr OpKind comparisons[] = {OpKind::greater, OpKind::greater_equal,
+                                                 OpKind::less, OpKind::less_equal, OpKind::equal};
+        std::size_t mask = 0;
+        if (chance(0.3)) {
+          NodeSpec m;  // a constant mask that broadcasts to x
+          m.kind = OpKind::constant;
+          m.value = Tensor<double>::from_shape(smaller_shape(shape(x)));
+          for (double& v : m.value)
+            v = chance(0.5) ? 1 : 0;
+          mask = add(std::move(m));
+        } else {
+          const OpKind kind = comparisons[below(std::size(comparisons))];
+          // equal(x, x) is 1 everywhere and stays so; otherwise a threshold
+          // in a gap between x's values.
+          std::size_t t = x;
+          if (kind != OpKind::equal || chance(0.5)) {
+            t = leaf(Shape{}, false);
+            if (min_gap(x, t) < 0.02)
+              t = leaf(Shape{}, false);
+            if (min_gap(x, t) < 0.02)
+              t = x;
+          }
+          mask = binary(t == x ? OpKind::equal : kind, x, t);
+        }
+        const std::size_t other = partner(x);
+        if (chance(0.6) && broadcastable(shape(mask), shape(other))) {
+          NodeSpec n;
+          n.kind = OpKind::where;
+          n.inputs = chance(0.5) ? std::vector<std::size_t>{mask, x, other}
+                                 : std::vector<std::size_t>{mask, other, x};
+          add(std::move(n));
+        } else {
+          binary(OpKind::mul, mask, x);
+        }
+        return;
+      }
+    }
+  }
+
+  void step_slice_reduction() {
+    const std::size_t x = pick();
+    const std::size_t rank = shape(x).size();
+    NodeSpec n;
+    n.inputs = {x};
+    n.every = rank == 0 || chance(0.3);
+    if (!n.every) {
+      n.axis = axis_of(rank);
+      n.keepdims = chance(0.5);
+    }
+    const std::vector<std::vector<double>> slices = slices_of(value(x), n.every, n.axis);
+    const SliceSpread spread = spread_of(slices);
+    static constexpr OpKind kinds[] = {OpKind::max, OpKind::min, OpKind::argmax,    OpKind::argmin,
+                                       OpKind::var, OpKind::std, OpKind::logsumexp, OpKind::norm};
+    n.kind = kinds[below(std::size(kinds))];
+    switch (n.kind) {
+      case OpKind::max:
+      case OpKind::min:
+      case OpKind::argmax:
+      case OpKind::argmin: {
+        // The extreme well ahead, so that no perturbation changes which it is.
+        const bool largest = n.kind == OpKind::max || n.kind == OpKind::argmax;
+        if (extreme_lead(slices, largest) < 0.02)
+          n.kind = OpKind::logsumexp;
+        break;
+      }
+      case OpKind::var:
+        n.c = spread.length >= 2 && chance(0.5) ? 1 : 0;
+        break;
+      case OpKind::std:
+        // Away from std = 0, where its gradient divides by 0.
+        n.c = spread.length >= 2 && chance(0.5) ? 1 : 0;
+        if (spread.length < 2 || spread.deviation < 0.05)
+          n.kind = OpKind::var;
+        break;
+      case OpKind::norm:
+        if (spread.norm < 0.05)
+          n.kind = OpKind::logsumexp;  // the norm's kink at 0
+        break;
+      default:
+        break;
     }
     add(std::move(n));
   }

@@ -9,7 +9,11 @@
 // divisor is at least 0.25 away from zero, exp only sees |x| ≤ 5, and relu and
 // abs only see inputs at least 0.02 away from their kink, so central
 // differences are meaningful everywhere. Index tensors (gather, embedding,
-// cross_entropy's labels) are constant leaves of whole numbers in range.
+// cross_entropy's labels) are constant leaves of whole numbers in range. The
+// same holds for the kinks of leaky_relu, elu, clamp, maximum/minimum and the
+// comparisons (operands and bounds at least 0.02 apart), of max/min and
+// argmax/argmin (the extreme 0.02 ahead of the next), of norm (≥ 0.05) and
+// std (a spread ≥ 0.05).
 
 #include <cstddef>
 #include <cstdint>
@@ -64,6 +68,32 @@ enum class OpKind {
   gather,         // axis; x, index (a constant)
   embedding,      // weight, ids (a constant)
   permute,        // target holds the axes
+  leaky_relu,     // slope c
+  elu,            // alpha c
+  gelu,           // c 1: the tanh approximation
+  silu,
+  softplus,  // beta c
+  log1p,
+  expm1,
+  erf,
+  atan,
+  clamp,    // lo c, hi
+  maximum,  // broadcasting
+  minimum,
+  greater,  // a constant 0/1 mask, as the comparisons below
+  greater_equal,
+  less,
+  less_equal,
+  equal,
+  where,  // mask (a constant), a, b
+  max,    // every element, or axis and keepdims; as the reductions below
+  min,
+  argmax,  // a constant of whole numbers
+  argmin,
+  logsumexp,
+  var,  // correction c
+  std,  // correction c
+  norm,
 };
 
 const char* op_name(OpKind kind);
@@ -77,6 +107,8 @@ struct NodeSpec {
   std::int64_t start = 0;      // slice start, index position
   std::int64_t stop = 0;       // slice
   std::int64_t step = 1;       // slice
+  double hi = 0;               // clamp's upper bound
+  bool every = false;          // max … norm: over every element (axis unused)
   Shape target;                // reshape / broadcast_to / sum_to; permute's axes
   Shape shape;                 // the output's shape
   Tensor<double> value;        // leaves only
