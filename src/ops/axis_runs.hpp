@@ -23,6 +23,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -225,6 +226,28 @@ std::string input_shapes(const detail::NodeView<T>& ctx) {
   return text;
 }
 
+/// Above this every T is a whole number; below it, v + kRound − kRound
+/// rounds v to a whole number (2^23 for float, 2^52 for double).
+template <class T>
+constexpr T kRound = T(std::int64_t{1} << (std::numeric_limits<T>::digits - 1));
+
+/// 1 when v is a whole number in [0, bound) for a bound ≤ kRound<T>, else 0
+/// (NaN too). No branch, no cast and no libm call, so that a pass over many
+/// indices vectorises (GCC 12 turned every clamp-and-cast form into branches).
+template <class T>
+int whole_in_range(T v, T bound) {
+  const T rounded = v + kRound<T> - kRound<T>;  // left to right, as written
+  return int(v >= T(0)) & int(v < bound) & int(rounded == v);
+}
+
+template <class T>
+bool all_whole_in_range(const T* p, std::size_t n, T bound) {
+  int good = 1;  // an int, not a bool: GCC vectorises this reduction
+  for (std::size_t k = 0; k < n; ++k)
+    good &= whole_in_range(p[k], bound);
+  return good != 0;
+}
+
 /// Checks that every element of `indices` is a whole number in [0, limit);
 /// otherwise ValueError naming the op, the offending element, `shapes` and
 /// the node.
@@ -232,9 +255,12 @@ template <class T>
 void check_indices(const detail::NodeView<T>& ctx, const Tensor<T>& indices, std::size_t limit,
                    std::string_view what, const std::string& shapes) {
   const T* p = indices.data();
+  const std::size_t n = indices.size();
   const auto bound = static_cast<T>(limit);
-  for (std::size_t k = 0; k < indices.size(); ++k) {
-    if (!(p[k] >= T(0) && p[k] < bound) || std::floor(p[k]) != p[k]) {
+  if (bound <= kRound<T> && all_whole_in_range(p, n, bound))
+    return;
+  for (std::size_t k = 0; k < n; ++k) {
+    if (!(p[k] >= T(0) && p[k] < bound && std::floor(p[k]) == p[k])) {
       throw ValueError(
           fmt::format("{} {} at flat position {} is not a whole number in [0, {}) ({})", what, p[k],
                       k, limit, shapes),

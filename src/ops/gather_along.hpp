@@ -50,13 +50,15 @@ void gather_along(const AlongAxis& a, const T* full, const T* index, T* part, bo
       const T* picks = index + o * a.count;
       T* out = part + o * a.count;
       for (std::size_t j = 0; j < a.count; ++j)
-        out[j] = block[static_cast<std::size_t>(picks[j])];
+        out[j] = block[static_cast<std::ptrdiff_t>(picks[j])];
       continue;
     }
     for (std::size_t j = 0; j < a.count; ++j) {
       const std::size_t row = (o * a.count + j) * a.inner;
       for (std::size_t i = 0; i < a.inner; ++i) {
-        const T picked = block[static_cast<std::size_t>(index[row + i]) * a.inner + i];
+        const T picked = block[static_cast<std::ptrdiff_t>(index[row + i]) *
+                                   static_cast<std::ptrdiff_t>(a.inner) +
+                               i];
         part[row + i] = add ? part[row + i] + picked : picked;
       }
     }
@@ -72,7 +74,8 @@ void scatter_add_along(const AlongAxis& a, const T* part, const T* index, T* ful
     for (std::size_t j = 0; j < a.count; ++j) {
       const std::size_t row = (o * a.count + j) * a.inner;
       for (std::size_t i = 0; i < a.inner; ++i)
-        block[static_cast<std::size_t>(index[row + i]) * a.inner + i] += part[row + i];
+        block[static_cast<std::ptrdiff_t>(index[row + i]) * static_cast<std::ptrdiff_t>(a.inner) +
+              i] += part[row + i];
     }
   }
 }

@@ -4,6 +4,8 @@
 // op table.)
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include <limits>
 
 #include "ops/indexing_test_support.hpp"
@@ -88,6 +90,27 @@ TEST(GatherOp, BadInputNamesOpShapesAndNode) {
   const Var<double> fine = indices(testing::column({0, 1}));
   expect_op_error<ValueError>(tape, [&] { (void)gather(x, 2, fine); }, "gather",
                               {"axis 2 is out of range for shape (2, 3)"});
+}
+
+// The index check runs as one vectorised pass, then looks for the culprit:
+// a bad index anywhere in a long float index is found at its position.
+TEST(GatherOp, FindsTheBadIndexAnywhereInALongFloatIndex) {
+  Tape<float> tape;
+  const Var<float> x = tape.variable(Tensor<float>(Shape{1, 5}, 1.0f), "x");
+  const float inf = std::numeric_limits<float>::infinity();
+  for (const float bad : {5.0f, -1.0f, 2.5f, inf, -inf, 1e30f, 8388609.0f}) {
+    Tensor<float> index(Shape{1, 100}, 4.0f);
+    index(0, 77) = bad;
+    const Var<float> picks = tape.constant(std::move(index));
+    expect_op_error<ValueError>(tape, [&] { (void)gather(x, 1, picks); }, "gather",
+                                {fmt::format("index {} at flat position 77 is not a whole number "
+                                             "in [0, 5)",
+                                             bad)});
+  }
+  Tensor<float> whole(Shape{1, 100}, 0.0f);
+  for (std::size_t k = 0; k < 100; ++k)
+    whole(0, k) = static_cast<float>(k % 5);
+  EXPECT_EQ(gather(x, 1, tape.constant(whole)).value(), Tensor<float>(Shape{1, 100}, 1.0f));
 }
 
 TEST(GatherBackwardOp, BadInputNamesOpShapesAndNode) {

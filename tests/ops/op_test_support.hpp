@@ -36,7 +36,8 @@ namespace tapegrad::testing {
 
 /// A (n, 1) column (a braced {{a}, {b}} is ambiguous for xarray).
 inline Tensor<double> column(std::initializer_list<double> values) {
-  Tensor<double> t = Tensor<double>::from_shape({values.size(), 1});
+  Tensor<double> t;
+  t.resize({values.size(), 1});
   std::copy(values.begin(), values.end(), t.begin());
   return t;
 }
@@ -110,8 +111,8 @@ inline void expect_tensor_equal(const Tensor<double>& actual, const Tensor<doubl
 /// `ErrorType`, raised by `op` at the node the op would have been; the
 /// message must name the op, the node and contain every fragment; the tape
 /// must keep its size (the failed forward rolled back).
-template <class ErrorType, class F>
-void expect_op_error(Tape<double>& tape, F&& f, std::string_view op,
+template <class ErrorType, class T, class F>
+void expect_op_error(Tape<T>& tape, F&& f, std::string_view op,
                      std::initializer_list<std::string_view> fragments, bool expect_node = true) {
   const std::size_t before = tape.size();
   try {
