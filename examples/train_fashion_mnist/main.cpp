@@ -165,6 +165,8 @@ int main(int argc, char** argv) {
         o.train.optimizer.c_str(), static_cast<double>(o.train.learning_rate),
         o.train.schedule.c_str(), static_cast<double>(o.train.weight_decay), o.train.batch_size,
         o.threads, o.threads == 1 ? "" : "s");
+    if (const std::string advice = tapegrad::blas_kernel_advice(); !advice.empty())
+      std::printf("%s\n", advice.c_str());
     return o.sweep ? sweep(o, train_set, test_set) : train(o, train_set, test_set);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "train_fashion_mnist: %s\n", e.what());

@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 #include <xtensor/xbuilder.hpp>
 
+#include "nn/subnormal.hpp"
+
 namespace tapegrad::nn {
 
 template <class T>
@@ -56,8 +58,8 @@ void Adam<T>::update(std::size_t k) {
   const std::size_t n = p.value().size();
 #pragma omp simd
   for (std::size_t i = 0; i < n; ++i) {
-    m[i] = beta1 * m[i] + (T(1) - beta1) * g[i];
-    v[i] = beta2 * v[i] + (T(1) - beta2) * g[i] * g[i];
+    m[i] = flush_subnormal(beta1 * m[i] + (T(1) - beta1) * g[i]);  // see subnormal.hpp
+    v[i] = flush_subnormal(beta2 * v[i] + (T(1) - beta2) * g[i] * g[i]);
     const T m_hat = m[i] / correction1;
     const T v_hat = v[i] / correction2;
     theta[i] = shrink * theta[i] - lr * m_hat / (std::sqrt(v_hat) + epsilon);

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <xtensor/xbuilder.hpp>
 
+#include "nn/subnormal.hpp"
 #include "tensor/blas.hpp"
 
 namespace tapegrad::nn {
@@ -49,7 +50,7 @@ void Momentum<T>::update(std::size_t k) {
   const std::size_t n = p.value().size();
 #pragma omp simd
   for (std::size_t i = 0; i < n; ++i) {
-    v[i] = momentum_ * v[i] + g[i];
+    v[i] = flush_subnormal(momentum_ * v[i] + g[i]);  // see subnormal.hpp
     theta[i] -= lr * (nesterov_ ? g[i] + momentum_ * v[i] : v[i]);
   }
 }

@@ -3,6 +3,7 @@
 #include <cblas.h>
 
 #include <algorithm>
+#include <string>
 
 namespace tapegrad::blas {
 namespace {
@@ -203,6 +204,10 @@ void set_threads(int threads) {
 }
 int threads() {
   return openblas_get_num_threads();
+}
+std::string kernels() {
+  const char* name = openblas_get_corename();
+  return name ? name : "";
 }
 
 }  // namespace tapegrad::blas

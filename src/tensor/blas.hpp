@@ -3,6 +3,7 @@
 // xtensor-blas and pollutes the global namespace); ops call these.
 
 #include <cstddef>
+#include <string>
 
 namespace tapegrad::blas {
 
@@ -20,5 +21,7 @@ void axpy(std::size_t n, T alpha, const T* x, T* y);
 
 void set_threads(int threads);
 int threads();
+/// OpenBLAS's name for the kernels it chose ("Haswell", "SkylakeX", …).
+std::string kernels();
 
 }  // namespace tapegrad::blas

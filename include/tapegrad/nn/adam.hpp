@@ -33,6 +33,10 @@ class TAPEGRAD_EXPORT Adam : public Optimizer<T> {
   /// The most updates any parameter has had (t of the last update when
   /// every parameter gets a gradient every step).
   std::uint64_t steps() const noexcept;
+  /// m and v of parameters()[k] (flushed to 0 where they would be subnormal:
+  /// src/nn/subnormal.hpp).
+  const Tensor<T>& first_moment(std::size_t k) const { return first_moment_.at(k); }
+  const Tensor<T>& second_moment(std::size_t k) const { return second_moment_.at(k); }
 
  protected:
   Adam(std::vector<Parameter<T>*> parameters, T learning_rate, const AdamOptions& options,

@@ -41,6 +41,9 @@ class TAPEGRAD_EXPORT Momentum : public Optimizer<T> {
 
   T momentum() const noexcept { return momentum_; }
   bool nesterov() const noexcept { return nesterov_; }
+  /// The velocity of parameters()[k] (flushed to 0 where it would be
+  /// subnormal: src/nn/subnormal.hpp).
+  const Tensor<T>& velocity(std::size_t k) const { return velocity_.at(k); }
 
  protected:
   void update(std::size_t k) override;
