@@ -51,10 +51,8 @@ void load_checkpoint(const std::string& directory, const std::vector<Parameter<T
 }
 
 template void save_checkpoint(const std::string&, const std::vector<Parameter<float>*>&, MPI_Comm);
-template void save_checkpoint(const std::string&, const std::vector<Parameter<double>*>&,
-                              MPI_Comm);
+template void save_checkpoint(const std::string&, const std::vector<Parameter<double>*>&, MPI_Comm);
 template void load_checkpoint(const std::string&, const std::vector<Parameter<float>*>&, MPI_Comm);
-template void load_checkpoint(const std::string&, const std::vector<Parameter<double>*>&,
-                              MPI_Comm);
+template void load_checkpoint(const std::string&, const std::vector<Parameter<double>*>&, MPI_Comm);
 
 }  // namespace tapegrad::dist

@@ -22,9 +22,13 @@ namespace {
 
 }  // namespace
 
-Context::Context() { init(nullptr, nullptr); }
+Context::Context() {
+  init(nullptr, nullptr);
+}
 
-Context::Context(int& argc, char**& argv) { init(&argc, &argv); }
+Context::Context(int& argc, char**& argv) {
+  init(&argc, &argv);
+}
 
 void Context::init(int* argc, char*** argv) {
   int initialised = 0;
@@ -36,9 +40,9 @@ void Context::init(int* argc, char*** argv) {
     owns_mpi_ = true;
   }
   if (thread_level_ < MPI_THREAD_FUNNELED) {
-    throw Error(fmt::format("MPI provides thread level {}, below MPI_THREAD_FUNNELED",
-                            thread_level_),
-                {"dist::Context", std::nullopt, {}});
+    throw Error(
+        fmt::format("MPI provides thread level {}, below MPI_THREAD_FUNNELED", thread_level_),
+        {"dist::Context", std::nullopt, {}});
   }
   MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
   MPI_Comm_size(MPI_COMM_WORLD, &size_);

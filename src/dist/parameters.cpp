@@ -97,7 +97,8 @@ void check_same_parameters(const std::vector<Parameter<T>*>& parameters, std::st
     if (!same)
       others += fmt::format(", {} on rank {}", describe(lists[r], k), r);
   }
-  const std::string label = k < parameters.size() ? fmt::format(" '{}'", parameters[k]->label()) : "";
+  const std::string label =
+      k < parameters.size() ? fmt::format(" '{}'", parameters[k]->label()) : "";
   throw ValueError(fmt::format("the ranks' parameters differ: parameter {}{} is {} on rank 0{}", k,
                                label, describe(lists[0], k), others),
                    {std::string(who), std::nullopt, {}});
@@ -107,8 +108,8 @@ template <class T>
 void broadcast_parameters(const std::vector<Parameter<T>*>& parameters, int root, MPI_Comm comm) {
   check_same_parameters(parameters, "dist::broadcast_parameters", comm);
   for (Parameter<T>* p : parameters) {
-    MPI_Bcast(p->value().data(), static_cast<int>(p->value().size()), detail::mpi_type<T>(),
-              root, comm);
+    MPI_Bcast(p->value().data(), static_cast<int>(p->value().size()), detail::mpi_type<T>(), root,
+              comm);
   }
 }
 

@@ -23,9 +23,9 @@ DataLoader<T>::DataLoader(const Dataset<T>& data, const DataLoaderOptions& optio
   if (options.batch_size == 0)
     throw ValueError("the batch size must be at least 1", site);
   if (options.world_size == 0 || options.rank >= options.world_size) {
-    throw ValueError(fmt::format("rank {} is not in [0, world size {})", options.rank,
-                                 options.world_size),
-                     site);
+    throw ValueError(
+        fmt::format("rank {} is not in [0, world size {})", options.rank, options.world_size),
+        site);
   }
   order_.reserve(data.size());
 }

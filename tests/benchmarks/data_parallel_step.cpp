@@ -72,8 +72,8 @@ void one_process(int steps) {
 void data_parallel(const dist::Context& context, int steps) {
   set_num_threads(1);
   const std::size_t rows = kGlobalBatch / static_cast<std::size_t>(context.size());
-  for (std::size_t bucket_bytes : {std::size_t{25} << 20, std::size_t{256} << 10,
-                                   std::size_t{64} << 10}) {
+  for (std::size_t bucket_bytes :
+       {std::size_t{25} << 20, std::size_t{256} << 10, std::size_t{64} << 10}) {
     Workload w(rows);
     nn::Adam<float> adam(w.net.parameters(), 1e-3f);
     dist::DataParallel<float> parallel(adam, {.bucket_bytes = bucket_bytes});
@@ -100,9 +100,9 @@ void data_parallel(const dist::Context& context, int steps) {
           "%d ranks x 1 thread,  batch %zu each, buckets of %5zu KiB (%zu): step %.3f ms "
           "(quartiles %.3f, %.3f); all-reduce alone %.3f ms, waited after the sweep %.3f ms: "
           "%.0f%% hidden\n",
-          context.size(), rows, bucket_bytes >> 10, parallel.bucket_count(),
-          bench::median(times), bench::quantile(times, 0.25), bench::quantile(times, 0.75),
-          reduce, waited, 100 * std::max(0.0, 1 - waited / reduce));
+          context.size(), rows, bucket_bytes >> 10, parallel.bucket_count(), bench::median(times),
+          bench::quantile(times, 0.25), bench::quantile(times, 0.75), reduce, waited,
+          100 * std::max(0.0, 1 - waited / reduce));
     }
   }
 }

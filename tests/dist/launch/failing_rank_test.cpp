@@ -28,8 +28,7 @@ Outcome run(const std::string& command) {
     outcome.output += chunk.data();
   const int status = pclose(pipe);
   outcome.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  outcome.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+  outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
   return outcome;
 }
 
@@ -39,9 +38,9 @@ TEST(FailingRank, EndsEveryRankWithItsMessage) {
       run(std::string("timeout -k 10 120 ") + TAPEGRAD_MPIRUN + " " + TAPEGRAD_DIST_CHILD);
   EXPECT_NE(job.status, 0) << job.output;
   EXPECT_NE(job.status, 124) << "the job hung until timeout stopped it:\n" << job.output;
-  EXPECT_NE(job.output.find(
-                "tapegrad::dist: rank 1 of 2 failed: rank 1 cannot read its batch at step 3"),
-            std::string::npos)
+  EXPECT_NE(
+      job.output.find("tapegrad::dist: rank 1 of 2 failed: rank 1 cannot read its batch at step 3"),
+      std::string::npos)
       << job.output;
   EXPECT_EQ(job.output.find("finished without the failure"), std::string::npos) << job.output;
   EXPECT_LT(job.seconds, 120.0);

@@ -18,8 +18,8 @@ int world_rank() {
 // This rank's half of a fixed batch of 8 samples.
 nn::Batch<double> half_batch(std::size_t first, std::size_t count) {
   static const nn::Dataset<double> data = testing::synthetic_data(8, 6, 3);
-  nn::Batch<double> batch{Tensor<double>::from_shape({count, 6}),
-                          Tensor<double>::from_shape({count}), {}};
+  nn::Batch<double> batch{
+      Tensor<double>::from_shape({count, 6}), Tensor<double>::from_shape({count}), {}};
   for (std::size_t r = 0; r < count; ++r) {
     for (std::size_t j = 0; j < 6; ++j)
       batch.features(r, j) = data.features(first + r, j);
@@ -140,9 +140,9 @@ TEST(DataParallel, NoSyncAccumulatesMicroBatchesWithoutCommunicating) {
   tape.backward(testing::batch_loss(tape, whole, half_batch(0, 8)));
   reference.step();
   for (std::size_t k = 0; k < whole.parameters().size(); ++k) {
-    EXPECT_LE(testing::relative_difference(net.parameters()[k]->value(),
-                                           whole.parameters()[k]->value()),
-              1e-14)
+    EXPECT_LE(
+        testing::relative_difference(net.parameters()[k]->value(), whole.parameters()[k]->value()),
+        1e-14)
         << whole.parameters()[k]->label();
   }
 }

@@ -34,10 +34,9 @@ TEST(ShardedDataLoader, TwoRanksSeeEverySampleOncePerEpoch) {
   for (std::size_t samples : {40u, 41u}) {  // even, and one left over
     SCOPED_TRACE(samples);
     const nn::Dataset<double> data = testing::synthetic_data(samples, 6, 3);
-    nn::DataLoader<double> loader(data, {.batch_size = 7,
-                                         .seed = 3,
-                                         .rank = static_cast<std::size_t>(rank),
-                                         .world_size = 2});
+    nn::DataLoader<double> loader(
+        data,
+        {.batch_size = 7, .seed = 3, .rank = static_cast<std::size_t>(rank), .world_size = 2});
     EXPECT_EQ(loader.samples_per_epoch(), 20u);
     EXPECT_EQ(loader.batches_per_epoch(), 3u);  // 7, 7, 6 on both ranks
     std::vector<std::vector<unsigned long>> epochs;
