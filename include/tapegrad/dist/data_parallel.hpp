@@ -77,7 +77,9 @@ class TAPEGRAD_DIST_EXPORT DataParallel final : public GradientReadyListener<T> 
   DataParallel(const DataParallel&) = delete;
   DataParallel& operator=(const DataParallel&) = delete;
 
-  /// tape.backward(loss) with this as listener, then finish_step().
+  /// tape.backward(loss) with this as listener, then finish_step(). After an
+  /// exception inside a step the ranks disagree on what was sent: end the
+  /// job (Context::run does), do not step again.
   void backward(Tape<T>& tape, Var<T> loss);
   /// For the tape: copies the gradient into its bucket, starts full buckets.
   void gradient_ready(Parameter<T>& parameter) override;
