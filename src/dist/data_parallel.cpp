@@ -2,9 +2,13 @@
 
 #include <algorithm>
 #include <chrono>
+#include <climits>
 #include <cstdint>
 
+#include <fmt/format.h>
+
 #include "dist/mpi_type.hpp"
+#include "tapegrad/core/error.hpp"
 #include "tapegrad/dist/parameters.hpp"
 
 namespace tapegrad::dist {
@@ -63,6 +67,13 @@ void DataParallel<T>::build_buckets(const std::vector<std::size_t>& order) {
     }
     for (std::size_t i = 0; i < bucket.members.size(); ++i)
       slots_[bucket.members[i]].count_at = offset + i;
+    if (offset + bucket.members.size() > static_cast<std::size_t>(INT_MAX)) {
+      throw ValueError(fmt::format("the bucket of '{}' holds {} elements, more than one MPI call "
+                                   "takes ({}): lower bucket_bytes",
+                                   parameters_[bucket.members[0]]->label(),
+                                   offset + bucket.members.size(), INT_MAX),
+                       {"dist::DataParallel", std::nullopt, {}});
+    }
     bucket.buffer.assign(offset + bucket.members.size(), T(0));
   }
   ready_order_.reserve(parameters_.size());
