@@ -104,8 +104,8 @@ void data_parallel(const dist::Context& context, int steps) {
           "the sweep %.3f ms: "
           "%.0f%% hidden\n",
           context.size(), rows, bucket_bytes >> 10, parallel.bucket_count(), bench::median(times),
-          bench::quantile(times, 0.25), bench::quantile(times, 0.75), reduce, waited,
-          100 * std::max(0.0, 1 - waited / reduce));
+          bench::quantile(times, 0.1), bench::quantile(times, 0.25), bench::quantile(times, 0.75),
+          reduce, waited, 100 * std::max(0.0, 1 - waited / reduce));
     }
   }
 }
