@@ -17,3 +17,10 @@ if(TAPEGRAD_BUILD_EXAMPLES)
   # Command-line parsing for examples/train_fashion_mnist only.
   find_package(CLI11 CONFIG REQUIRED)
 endif()
+
+# Optional: tapegrad::dist (data-parallel training) is built when MPI is found.
+# Only MPI's C API is used; its C++ bindings are skipped.
+if(TAPEGRAD_DIST)
+  set(MPI_CXX_SKIP_MPICXX ON)
+  find_package(MPI COMPONENTS CXX)
+endif()

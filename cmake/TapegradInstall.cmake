@@ -8,7 +8,24 @@ install(TARGETS tapegrad EXPORT tapegradTargets
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(TARGETS tapegrad-inspect RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
-install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+# tapegrad::dist, when built (MPI found): same export set, so
+# find_package(tapegrad) gives tapegrad::dist too.
+if(TARGET tapegrad_dist)
+  install(TARGETS tapegrad_dist EXPORT tapegradTargets
+    LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+    ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+    RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
+    INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+  install(FILES ${PROJECT_BINARY_DIR}/include/tapegrad/dist/export.hpp
+    DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/tapegrad/dist)
+  set(TAPEGRAD_WITH_DIST ON)
+else()
+  set(TAPEGRAD_WITH_DIST OFF)
+  # Without the library its headers would only mislead.
+  set(TAPEGRAD_INSTALL_EXCLUDE PATTERN dist EXCLUDE PATTERN dist.hpp EXCLUDE)
+endif()
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
+  ${TAPEGRAD_INSTALL_EXCLUDE})
 install(FILES ${PROJECT_BINARY_DIR}/include/tapegrad/export.hpp
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/tapegrad)
 

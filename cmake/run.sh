@@ -10,6 +10,8 @@
 #                                (medians of 5), with Debian's libtorch-dev installed first
 #   bash cmake/run.sh bench-scalar  the scalar chain in tapegrad, Stan Math, ADOL-C and by hand,
 #                                interleaved, with Debian's StanHeaders and ADOL-C installed first
+#   bash cmake/run.sh bench-dist   data-parallel step time: 1 rank × 2 threads, then 2 ranks ×
+#                                1 thread under mpirun (tapegrad::dist; steps as argument)
 #   bash cmake/run.sh fuzz       every libFuzzer target for ${FUZZ_SECONDS:-60} s in all (clang++)
 #
 # Dependencies come from cmake/install-deps.sh (apt-get; a no-op when present).
@@ -18,7 +20,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; }
 
 preset_build() {  # preset [targets...]
   local preset=$1
@@ -124,6 +126,16 @@ case "${1:-}" in
     OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE} \
       ./build/release/tests/benchmarks/tapegrad_vs_libtorch --benchmark_repetitions=5 \
       --benchmark_report_aggregates_only=true "$@"
+    ;;
+  bench-dist)
+    bash cmake/install-deps.sh
+    preset_build release tapegrad_dist_bench
+    shift
+    ./build/release/tests/benchmarks/tapegrad_dist_bench "$@"
+    # --allow-run-as-root for CI and containers, which also forbid the ptrace that
+    # OpenMPI's shared-memory transport tries first.
+    OMPI_MCA_btl_vader_single_copy_mechanism=none mpirun -np 2 --allow-run-as-root \
+      --oversubscribe ./build/release/tests/benchmarks/tapegrad_dist_bench "$@"
     ;;
   bench-scalar)
     # Stan Math and ADOL-C are optional and only for this comparison: never in CI.

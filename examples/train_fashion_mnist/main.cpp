@@ -6,10 +6,12 @@
 //
 //   train_fashion_mnist [--epochs 10] [--batch-size 128] [--lr 1e-3] ...
 //   train_fashion_mnist --sweep     # examples/s and accuracy per batch size
+//   mpirun -np 2 train_fashion_mnist --distributed   # data-parallel, tapegrad::dist
 #include <chrono>
 #include <cstdio>
 #include <exception>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +22,10 @@
 #include "fashion_mnist.hpp"
 #include "progress.hpp"
 #include "trainer.hpp"
+
+#ifdef TAPEGRAD_EXAMPLE_DIST
+#include <tapegrad/dist.hpp>
+#endif
 
 namespace {
 
@@ -32,6 +38,14 @@ struct Options {
   std::size_t limit = 0;
   bool sweep = false;
   int sweep_epochs = 2;
+  bool distributed = false;
+};
+
+/// This process's place in the job: rank 0 of 1 unless --distributed.
+struct Job {
+  int rank = 0;
+  int size = 1;
+  bool lead() const { return rank == 0; }
 };
 
 nn::Sequential<float> make_network(std::uint64_t seed) {
@@ -41,40 +55,68 @@ nn::Sequential<float> make_network(std::uint64_t seed) {
   return nn::mlp<float>({fashion_mnist::kPixels, 256, 128, fashion_mnist::kClasses}, mlp);
 }
 
-int train(const Options& o, const nn::Dataset<float>& train_set,
+int train(const Options& o, const Job& job, const nn::Dataset<float>& train_set,
           const nn::Dataset<float>& test_set) {
   nn::Sequential<float> net = make_network(o.train.seed);
   const auto optimizer = make_optimizer(o.train, net.parameters());
-  nn::DataLoader<float> loader(train_set, {o.train.batch_size, true, false, o.train.seed});
+  // --batch-size is the global batch: each rank takes its share of it, so a
+  // step sees the same samples however many ranks share them.
+  const auto ranks = static_cast<std::size_t>(job.size);
+  if (o.train.batch_size % ranks != 0) {
+    throw tapegrad::ValueError("--batch-size " + std::to_string(o.train.batch_size) +
+                               " is not divisible by the " + std::to_string(ranks) + " ranks");
+  }
+  nn::DataLoader<float> loader(train_set, {o.train.batch_size / ranks, true, false, o.train.seed,
+                                           static_cast<std::size_t>(job.rank), ranks});
+  BackwardStep backward = update_during_backward(*optimizer);
+#ifdef TAPEGRAD_EXAMPLE_DIST
+  std::optional<tapegrad::dist::DataParallel<float>> parallel;
+  if (o.distributed) {
+    parallel.emplace(*optimizer);
+    backward = [&parallel](Tape<float>& tape, Var<float> objective) {
+      parallel->backward(tape, objective);
+    };
+  }
+#endif
   const auto schedule =
       make_schedule(o.train, static_cast<std::size_t>(o.epochs), loader.batches_per_epoch());
   std::size_t step = 0;
   Tape<float> tape;
-  ProgressBar progress;
+  ProgressBar progress(job.lead());
   std::vector<EpochRecord> records;
   const auto start = std::chrono::steady_clock::now();
   for (int epoch = 1; epoch <= o.epochs; ++epoch) {
     const std::string label = "epoch " + std::to_string(epoch) + "/" + std::to_string(o.epochs);
-    const EpochResult r =
-        train_epoch(net, *optimizer, loader, o.train, schedule, step, tape, progress, label);
-    const Evaluation test = evaluate(net, test_set);
+    const EpochResult r = train_epoch(net, *optimizer, backward, loader, o.train, schedule, step,
+                                      tape, progress, label);
+    const Evaluation test = evaluate(net, test_set);  // equal weights: equal on every rank
     const double elapsed =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    const double speed = static_cast<double>(r.samples) / r.seconds;
-    std::printf(
-        "epoch %2d/%d  loss %.4f  train acc %.2f%%  test acc %.2f%%  %.0f examples/s  "
-        "epoch %.1f s  elapsed %.1f s\n",
-        epoch, o.epochs, r.loss, 100 * r.accuracy, 100 * test.accuracy, speed, r.seconds, elapsed);
-    std::fflush(stdout);
+    const double speed = static_cast<double>(r.samples * ranks) / r.seconds;
+    if (job.lead()) {  // loss and train accuracy: of rank 0's shard
+      std::printf(
+          "epoch %2d/%d  loss %.4f  train acc %.2f%%  test acc %.2f%%  %.0f examples/s  "
+          "epoch %.1f s  elapsed %.1f s\n",
+          epoch, o.epochs, r.loss, 100 * r.accuracy, 100 * test.accuracy, speed, r.seconds,
+          elapsed);
+      std::fflush(stdout);
+    }
     records.push_back({epoch, r.loss, r.accuracy, test.loss, test.accuracy, speed, elapsed});
   }
+#ifdef TAPEGRAD_EXAMPLE_DIST
+  if (o.distributed)
+    tapegrad::dist::save_checkpoint(o.out_dir + "/checkpoint", net.parameters());
+#endif
+  if (!job.lead())
+    return 0;
   std::filesystem::create_directories(o.out_dir);
   const std::string csv = o.out_dir + "/curves.csv";
   write_curves_csv(csv, records);
   std::printf("curves: %s\n", csv.c_str());
   if (plot_curves(csv, o.out_dir + "/curves.svg", o.out_dir + "/curves.gp", records.size()))
     std::printf("plot: %s/curves.svg\n", o.out_dir.c_str());
-  nn::save_checkpoint(o.out_dir + "/checkpoint", net.parameters());
+  if (!o.distributed)
+    nn::save_checkpoint(o.out_dir + "/checkpoint", net.parameters());
   std::printf("checkpoint: %s/checkpoint/<label>.npy\n", o.out_dir.c_str());
   return 0;
 }
@@ -99,8 +141,9 @@ int sweep(const Options& o, const nn::Dataset<float>& train_set,
     double seconds = 0;
     std::size_t samples = 0;
     for (int epoch = 1; epoch <= o.sweep_epochs; ++epoch) {
-      const EpochResult r = train_epoch(net, *optimizer, loader, settings, schedule, step, tape,
-                                        progress, "batch " + std::to_string(batch));
+      const EpochResult r =
+          train_epoch(net, *optimizer, update_during_backward(*optimizer), loader, settings,
+                      schedule, step, tape, progress, "batch " + std::to_string(batch));
       seconds += r.seconds;
       samples += r.samples;
     }
@@ -150,24 +193,44 @@ int main(int argc, char** argv) {
   app.add_option("--sweep-epochs", o.sweep_epochs, "Epochs per batch size in --sweep")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
+  app.add_flag("--distributed", o.distributed,
+               "Data-parallel over the ranks of mpirun (tapegrad::dist); --batch-size is the "
+               "global batch");
   CLI11_PARSE(app, argc, argv);
 
-  try {
+  auto run = [&o](const Job& job) {
+    if (o.sweep && job.size > 1)
+      throw tapegrad::ValueError("--sweep runs in one process, not under --distributed");
     tapegrad::set_num_threads(o.threads);
     const auto load_start = std::chrono::steady_clock::now();
     const nn::Dataset<float> train_set = fashion_mnist::load(o.data_dir, "train", o.limit);
     const nn::Dataset<float> test_set = fashion_mnist::load(o.data_dir, "t10k", o.limit);
-    std::printf(
-        "Fashion-MNIST: %zu training and %zu test images (loaded in %.1f s); %s, lr %g "
-        "(%s), weight decay %g, batch %zu, %d thread%s\n",
-        train_set.size(), test_set.size(),
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - load_start).count(),
-        o.train.optimizer.c_str(), static_cast<double>(o.train.learning_rate),
-        o.train.schedule.c_str(), static_cast<double>(o.train.weight_decay), o.train.batch_size,
-        o.threads, o.threads == 1 ? "" : "s");
-    if (const std::string advice = tapegrad::blas_kernel_advice(); !advice.empty())
-      std::printf("%s\n", advice.c_str());
-    return o.sweep ? sweep(o, train_set, test_set) : train(o, train_set, test_set);
+    if (job.lead()) {
+      std::printf(
+          "Fashion-MNIST: %zu training and %zu test images (loaded in %.1f s); %s, lr %g "
+          "(%s), weight decay %g, batch %zu, %d thread%s, %d rank%s\n",
+          train_set.size(), test_set.size(),
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - load_start).count(),
+          o.train.optimizer.c_str(), static_cast<double>(o.train.learning_rate),
+          o.train.schedule.c_str(), static_cast<double>(o.train.weight_decay), o.train.batch_size,
+          o.threads, o.threads == 1 ? "" : "s", job.size, job.size == 1 ? "" : "s");
+      if (const std::string advice = tapegrad::blas_kernel_advice(); !advice.empty())
+        std::printf("%s\n", advice.c_str());
+    }
+    return o.sweep ? sweep(o, train_set, test_set) : train(o, job, train_set, test_set);
+  };
+  if (o.distributed) {
+#ifdef TAPEGRAD_EXAMPLE_DIST
+    // An exception on one rank ends every rank with its message (MPI_Abort).
+    tapegrad::dist::Context context(argc, argv);
+    return context.run([&] { run(Job{context.rank(), context.size()}); });
+#else
+    std::fprintf(stderr, "train_fashion_mnist: --distributed needs tapegrad::dist (MPI)\n");
+    return 1;
+#endif
+  }
+  try {
+    return run(Job{});
   } catch (const std::exception& e) {
     std::fprintf(stderr, "train_fashion_mnist: %s\n", e.what());
     return 1;

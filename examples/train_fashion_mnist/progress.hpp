@@ -10,7 +10,8 @@
 
 class ProgressBar {
  public:
-  ProgressBar() : enabled_(isatty(STDOUT_FILENO) != 0) {}
+  /// `wanted`: false on all but one rank of a distributed run.
+  explicit ProgressBar(bool wanted = true) : enabled_(wanted && isatty(STDOUT_FILENO) != 0) {}
 
   /// Redraws "label [#####.....]  45%  loss 0.41" at most 50 times per run.
   void update(const std::string& label, std::size_t done, std::size_t total, double loss) {

@@ -84,9 +84,21 @@ struct EpochResult {
   std::size_t samples = 0;
 };
 
+/// Backward and the update: in one process, or through dist::DataParallel.
+using BackwardStep = std::function<void(Tape<float>&, Var<float>)>;
+
+/// Each layer is updated as soon as its gradient is final (same result as
+/// backward, then optimizer.step(), without a second pass over the weights).
+inline BackwardStep update_during_backward(nn::Optimizer<float>& optimizer) {
+  return [&optimizer](Tape<float>& tape, Var<float> objective) {
+    tape.backward(objective, {.gradient_ready = &optimizer});
+  };
+}
+
 /// `step` counts optimiser steps across epochs, for the schedule.
 inline EpochResult train_epoch(nn::Sequential<float>& net, nn::Optimizer<float>& optimizer,
-                               nn::DataLoader<float>& loader, const TrainSettings& s,
+                               const BackwardStep& backward, nn::DataLoader<float>& loader,
+                               const TrainSettings& s,
                                const std::function<double(std::size_t)>& schedule,
                                std::size_t& step, Tape<float>& tape, ProgressBar& progress,
                                const std::string& label) {
@@ -106,9 +118,7 @@ inline EpochResult train_epoch(nn::Sequential<float>& net, nn::Optimizer<float>&
       objective = data_loss + s.weight_decay * nn::l2_penalty(tape, params);
     // (Cosine annealing reaches 0 on the last step; an optimiser's rate stays positive.)
     optimizer.set_learning_rate(std::max(static_cast<float>(schedule(step++)), 1e-12f));
-    // Each layer is updated as soon as its gradient is final (same result as
-    // backward, then optimizer.step(), without a second pass over the weights).
-    tape.backward(objective, {.gradient_ready = &optimizer});
+    backward(tape, objective);
     loss_sum += data_loss.item();
     right += correct(logits.value(), batch.labels);
     r.samples += batch.indices.size();

@@ -22,17 +22,28 @@ DataLoader<T>::DataLoader(const Dataset<T>& data, const DataLoaderOptions& optio
   }
   if (options.batch_size == 0)
     throw ValueError("the batch size must be at least 1", site);
-  order_.resize(data.size());
+  if (options.world_size == 0 || options.rank >= options.world_size) {
+    throw ValueError(
+        fmt::format("rank {} is not in [0, world size {})", options.rank, options.world_size),
+        site);
+  }
+  order_.reserve(data.size());
+}
+
+template <class T>
+std::size_t DataLoader<T>::samples_per_epoch() const noexcept {
+  return data_.size() / options_.world_size;
 }
 
 template <class T>
 std::size_t DataLoader<T>::batches_per_epoch() const noexcept {
-  const std::size_t n = data_.size(), b = options_.batch_size;
+  const std::size_t n = samples_per_epoch(), b = options_.batch_size;
   return options_.drop_last ? n / b : (n + b - 1) / b;
 }
 
 template <class T>
 void DataLoader<T>::begin_epoch() {
+  order_.resize(data_.size());  // within the reserved capacity: no allocation
   std::iota(order_.begin(), order_.end(), std::size_t{0});
   if (options_.shuffle) {
     // Fisher–Yates with our own bounded draws: std::shuffle's use of the
@@ -40,6 +51,11 @@ void DataLoader<T>::begin_epoch() {
     for (std::size_t i = order_.size(); i > 1; --i)
       std::swap(order_[i - 1], order_[rng_.below(i)]);
   }
+  // This rank's shard, compacted in place (position k ≥ rank + k·W).
+  const std::size_t world = options_.world_size, shard = samples_per_epoch();
+  for (std::size_t k = 0; k < shard; ++k)
+    order_[k] = order_[options_.rank + k * world];
+  order_.resize(shard);
   position_ = 0;
   ++epoch_;
   in_epoch_ = true;

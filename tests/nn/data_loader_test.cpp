@@ -117,5 +117,45 @@ TEST(DataLoader, Errors) {
   EXPECT_THROW(nn::DataLoader<double>(data, {}), ShapeError);
 }
 
+// Rank r of W takes positions r, r + W, … of the order one process would
+// use, the last n mod W positions dropped (data_loader.hpp).
+TEST(DataLoader, ShardsPartitionTheSharedShuffledOrder) {
+  const nn::Dataset<double> data = numbered(23);
+  for (std::size_t world : {1u, 2u, 3u, 4u}) {
+    SCOPED_TRACE(world);
+    nn::DataLoader<double> whole(data, {.batch_size = 23, .seed = 4});
+    std::vector<nn::DataLoader<double>> shards;
+    for (std::size_t rank = 0; rank < world; ++rank)
+      shards.emplace_back(data, nn::DataLoaderOptions{
+                                    .batch_size = 2, .seed = 4, .rank = rank, .world_size = world});
+    for (int e = 0; e < 2; ++e) {  // the shuffle differs per epoch, alike on every rank
+      const std::vector<std::size_t> order = epoch(whole, data).at(0);
+      const std::size_t kept = 23 - 23 % world;
+      for (std::size_t rank = 0; rank < world; ++rank) {
+        std::vector<std::size_t> expected;
+        for (std::size_t k = rank; k < kept; k += world)
+          expected.push_back(order[k]);
+        std::vector<std::size_t> seen;
+        for (const auto& batch : epoch(shards[rank], data))
+          seen.insert(seen.end(), batch.begin(), batch.end());
+        EXPECT_EQ(seen, expected) << "rank " << rank << ", epoch " << e;
+        EXPECT_EQ(shards[rank].samples_per_epoch(), 23 / world);
+        EXPECT_EQ(shards[rank].batches_per_epoch(), (23 / world + 1) / 2);
+      }
+    }
+  }
+}
+
+TEST(DataLoader, RankOutsideTheWorldIsRejected) {
+  const nn::Dataset<double> data = numbered(4);
+  try {
+    nn::DataLoader<double> loader(data, {.rank = 2, .world_size = 2});
+    FAIL() << "no error";
+  } catch (const ValueError& error) {
+    EXPECT_STREQ(error.what(), "tapegrad: data_loader: rank 2 is not in [0, world size 2)");
+  }
+  EXPECT_THROW(nn::DataLoader<double>(data, {.world_size = 0}), ValueError);
+}
+
 }  // namespace
 }  // namespace tapegrad

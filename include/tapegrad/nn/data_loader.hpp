@@ -7,6 +7,16 @@
 //   nn::Batch<float> batch;
 //   while (loader.next(batch)) { … batch.features (b, d), batch.labels (b,) … }
 //   // next() returned false: the epoch is over; the next call starts another.
+//
+// Sharding for data-parallel training (dist::DataParallel): with world_size W
+// and rank r, every rank shuffles with the same seed, so all see the same
+// order, and rank r takes positions r, r + W, r + 2W, … of it. When W does
+// not divide the data set's size n, the last n mod W positions of the epoch's
+// order are dropped (different samples each epoch), so every rank has
+// ⌊n / W⌋ samples and the same number of batches — a rank with one batch more
+// would wait forever in a collective the others never start. With W = 1
+// nothing is dropped. A global batch of W·b samples on one rank is then the
+// union of the W ranks' batches of b.
 
 #include <cstddef>
 #include <cstdint>
@@ -24,6 +34,9 @@ struct DataLoaderOptions {
   /// Skip the last batch of an epoch when it would be smaller than batch_size.
   bool drop_last = false;
   std::uint64_t seed = 0;
+  /// This process's shard (see above): rank in [0, world_size).
+  std::size_t rank = 0;
+  std::size_t world_size = 1;
 };
 
 template <class T>
@@ -38,12 +51,14 @@ class TAPEGRAD_EXPORT DataLoader {
  public:
   /// Keeps a reference to `data`, which must outlive the loader. Throws
   /// ShapeError unless features are (n, d) and labels (n,), ValueError for a
-  /// batch size of 0.
+  /// batch size of 0, a world size of 0 or a rank outside [0, world_size).
   DataLoader(const Dataset<T>& data, const DataLoaderOptions& options);
 
   /// Fills `batch` with the next mini-batch (its buffers are reused); false
   /// once the epoch is over, after which the next call begins a new epoch.
   bool next(Batch<T>& batch);
+  /// Samples of one epoch on this rank.
+  std::size_t samples_per_epoch() const noexcept;
   /// Batches one epoch yields.
   std::size_t batches_per_epoch() const noexcept;
   /// Epochs begun so far.
