@@ -7,6 +7,8 @@
 //   train_fashion_mnist [--epochs 10] [--batch-size 128] [--lr 1e-3] ...
 //   train_fashion_mnist --sweep     # examples/s and accuracy per batch size
 //   mpirun -np 2 train_fashion_mnist --distributed   # data-parallel, tapegrad::dist
+#include <sys/resource.h>
+
 #include <chrono>
 #include <cstdio>
 #include <exception>
@@ -118,6 +120,9 @@ int train(const Options& o, const Job& job, const nn::Dataset<float>& train_set,
   if (!o.distributed)
     nn::save_checkpoint(o.out_dir + "/checkpoint", net.parameters());
   std::printf("checkpoint: %s/checkpoint/<label>.npy\n", o.out_dir.c_str());
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  std::printf("peak memory (RSS): %.0f MiB\n", static_cast<double>(usage.ru_maxrss) / 1024);
   return 0;
 }
 
