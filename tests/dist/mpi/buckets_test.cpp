@@ -9,11 +9,7 @@
 namespace tapegrad::dist {
 namespace {
 
-int world_rank() {
-  int rank = 0;
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  return rank;
-}
+using testing::world_rank;
 
 // This rank's half of a fixed batch of 8 samples.
 nn::Batch<double> half_batch(std::size_t first, std::size_t count) {

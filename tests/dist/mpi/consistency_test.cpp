@@ -14,11 +14,7 @@
 namespace tapegrad::dist {
 namespace {
 
-int world_rank() {
-  int rank = 0;
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  return rank;
-}
+using testing::world_rank;
 
 // The message every rank gets from DataParallel's construction.
 template <class T>

@@ -7,12 +7,21 @@
 #include <cstddef>
 #include <vector>
 
+#include <mpi.h>
+
 #include <tapegrad/nn/data_loader.hpp>
 #include <tapegrad/nn/random.hpp>
 #include <tapegrad/nn/sequential.hpp>
 #include <tapegrad/tapegrad.hpp>
 
 namespace tapegrad::dist::testing {
+
+/// This process's rank in MPI_COMM_WORLD.
+inline int world_rank() {
+  int rank = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  return rank;
+}
 
 inline nn::Dataset<double> synthetic_data(std::size_t samples, std::size_t features,
                                           std::size_t classes) {
