@@ -8,6 +8,8 @@
 #   bash cmake/run.sh bench      the benchmark suite (medians of 5) and its ratio table
 #   bash cmake/run.sh bench-torch  the same workloads in tapegrad and libtorch side by side
 #                                (medians of 5), with Debian's libtorch-dev installed first
+#   bash cmake/run.sh bench-torch-train  the Fashion-MNIST training job in both, epoch by epoch
+#                                (--epochs 4 --threads 1 --batch 128), libtorch-dev installed first
 #   bash cmake/run.sh bench-scalar  the scalar chain in tapegrad, Stan Math, ADOL-C and by hand,
 #                                interleaved, with Debian's StanHeaders and ADOL-C installed first
 #   bash cmake/run.sh bench-dist   data-parallel step time: 1 rank × 2 threads, then 2 ranks ×
@@ -20,7 +22,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; }
 
 preset_build() {  # preset [targets...]
   local preset=$1
@@ -126,6 +128,14 @@ case "${1:-}" in
     OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE} \
       ./build/release/tests/benchmarks/tapegrad_vs_libtorch --benchmark_repetitions=5 \
       --benchmark_report_aggregates_only=true "$@"
+    ;;
+  bench-torch-train)
+    # The Fashion-MNIST job, epochs alternating between tapegrad and libtorch.
+    bash cmake/install-deps.sh libtorch-dev
+    preset_build release tapegrad_vs_libtorch_training
+    shift
+    OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE} \
+      ./build/release/tests/benchmarks/tapegrad_vs_libtorch_training "$@"
     ;;
   bench-dist)
     bash cmake/install-deps.sh

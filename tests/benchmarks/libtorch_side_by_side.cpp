@@ -49,6 +49,7 @@
 
 #include "allocation_counter.hpp"
 #include "recording.hpp"
+#include "torch_fairness.hpp"
 #include "workloads.hpp"
 
 namespace {
@@ -56,20 +57,6 @@ namespace {
 using namespace tapegrad::bench;
 using tapegrad::Tape;
 using tapegrad::Tensor;
-
-/// libtorch's threads and OpenBLAS's, which libtorch's setting leaves alone.
-void use_torch_threads(int threads) {
-  torch::set_num_threads(threads);
-  openblas_set_num_threads(threads);
-}
-
-/// A copy of a tapegrad tensor (same shape, same values).
-template <class T>
-torch::Tensor to_torch(const Tensor<T>& t) {
-  const std::vector<std::int64_t> sizes(t.shape().begin(), t.shape().end());
-  // from_blob only views the buffer, and clone() reads it before we return.
-  return torch::from_blob(const_cast<T*>(t.data()), sizes, torch::dtype<T>()).clone();
-}
 
 // ------------------------------------------------------------------ MLP step
 
@@ -299,22 +286,9 @@ bool take_malloc_flag(int& argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  // libgomp has read its environment by now (it loads with libtorch).
-  if (std::getenv("OMP_WAIT_POLICY") == nullptr) {
-    setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
-    execv("/proc/self/exe", argv);
-    std::perror("tapegrad_vs_libtorch: starting again with OMP_WAIT_POLICY=PASSIVE");
-    return 1;
-  }
-  std::string malloc_setting = "glibc defaults";
-  if (!take_malloc_flag(argc, argv)) {
-    // A fixed mmap threshold (glibc's own rises and falls with what is
-    // freed) and a high trim threshold keep the tensors freed at the end of
-    // a step in the heap, for the next step to reuse.
-    mallopt(M_MMAP_THRESHOLD, 32 << 20);
-    mallopt(M_TRIM_THRESHOLD, 256 << 20);
-    malloc_setting = "M_MMAP_THRESHOLD=32MiB M_TRIM_THRESHOLD=256MiB";
-  }
+  restart_with_passive_openmp(argv);
+  const std::string malloc_setting =
+      take_malloc_flag(argc, argv) ? "glibc defaults" : keep_freed_memory_in_heap();
 
   // Before any setting of ours: what a libtorch program gets by default.
   benchmark::AddCustomContext("libtorch_default_threads", std::to_string(torch::get_num_threads()));
