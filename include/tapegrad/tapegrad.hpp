@@ -23,6 +23,7 @@
 #include "tapegrad/nn/idx.hpp"
 #include "tapegrad/nn/init.hpp"
 #include "tapegrad/nn/linear.hpp"
+#include "tapegrad/nn/module.hpp"
 #include "tapegrad/nn/npy.hpp"
 #include "tapegrad/nn/optimizer.hpp"
 #include "tapegrad/nn/random.hpp"
