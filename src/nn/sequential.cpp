@@ -18,6 +18,8 @@ Var<T> activate(Activation activation, Var<T> x) {
       return tapegrad::tanh(x);
     case Activation::sigmoid:
       return sigmoid(x);
+    case Activation::gelu:
+      return gelu(x);
     case Activation::identity:
       break;
   }

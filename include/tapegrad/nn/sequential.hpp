@@ -27,7 +27,8 @@
 
 namespace tapegrad::nn {
 
-enum class Activation { identity, relu, tanh, sigmoid };
+/// gelu is the exact (erf) form, PyTorch's default.
+enum class Activation { identity, relu, tanh, sigmoid, gelu };
 
 /// The activation's op applied to x (identity returns x itself).
 template <class T>
