@@ -21,19 +21,21 @@ void collect(Module<T>& module, const std::string& prefix,
   }
 }
 
+/// `where` is " (in module 'name')" for a named module, "" for an unnamed one.
 template <class T>
 void check_new_name(const std::string& name, const std::vector<std::pair<std::string, T*>>& taken,
                     const std::string& prefix, const char* what) {
+  const std::string where =
+      prefix.empty() ? "" : " (in module '" + prefix.substr(0, prefix.size() - 1) + "')";
   if (name.empty() || name.find('.') != std::string::npos) {
-    throw ValueError(std::string(what) + " name '" + name +
-                         "' must be non-empty and hold no '.' (module '" + prefix + "')",
-                     {"module", std::nullopt, {}});
+    throw ValueError(
+        std::string(what) + " name '" + name + "' must be non-empty and hold no '.'" + where,
+        {"module", std::nullopt, {}});
   }
   for (const auto& entry : taken) {
     if (entry.first == name) {
-      throw ValueError(
-          std::string(what) + " name '" + name + "' is taken (module '" + prefix + "')",
-          {"module", std::nullopt, {}});
+      throw ValueError(std::string(what) + " name '" + name + "' is taken" + where,
+                       {"module", std::nullopt, {}});
     }
   }
 }

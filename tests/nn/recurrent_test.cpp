@@ -115,7 +115,9 @@ TEST(Recurrent, BadInputsAndStatesNameTheLayer) {
   } catch (const ShapeError& e) {
     EXPECT_EQ(e.op(), "lstm");
     EXPECT_EQ(e.label(), "encoder");
-    EXPECT_EQ(e.detail(), "input of shape (2, 5, 2), expected rank 3 with last extent 3");
+    EXPECT_EQ(std::string(e.what()),
+              "tapegrad: lstm: input of shape (2, 5, 2), expected rank 3 with last extent 3 "
+              "[node 0 'encoder']");
   }
   EXPECT_THROW((void)lstm.step(tape.constant(random_tensor<double>({2, 5, 3}, 1)), {}), ShapeError);
   Var<double> x = tape.constant(random_tensor<double>({2, 5, 3}, 1));

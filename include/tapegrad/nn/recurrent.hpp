@@ -85,49 +85,67 @@ class TAPEGRAD_EXPORT RecurrentCell : public Module<T> {
   Parameter<T> bias_hh_;
 };
 
-template <class T>
-class TAPEGRAD_EXPORT RNNCell : public RecurrentCell<T> {
+/// The step formulas at the top of the file, one per cell kind: the name used
+/// in errors, G, whether there is a cell state c, and the step itself.
+struct TAPEGRAD_EXPORT RnnStep {
+  static constexpr const char* kName = "rnn";
+  static constexpr std::size_t kGates = 1;
+  static constexpr bool kHasCellState = false;
+  template <class T>
+  static RecurrentState<T> advance(Var<T> x_projection, const RecurrentState<T>& state, Var<T> w_hh,
+                                   Var<T> b_hh);
+};
+struct TAPEGRAD_EXPORT LstmStep {
+  static constexpr const char* kName = "lstm";
+  static constexpr std::size_t kGates = 4;
+  static constexpr bool kHasCellState = true;
+  template <class T>
+  static RecurrentState<T> advance(Var<T> x_projection, const RecurrentState<T>& state, Var<T> w_hh,
+                                   Var<T> b_hh);
+};
+struct TAPEGRAD_EXPORT GruStep {
+  static constexpr const char* kName = "gru";
+  static constexpr std::size_t kGates = 3;
+  static constexpr bool kHasCellState = false;
+  template <class T>
+  static RecurrentState<T> advance(Var<T> x_projection, const RecurrentState<T>& state, Var<T> w_hh,
+                                   Var<T> b_hh);
+};
+
+/// A cell whose step is Step::advance (RNNCell, LSTMCell, GRUCell below).
+template <class T, class Step>
+class TAPEGRAD_EXPORT Cell : public RecurrentCell<T> {
  public:
-  RNNCell(std::size_t input_size, std::size_t hidden_size, Rng& rng);
+  Cell(std::size_t input_size, std::size_t hidden_size, Rng& rng)
+      : RecurrentCell<T>(Step::kName, Step::kGates, Step::kHasCellState, input_size, hidden_size,
+                         rng) {}
 
  protected:
   RecurrentState<T> advance(Var<T> x_projection, const RecurrentState<T>& state, Var<T> w_hh,
-                            Var<T> b_hh) override;
+                            Var<T> b_hh) override {
+    return Step::advance(x_projection, state, w_hh, b_hh);
+  }
 };
 
-template <class T>
-class TAPEGRAD_EXPORT LSTMCell : public RecurrentCell<T> {
+/// The cell run over the time axis: forward(x (batch, time, in)) → (batch, time, H).
+template <class T, class Step>
+class TAPEGRAD_EXPORT SequenceLayer : public Cell<T, Step> {
  public:
-  LSTMCell(std::size_t input_size, std::size_t hidden_size, Rng& rng);
-
- protected:
-  RecurrentState<T> advance(Var<T> x_projection, const RecurrentState<T>& state, Var<T> w_hh,
-                            Var<T> b_hh) override;
-};
-
-template <class T>
-class TAPEGRAD_EXPORT GRUCell : public RecurrentCell<T> {
- public:
-  GRUCell(std::size_t input_size, std::size_t hidden_size, Rng& rng);
-
- protected:
-  RecurrentState<T> advance(Var<T> x_projection, const RecurrentState<T>& state, Var<T> w_hh,
-                            Var<T> b_hh) override;
-};
-
-/// A cell run over the time axis: forward(x (batch, time, in)) → (batch, time, H).
-template <class T, template <class> class Cell>
-class TAPEGRAD_EXPORT SequenceLayer : public Cell<T> {
- public:
-  using Cell<T>::Cell;
+  using Cell<T, Step>::Cell;
   Var<T> forward(Var<T> x) override { return this->run(x).output; }
 };
 
 template <class T>
-using RNN = SequenceLayer<T, RNNCell>;
+using RNNCell = Cell<T, RnnStep>;
 template <class T>
-using LSTM = SequenceLayer<T, LSTMCell>;
+using LSTMCell = Cell<T, LstmStep>;
 template <class T>
-using GRU = SequenceLayer<T, GRUCell>;
+using GRUCell = Cell<T, GruStep>;
+template <class T>
+using RNN = SequenceLayer<T, RnnStep>;
+template <class T>
+using LSTM = SequenceLayer<T, LstmStep>;
+template <class T>
+using GRU = SequenceLayer<T, GruStep>;
 
 }  // namespace tapegrad::nn
