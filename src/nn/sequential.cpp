@@ -9,6 +9,18 @@
 
 namespace tapegrad::nn {
 
+namespace {
+
+void check_position(const char* what, std::size_t i, std::size_t count) {
+  if (i >= count) {
+    throw ValueError(std::string(what) + " " + std::to_string(i) + " does not exist (there are " +
+                         std::to_string(count) + ")",
+                     {"sequential", std::nullopt, {}});
+  }
+}
+
+}  // namespace
+
 template <class T>
 Var<T> activate(Activation activation, Var<T> x) {
   switch (activation) {
@@ -75,21 +87,13 @@ Var<T> Sequential<T>::forward(Var<T> x) {
 
 template <class T>
 Module<T>& Sequential<T>::module(std::size_t i) {
-  if (i >= modules_.size()) {
-    throw ValueError("module " + std::to_string(i) + " does not exist (there are " +
-                         std::to_string(modules_.size()) + ")",
-                     {"sequential", std::nullopt, {}});
-  }
+  check_position("module", i, modules_.size());
   return *modules_[i];
 }
 
 template <class T>
 Linear<T>& Sequential<T>::layer(std::size_t i) {
-  if (i >= layers_.size()) {
-    throw ValueError("layer " + std::to_string(i) + " does not exist (there are " +
-                         std::to_string(layers_.size()) + ")",
-                     {"sequential", std::nullopt, {}});
-  }
+  check_position("layer", i, layers_.size());
   return *layers_[i];
 }
 
