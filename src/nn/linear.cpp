@@ -10,14 +10,18 @@ namespace tapegrad::nn {
 
 template <class T>
 Linear<T>::Linear(std::size_t in, std::size_t out, Init init, Rng& rng, const std::string& name)
-    : name_(name),
-      weight_(init_weight<T>(in, out, init, rng), name + ".W"),
-      bias_(Tensor<T>(xt::zeros<T>({out})), name + ".b") {}
+    : Module<T>(name),
+      weight_(init_weight<T>(in, out, init, rng)),
+      bias_(Tensor<T>(xt::zeros<T>({out}))) {
+  this->register_parameter("W", weight_);
+  this->register_parameter("b", bias_);
+}
 
 template <class T>
-Var<T> Linear<T>::operator()(Var<T> x) {
+Var<T> Linear<T>::forward(Var<T> x) {
   if (!x.valid())
-    throw StaleVarError("an empty Var was passed to layer " + name_, {"linear", std::nullopt, {}});
+    throw StaleVarError("an empty Var was passed to layer " + this->name(),
+                        {"linear", std::nullopt, {}});
   Tape<T>& tape = *x.tape();
   return linear(x, tape.watch(weight_), tape.watch(bias_));
 }

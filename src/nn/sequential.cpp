@@ -1,11 +1,25 @@
 #include "tapegrad/nn/sequential.hpp"
 
+#include <memory>
 #include <string>
+#include <utility>
 
 #include "tapegrad/core/error.hpp"
 #include "tapegrad/ops/activations.hpp"
 
 namespace tapegrad::nn {
+
+namespace {
+
+void check_position(const char* what, std::size_t i, std::size_t count) {
+  if (i >= count) {
+    throw ValueError(std::string(what) + " " + std::to_string(i) + " does not exist (there are " +
+                         std::to_string(count) + ")",
+                     {"sequential", std::nullopt, {}});
+  }
+}
+
+}  // namespace
 
 template <class T>
 Var<T> activate(Activation activation, Var<T> x) {
@@ -16,6 +30,8 @@ Var<T> activate(Activation activation, Var<T> x) {
       return tapegrad::tanh(x);
     case Activation::sigmoid:
       return sigmoid(x);
+    case Activation::gelu:
+      return gelu(x);
     case Activation::identity:
       break;
   }
@@ -32,6 +48,15 @@ template <class T>
 Sequential<T>& Sequential<T>::operator=(Sequential&&) noexcept = default;
 
 template <class T>
+Sequential<T>& Sequential<T>::add(std::unique_ptr<Module<T>> module, const std::string& name) {
+  if (!module)
+    throw ValueError("a null module was added", {"sequential", std::nullopt, {}});
+  this->register_module(name.empty() ? std::to_string(modules_.size()) : name, *module);
+  modules_.push_back(std::move(module));
+  return *this;
+}
+
+template <class T>
 Sequential<T>& Sequential<T>::linear(std::size_t in, std::size_t out, Init init, Rng& rng,
                                      const std::string& name) {
   if (!layers_.empty() && layers_.back()->out_features() != in) {
@@ -41,42 +66,34 @@ Sequential<T>& Sequential<T>::linear(std::size_t in, std::size_t out, Init init,
                      {"sequential", std::nullopt, {}});
   }
   const std::string layer_name = name.empty() ? "fc" + std::to_string(layers_.size() + 1) : name;
-  layers_.push_back(std::make_unique<Linear<T>>(in, out, init, rng, layer_name));
-  steps_.push_back({true, layers_.size() - 1, Activation::identity});
+  auto layer = std::make_unique<Linear<T>>(in, out, init, rng, layer_name);
+  Linear<T>& added = *layer;
+  add(std::move(layer), layer_name);
+  layers_.push_back(&added);
   return *this;
 }
 
 template <class T>
 Sequential<T>& Sequential<T>::activation(Activation activation) {
-  steps_.push_back({false, 0, activation});
-  return *this;
+  return add(std::make_unique<ActivationLayer<T>>(activation));
 }
 
 template <class T>
-Var<T> Sequential<T>::operator()(Var<T> x) {
-  for (const Step& step : steps_)
-    x = step.is_layer ? (*layers_[step.layer])(x) : activate(step.activation, x);
+Var<T> Sequential<T>::forward(Var<T> x) {
+  for (const auto& module : modules_)
+    x = module->forward(x);
   return x;
 }
 
 template <class T>
-std::vector<Parameter<T>*> Sequential<T>::parameters() {
-  std::vector<Parameter<T>*> all;
-  all.reserve(2 * layers_.size());
-  for (const auto& layer : layers_) {
-    all.push_back(&layer->weight());
-    all.push_back(&layer->bias());
-  }
-  return all;
+Module<T>& Sequential<T>::module(std::size_t i) {
+  check_position("module", i, modules_.size());
+  return *modules_[i];
 }
 
 template <class T>
 Linear<T>& Sequential<T>::layer(std::size_t i) {
-  if (i >= layers_.size()) {
-    throw ValueError("layer " + std::to_string(i) + " does not exist (there are " +
-                         std::to_string(layers_.size()) + ")",
-                     {"sequential", std::nullopt, {}});
-  }
+  check_position("layer", i, layers_.size());
   return *layers_[i];
 }
 
@@ -103,6 +120,8 @@ Sequential<T> mlp(const std::vector<std::size_t>& sizes, const MlpOptions& optio
 
 template Var<float> activate(Activation, Var<float>);
 template Var<double> activate(Activation, Var<double>);
+template class ActivationLayer<float>;
+template class ActivationLayer<double>;
 template class Sequential<float>;
 template class Sequential<double>;
 template Sequential<float> mlp<float>(const std::vector<std::size_t>&, const MlpOptions&);

@@ -1,13 +1,16 @@
 #pragma once
-// A stack of fully connected layers and activations, applied in order:
+// Modules applied in order. Any module can be appended; fully connected
+// layers and activations have shortcuts:
 //
 //   nn::Rng rng(42);
 //   nn::Sequential<float> net;
 //   net.linear(784, 256, nn::Init::he_uniform, rng).activation(nn::Activation::relu)
 //      .linear(256, 10, nn::Init::xavier_uniform, rng);
+//   net.add(std::make_unique<nn::Dropout<float>>(0.1, 7));
 //
 // or, for the common case, nn::mlp<float>({784, 256, 10}, {.seed = 42}).
-// Layers are named fc1, fc2, … in order (parameters "fc1.W", "fc1.b", …).
+// linear() names its layers fc1, fc2, … (parameters "fc1.W", "fc1.b", …);
+// add() names a module by its position ("0", "1", …) unless given a name.
 
 #include <cstddef>
 #include <cstdint>
@@ -16,50 +19,63 @@
 #include <string>
 #include <vector>
 
-#include "tapegrad/core/parameter.hpp"
 #include "tapegrad/core/var.hpp"
 #include "tapegrad/export.hpp"
 #include "tapegrad/nn/init.hpp"
 #include "tapegrad/nn/linear.hpp"
+#include "tapegrad/nn/module.hpp"
 
 namespace tapegrad::nn {
 
-enum class Activation { identity, relu, tanh, sigmoid };
+/// gelu is the exact (erf) form, PyTorch's default.
+enum class Activation { identity, relu, tanh, sigmoid, gelu };
 
 /// The activation's op applied to x (identity returns x itself).
 template <class T>
 TAPEGRAD_EXPORT Var<T> activate(Activation activation, Var<T> x);
 
+/// An activation as a module (no parameters).
 template <class T>
-class TAPEGRAD_EXPORT Sequential {
+class TAPEGRAD_EXPORT ActivationLayer : public Module<T> {
+ public:
+  explicit ActivationLayer(Activation activation) : activation_(activation) {}
+  Var<T> forward(Var<T> x) override { return activate(activation_, x); }
+  Activation activation() const noexcept { return activation_; }
+
+ private:
+  Activation activation_;
+};
+
+template <class T>
+class TAPEGRAD_EXPORT Sequential : public Module<T> {
  public:
   Sequential();
-  ~Sequential();
+  ~Sequential() override;
+  /// The modules live on the heap: pointers to them and to their parameters
+  /// stay valid after a move.
   Sequential(Sequential&&) noexcept;
   Sequential& operator=(Sequential&&) noexcept;
 
-  /// Appends a layer named fc<k> (k counts layers from 1) unless `name` is given.
+  /// Appends `module` under `name` (default: its position, "0", "1", …).
+  Sequential& add(std::unique_ptr<Module<T>> module, const std::string& name = {});
+  /// Appends a Linear named fc<k> (k counts linear layers from 1) unless `name` is given.
   Sequential& linear(std::size_t in, std::size_t out, Init init, Rng& rng,
                      const std::string& name = {});
   Sequential& activation(Activation activation);
 
-  /// Applies every step to x (one row per sample), recording on x's tape.
-  Var<T> operator()(Var<T> x);
+  /// Applies every module to x in order, recording on x's tape.
+  Var<T> forward(Var<T> x) override;
 
-  /// Every layer's W and b, in layer order; the pointers stay valid as long
-  /// as this Sequential lives (also after a move).
-  std::vector<Parameter<T>*> parameters();
+  /// How many modules, and the i-th one.
+  std::size_t size() const noexcept { return modules_.size(); }
+  Module<T>& module(std::size_t i);
+  /// How many Linear layers linear() added, and the i-th of them.
   std::size_t layer_count() const noexcept { return layers_.size(); }
   Linear<T>& layer(std::size_t i);
 
  private:
-  struct Step {
-    bool is_layer;
-    std::size_t layer;
-    Activation activation;
-  };
-  std::vector<std::unique_ptr<Linear<T>>> layers_;
-  std::vector<Step> steps_;
+  std::vector<std::unique_ptr<Module<T>>> modules_;
+  std::vector<Linear<T>*> layers_;
 };
 
 struct MlpOptions {
