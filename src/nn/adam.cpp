@@ -46,10 +46,10 @@ void Adam<T>::update(std::size_t k) {
   const T beta1 = static_cast<T>(options_.beta1);
   const T beta2 = static_cast<T>(options_.beta2);
   const T epsilon = static_cast<T>(options_.epsilon);
-  const T correction1 = static_cast<T>(1.0 - std::pow(options_.beta1, t));
-  const T correction2 = static_cast<T>(1.0 - std::pow(options_.beta2, t));
-  const T lr = this->learning_rate_;
-  const T shrink = T(1) - lr * weight_decay_;
+  // PyTorch's arrangement of the bias corrections: θ −= (α / c₁) · m / (√v / √c₂ + ε).
+  const T step_size = static_cast<T>(this->learning_rate_ / (1.0 - std::pow(options_.beta1, t)));
+  const T sqrt_correction2 = static_cast<T>(std::sqrt(1.0 - std::pow(options_.beta2, t)));
+  const T shrink = T(1) - this->learning_rate_ * weight_decay_;
   Parameter<T>& p = *this->parameters_[k];
   T* theta = p.value().data();
   const T* g = p.grad().data();
@@ -60,9 +60,8 @@ void Adam<T>::update(std::size_t k) {
   for (std::size_t i = 0; i < n; ++i) {
     m[i] = flush_subnormal(beta1 * m[i] + (T(1) - beta1) * g[i]);  // see subnormal.hpp
     v[i] = flush_subnormal(beta2 * v[i] + (T(1) - beta2) * g[i] * g[i]);
-    const T m_hat = m[i] / correction1;
-    const T v_hat = v[i] / correction2;
-    theta[i] = shrink * theta[i] - lr * m_hat / (std::sqrt(v_hat) + epsilon);
+    const T denominator = std::sqrt(v[i]) / sqrt_correction2 + epsilon;
+    theta[i] = shrink * theta[i] - step_size * (m[i] / denominator);
   }
 }
 

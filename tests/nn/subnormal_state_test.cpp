@@ -101,13 +101,13 @@ TYPED_TEST(SubnormalState, AdamMomentsAreFlushed) {
       },
       [&](int t, Tensor<T>& theta) {
         bool subnormal = false;
-        const auto correction1 = static_cast<T>(1.0 - std::pow(kBeta, t));
-        const auto correction2 = static_cast<T>(1.0 - std::pow(kBeta, t));
+        const auto step_size = static_cast<T>(0.01 / (1.0 - std::pow(kBeta, t)));
+        const auto sqrt_correction2 = static_cast<T>(std::sqrt(1.0 - std::pow(kBeta, t)));
         for (std::size_t i = 0; i < 2; ++i) {
           const T g = t == 1 ? g0(i) : T(0);
           m(i) = T(kBeta) * m(i) + (T(1) - T(kBeta)) * g;
           v(i) = T(kBeta) * v(i) + (T(1) - T(kBeta)) * g * g;
-          theta(i) -= T(0.01) * (m(i) / correction1) / (std::sqrt(v(i) / correction2) + T(1e-8));
+          theta(i) -= step_size * (m(i) / (std::sqrt(v(i)) / sqrt_correction2 + T(1e-8)));
           subnormal |= std::fpclassify(m(i)) == FP_SUBNORMAL;
           subnormal |= std::fpclassify(v(i)) == FP_SUBNORMAL;
         }
