@@ -145,11 +145,23 @@ class AxisReduction final : public OpBase<AxisReduction<T, Kind>, T> {
     const T scale = factor(l, ctx);
     const T* in = x.data();
     T* out = y.data();
-    std::fill(out, out + l.outer * l.inner, T(0));
     for (std::size_t o = 0; o < l.outer; ++o) {
+      const T* block = in + o * l.length * l.inner;
       T* row_out = out + o * l.inner;
+      if (l.inner == 1) {
+        // A contiguous run per output (a sum of all elements, of each row):
+        // one reduction in registers, vectorised into partial sums, instead
+        // of a chain of adds through the output in memory.
+        T total = 0;
+#pragma omp simd reduction(+ : total)
+        for (std::size_t a = 0; a < l.length; ++a)
+          total += block[a];
+        *row_out = total;
+        continue;
+      }
+      std::fill(row_out, row_out + l.inner, T(0));
       for (std::size_t a = 0; a < l.length; ++a) {
-        const T* row_in = in + (o * l.length + a) * l.inner;
+        const T* row_in = block + a * l.inner;
         for (std::size_t i = 0; i < l.inner; ++i)
           row_out[i] += row_in[i];
       }
@@ -191,12 +203,19 @@ class AxisReduction final : public OpBase<AxisReduction<T, Kind>, T> {
     const T scale = factor(l, ctx);
     const T* g = ctx.grad_output().data();
     const GradSlot<T> dx = ctx.gradient(0);
+    T* d = dx.tensor.data();  // hoisted out of GradSlot::add, so that the loops vectorise
+    const bool fresh = dx.fresh;
     for (std::size_t o = 0; o < l.outer; ++o) {
       const T* row_g = g + o * l.inner;
       for (std::size_t a = 0; a < l.length; ++a) {
-        const std::size_t row = (o * l.length + a) * l.inner;
-        for (std::size_t i = 0; i < l.inner; ++i)
-          dx.add(row + i, scale * row_g[i]);
+        T* row = d + (o * l.length + a) * l.inner;
+        if (fresh) {
+          for (std::size_t i = 0; i < l.inner; ++i)
+            row[i] = scale * row_g[i];
+        } else {
+          for (std::size_t i = 0; i < l.inner; ++i)
+            row[i] += scale * row_g[i];
+        }
       }
     }
   }
