@@ -31,8 +31,8 @@ std::string describe(const std::string& label, NodeId id) {
 }  // namespace
 
 template <class T>
-std::vector<Tensor<T>> Tape<T>::jvp(Span<Var<T>> outputs,
-                                    const std::vector<TangentSeed<T>>& seeds) {
+std::vector<Tensor<T>> Tape<T>::jvp(Span<Var<T>> outputs, const std::vector<TangentSeed<T>>& seeds,
+                                    const JvpOptions& options) {
   const detail::ExclusiveUse::NestingScope in_use(in_use_, "jvp");
   NodeId top = 0;
   for (const Var<T>& y : outputs) {
