@@ -53,6 +53,7 @@ Tensor<T> jacfwd(const TensorFunction<T>& f, const Tensor<T>& x) {
 
 #define TAPEGRAD_INSTANTIATE_FORWARD(T)                                                 \
   template Tensor<T> jacfwd(Var<T>, Var<T>);                                            \
+  template Tensor<T> hvp_forward(Var<T>, Var<T>, const Tensor<T>&, const JvpOptions&);  \
   template Tensor<T> jvp(const TensorFunction<T>&, const Tensor<T>&, const Tensor<T>&); \
   template Tensor<T> jacfwd(const TensorFunction<T>&, const Tensor<T>&);
 TAPEGRAD_INSTANTIATE_FORWARD(float)
