@@ -47,10 +47,11 @@ std::vector<Tensor<T>> Tape<T>::jvp(Span<Var<T>> outputs, const std::vector<Tang
     const NodeId id = seed.x.id();
     const Node<T>& n = nodes_[id];
     if (!n.is_leaf()) {
-      throw GradientError("jvp seeds a tangent on " + describe(n.label, id) +
-                              ", the output of op '" + std::string(n.op->name()) +
-                              "'; seed leaves (variables or watched parameters) only",
-                          {"jvp", id, n.label});
+      throw GradientError(
+          "jvp seeds a tangent on " + describe(n.label, id) + ", the output of op '" +
+              std::string(n.op->name()) +
+              "', which is not a leaf; seed leaves (variables or watched parameters) only",
+          {"jvp", id, n.label});
     }
     if (!n.requires_grad) {
       throw GradientError("jvp seeds a tangent on " + describe(n.label, id) +

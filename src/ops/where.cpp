@@ -6,7 +6,6 @@
 #include <string>
 
 #include <fmt/format.h>
-#include <xtensor/xbuilder.hpp>
 #include <xtensor/xoperation.hpp>
 
 #include "ops/binary_elementwise.hpp"
@@ -43,19 +42,15 @@ class WhereOp final : public OpBase<WhereOp<T>, T> {
     xt::noalias(ctx.output(*shape)) = xt::where(xt::equal(mask, T(1)), a, b);
   }
 
-  /// Linear in a and b: ẏ = where(mask, ȧ, ḃ) (the mask has no tangent).
+  /// Linear in a and b: ẏ = mask ⊙ ȧ + (1 − mask) ⊙ ḃ (the mask, checked to
+  /// hold only 0 and 1 when recorded, has no tangent).
   bool tangent(TangentContext<T>& ctx) const override {
     const Tensor<T>& mask = ctx.input(0);
     const Shape& shape = ctx.output().shape();
-    const auto zeros = xt::zeros<T>(shape);
-    if (ctx.has_tangent(1) && ctx.has_tangent(2)) {
-      ctx.accumulate(xt::where(xt::equal(mask, T(1)), xt::broadcast(ctx.tangent(1), shape),
-                               xt::broadcast(ctx.tangent(2), shape)));
-    } else if (ctx.has_tangent(1)) {
-      ctx.accumulate(xt::where(xt::equal(mask, T(1)), xt::broadcast(ctx.tangent(1), shape), zeros));
-    } else if (ctx.has_tangent(2)) {
-      ctx.accumulate(xt::where(xt::equal(mask, T(1)), zeros, xt::broadcast(ctx.tangent(2), shape)));
-    }
+    if (ctx.has_tangent(1))
+      ctx.accumulate(xt::broadcast(mask, shape) * xt::broadcast(ctx.tangent(1), shape));
+    if (ctx.has_tangent(2))
+      ctx.accumulate((T(1) - xt::broadcast(mask, shape)) * xt::broadcast(ctx.tangent(2), shape));
     return true;
   }
 
