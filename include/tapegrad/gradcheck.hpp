@@ -23,6 +23,9 @@ struct GradcheckOptions {
   double atol = 1e-6;       ///< an element passes when |analytic − numeric| ≤
   double rtol = 1e-5;       ///<   atol + rtol · |numeric|
   std::uint64_t seed = 42;  ///< for the projection r of a non-scalar output
+  /// Also check forward mode: ⟨r, J·u⟩ from Tape::jvp along fixed random
+  /// tangents u against the same sum of the finite differences.
+  bool check_forward = true;
 };
 
 struct TAPEGRAD_EXPORT GradcheckResult {
@@ -35,6 +38,14 @@ struct TAPEGRAD_EXPORT GradcheckResult {
   double numeric = 0;
   double abs_error = 0;
   double rel_error = 0;  ///< |analytic − numeric| / max(|analytic|, |numeric|)
+  /// The forward-mode check (GradcheckOptions::check_forward): whether it
+  /// ran (not when an op has neither a tangent rule nor a differentiable
+  /// backprop; forward_skipped says why), and ⟨r, J·u⟩ by jvp and by finite
+  /// differences. A mismatch sets ok to false.
+  bool forward_checked = false;
+  std::string forward_skipped;
+  double forward_analytic = 0;
+  double forward_numeric = 0;
 
   explicit operator bool() const noexcept { return ok; }
   /// One line: verdict and the worst element.

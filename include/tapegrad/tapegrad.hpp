@@ -14,6 +14,7 @@
 #include "tapegrad/core/threads.hpp"
 #include "tapegrad/core/var.hpp"
 #include "tapegrad/derivatives.hpp"
+#include "tapegrad/forward.hpp"
 #include "tapegrad/gradcheck.hpp"
 #include "tapegrad/nn/adam.hpp"
 #include "tapegrad/nn/attention.hpp"

@@ -8,6 +8,7 @@
 
 #include "tapegrad/core/gradient_graph.hpp"
 #include "tapegrad/core/op_traits.hpp"
+#include "tapegrad/core/tangent.hpp"
 
 namespace tapegrad {
 namespace {
@@ -42,6 +43,14 @@ class GradientSum final : public OpBase<GradientSum<T>, T> {
       if (ctx.needs_grad(i))
         ctx.accumulate(i, ctx.grad_output());
     }
+  }
+
+  bool tangent(TangentContext<T>& ctx) const override {
+    for (std::size_t i = 0; i < 2; ++i) {
+      if (ctx.has_tangent(i))
+        ctx.accumulate(ctx.tangent(i));
+    }
+    return true;
   }
 
   /// One add per element, reading a and b and writing y; backprop reads g

@@ -1,9 +1,11 @@
 #include "tapegrad/derivatives.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <string>
 
 #include "tapegrad/core/error.hpp"
+#include "tapegrad/forward.hpp"
 
 namespace tapegrad {
 
@@ -79,7 +81,21 @@ template <class T>
 Tensor<T> hvp(const TensorFunction<T>& f, const Tensor<T>& x, const Tensor<T>& v) {
   Tape<T> tape;
   const Var<T> xv = tape.variable(x, "x");
-  return hvp(f(xv), xv, tape.constant(v, "v")).value();
+  const Var<T> y = f(xv);
+  require_scalar(y, "hvp");
+  if (v.shape() != x.shape()) {
+    throw ShapeError("v of shape " + shape_to_string(v.shape()) + " must have x's shape " +
+                         shape_to_string(x.shape()),
+                     {"hvp", std::nullopt, {}});
+  }
+  // Forward over reverse when every op of the recorded gradient has a
+  // tangent rule (one forward pass instead of a second reverse sweep);
+  // otherwise reverse over reverse, which needs only differentiable backprops.
+  try {
+    return hvp_forward(y, xv, v, {.fallback = false});
+  } catch (const GradientError&) {
+    return hvp(y, xv, tape.constant(v, "v")).value();
+  }
 }
 
 #define TAPEGRAD_INSTANTIATE_DERIVATIVES(T)                                \

@@ -64,12 +64,29 @@ class Checker {
         analytic.push_back(Tensor<double>(v.shape(), 0.0));
     }
 
+    std::vector<TangentSeed<double>> tangents;
+    for (std::size_t i = 0; i < vars.size(); ++i)
+      tangents.push_back({vars[i], random_direction(vars[i].shape(), options_.seed + 1 + i)});
     GradcheckResult result;
+    double forward_tolerance = 0;
+    if (options_.check_forward) {
+      try {
+        const Tensor<double> jv = tape_.jvp({y}, tangents)[0];
+        for (std::size_t k = 0; k < jv.size(); ++k)
+          result.forward_analytic += projection_.data()[k] * jv.data()[k];
+        result.forward_checked = true;
+      } catch (const GradientError& e) {
+        result.forward_skipped = e.what();
+      }
+    }
     double worst = -1;
     for (std::size_t i = 0; i < inputs_.size(); ++i) {
       for (std::size_t j = 0; j < inputs_[i].size(); ++j) {
         const double a = analytic[i].data()[j];
         const double n = numeric(i, j);
+        const double u = tangents[i].v.data()[j];
+        result.forward_numeric += n * u;
+        forward_tolerance += std::abs(u) * (options_.atol + options_.rtol * std::abs(n));
         const double error = std::abs(a - n);
         const double ratio = error / (options_.atol + options_.rtol * std::abs(n));
         ++result.checked;
@@ -87,6 +104,9 @@ class Checker {
         }
       }
     }
+    if (result.forward_checked &&
+        !(std::abs(result.forward_analytic - result.forward_numeric) <= forward_tolerance))
+      result.ok = false;
     return result;
   }
 
@@ -131,10 +151,15 @@ class Checker {
 
 std::string GradcheckResult::report() const {
   return fmt::format(
-      "gradcheck {} ({} elements); worst: input {} at {}: analytic {:.10g}, numeric {:.10g}, "
-      "abs error {:.3g}, rel error {:.3g}",
-      ok ? "passed" : "FAILED", checked, input, shape_to_string(position), analytic, numeric,
-      abs_error, rel_error);
+             "gradcheck {} ({} elements); worst: input {} at {}: analytic {:.10g}, numeric "
+             "{:.10g}, "
+             "abs error {:.3g}, rel error {:.3g}",
+             ok ? "passed" : "FAILED", checked, input, shape_to_string(position), analytic, numeric,
+             abs_error, rel_error) +
+         (forward_checked ? fmt::format("; forward mode ⟨r, J·u⟩: jvp {:.10g}, numeric {:.10g}",
+                                        forward_analytic, forward_numeric)
+                          : "; forward mode not checked" +
+                                (forward_skipped.empty() ? "" : ": " + forward_skipped));
 }
 
 namespace {

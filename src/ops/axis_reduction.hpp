@@ -16,6 +16,7 @@
 #include "ops/support.hpp"
 #include "tapegrad/core/op_traits.hpp"
 #include "tapegrad/core/operation.hpp"
+#include "tapegrad/core/tangent.hpp"
 #include "tapegrad/ops/arithmetic.hpp"
 #include "tapegrad/ops/shape.hpp"
 
@@ -142,34 +143,16 @@ class AxisReduction final : public OpBase<AxisReduction<T, Kind>, T> {
     const Tensor<T>& x = ctx.input(0);
     const ReductionLayout l = reduction_layout(ctx, spec_);
     Tensor<T>& y = ctx.output(l.out_shape);
-    const T scale = factor(l, ctx);
-    const T* in = x.data();
-    T* out = y.data();
-    for (std::size_t o = 0; o < l.outer; ++o) {
-      const T* block = in + o * l.length * l.inner;
-      T* row_out = out + o * l.inner;
-      if (l.inner == 1) {
-        // A contiguous run per output (a sum of all elements, of each row):
-        // one reduction in registers, vectorised into partial sums, instead
-        // of a chain of adds through the output in memory.
-        T total = 0;
-#pragma omp simd reduction(+ : total)
-        for (std::size_t a = 0; a < l.length; ++a)
-          total += block[a];
-        *row_out = total;
-        continue;
-      }
-      std::fill(row_out, row_out + l.inner, T(0));
-      for (std::size_t a = 0; a < l.length; ++a) {
-        const T* row_in = block + a * l.inner;
-        for (std::size_t i = 0; i < l.inner; ++i)
-          row_out[i] += row_in[i];
-      }
+    reduce(l, factor(l, ctx), x.data(), y.data());
+  }
+
+  /// Linear: ẏ is the same reduction of ẋ.
+  bool tangent(TangentContext<T>& ctx) const override {
+    if (ctx.has_tangent(0)) {
+      const ReductionLayout l = reduction_layout(ctx, spec_);
+      reduce(l, factor(l, ctx), ctx.tangent(0).data(), ctx.output_tangent().data());
     }
-    if (kMean) {
-      for (std::size_t k = 0; k < l.outer * l.inner; ++k)
-        out[k] *= scale;
-    }
+    return true;
   }
 
   /// Forward adds every input element into its output (mean then scales
@@ -221,6 +204,35 @@ class AxisReduction final : public OpBase<AxisReduction<T, Kind>, T> {
   }
 
  private:
+  /// out = Σ over the reduced axis of in (times `scale` for a mean).
+  static void reduce(const ReductionLayout& l, T scale, const T* in, T* out) {
+    for (std::size_t o = 0; o < l.outer; ++o) {
+      const T* block = in + o * l.length * l.inner;
+      T* row_out = out + o * l.inner;
+      if (l.inner == 1) {
+        // A contiguous run per output (a sum of all elements, of each row):
+        // one reduction in registers, vectorised into partial sums, instead
+        // of a chain of adds through the output in memory.
+        T total = 0;
+#pragma omp simd reduction(+ : total)
+        for (std::size_t a = 0; a < l.length; ++a)
+          total += block[a];
+        *row_out = total;
+        continue;
+      }
+      std::fill(row_out, row_out + l.inner, T(0));
+      for (std::size_t a = 0; a < l.length; ++a) {
+        const T* row_in = block + a * l.inner;
+        for (std::size_t i = 0; i < l.inner; ++i)
+          row_out[i] += row_in[i];
+      }
+    }
+    if (kMean) {
+      for (std::size_t k = 0; k < l.outer * l.inner; ++k)
+        out[k] *= scale;
+    }
+  }
+
   static constexpr bool kMean = Kind::kMean;
 
   static T factor(const ReductionLayout& l, const detail::NodeView<T>& ctx) {

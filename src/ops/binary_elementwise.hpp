@@ -11,10 +11,13 @@
 #include <string>
 #include <string_view>
 
+#include <xtensor/xbroadcast.hpp>
+
 #include "ops/support.hpp"
 #include "ops/unary_elementwise.hpp"
 #include "tapegrad/core/op_traits.hpp"
 #include "tapegrad/core/operation.hpp"
+#include "tapegrad/core/tangent.hpp"
 #include "tapegrad/ops/shape.hpp"
 #include "tapegrad/tensor/broadcast.hpp"
 
@@ -104,6 +107,30 @@ class BinaryElementwise final : public OpBase<BinaryElementwise<T, Kernel>, T> {
       send_reduced(ctx, 0, Kernel::grad_a(a, b, y, g));
     if (ctx.needs_grad(1))
       send_reduced(ctx, 1, Kernel::grad_b(a, b, y, g));
+  }
+
+  // ẏ = (∂y/∂a)·ȧ + (∂y/∂b)·ḃ: grad_a(a, b, y, g) is g·∂y/∂a, so the
+  // backprop's kernels with g = the broadcast tangent are the tangent rule.
+  bool tangent(TangentContext<T>& ctx) const override {
+    const Tensor<T>& a = ctx.input(0);
+    const Tensor<T>& b = ctx.input(1);
+    const Tensor<T>& y = ctx.output();
+    if (a.shape() == b.shape()) {  // no broadcast: one plain loop, as backprop_elements
+      const T* da = ctx.has_tangent(0) ? ctx.tangent(0).data() : nullptr;
+      const T* db = ctx.has_tangent(1) ? ctx.tangent(1).data() : nullptr;
+      T* dy = ctx.output_tangent().data();
+      for (std::size_t i = 0, n = y.size(); i < n; ++i) {
+        const T ai = a.data()[i], bi = b.data()[i], yi = y.data()[i];
+        dy[i] = (da ? Kernel::grad_a(ai, bi, yi, da[i]) : T(0)) +
+                (db ? Kernel::grad_b(ai, bi, yi, db[i]) : T(0));
+      }
+      return true;
+    }
+    if (ctx.has_tangent(0))
+      ctx.accumulate(Kernel::grad_a(a, b, y, xt::broadcast(ctx.tangent(0), y.shape())));
+    if (ctx.has_tangent(1))
+      ctx.accumulate(Kernel::grad_b(a, b, y, xt::broadcast(ctx.tangent(1), y.shape())));
+    return true;
   }
 
   void differentiable_backprop(DifferentiableBackpropContext<T>& ctx) const override {

@@ -6,6 +6,7 @@
 #include "ops/shape_attribute.hpp"
 #include "ops/support.hpp"
 #include "tapegrad/core/gradient_graph.hpp"
+#include "tapegrad/core/tangent.hpp"
 #include "tapegrad/ops/shape.hpp"
 #include "tapegrad/tensor/broadcast.hpp"
 
@@ -34,6 +35,13 @@ class BroadcastToOp final : public OpBase<BroadcastToOp<T>, T> {
           ctx.site());
     }
     xt::noalias(ctx.output(shape_)) = xt::broadcast(x, shape_);
+  }
+
+  /// Linear: ẏ is ẋ broadcast.
+  bool tangent(TangentContext<T>& ctx) const override {
+    if (ctx.has_tangent(0))
+      ctx.accumulate(xt::broadcast(ctx.tangent(0), shape_));
+    return true;
   }
 
   void backprop(BackpropContext<T>& ctx) const override {

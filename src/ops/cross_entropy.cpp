@@ -11,6 +11,7 @@
 #include "ops/loss_reduction.hpp"
 #include "ops/rows.hpp"
 #include "ops/support.hpp"
+#include "tapegrad/core/tangent.hpp"
 #include "tapegrad/ops/activations.hpp"
 #include "tapegrad/ops/arithmetic.hpp"
 #include "tapegrad/ops/losses.hpp"
@@ -86,6 +87,25 @@ class CrossEntropyOp final : public OpBase<CrossEntropyOp<T>, T> {
         dx.add(offset + c, g * (p[offset + c] - (c == label ? T(1) : T(0))));
       }
     }
+  }
+
+  /// L̇ = scale · Σ_rows ⟨p − onehot, ẋ⟩ (the labels have no tangent).
+  bool tangent(TangentContext<T>& ctx) const override {
+    T total = 0;
+    const Rows r = rows_of(ctx, 0);
+    if (ctx.has_tangent(0)) {
+      const T* p = ctx.saved(0).data();
+      const T* dx = ctx.tangent(0).data();
+      const T* labels = ctx.input(1).data();
+      for (std::size_t row = 0; row < r.count; ++row) {
+        const std::size_t offset = row * r.length;
+        const auto label = static_cast<std::size_t>(labels[row]);
+        for (std::size_t c = 0; c < r.length; ++c)
+          total += (p[offset + c] - (c == label ? T(1) : T(0))) * dx[offset + c];
+      }
+    }
+    ctx.output_tangent()() = reduction_factor<T>(reduction_, r.count, ctx) * total;
+    return true;
   }
 
   /// g · scale · (softmax(x) − onehot(labels)), with softmax recorded so

@@ -7,6 +7,7 @@
 
 #include "ops/cost.hpp"
 #include "ops/support.hpp"
+#include "tapegrad/core/tangent.hpp"
 #include "tapegrad/ops/linalg.hpp"
 #include "tapegrad/ops/reductions.hpp"
 #include "tapegrad/ops/shape.hpp"
@@ -50,6 +51,32 @@ class LinearOp final : public OpBase<LinearOp<T>, T> {
     const T beta = ctx.input_count() == 3 ? T(1) : T(0);  // keep the bias rows
     blas::gemm<T>(false, true, d.batch, d.out, d.in, T(1), x.data(), d.in, ctx.input(1).data(),
                   d.in, beta, out, d.out);
+  }
+
+  /// ẏ = ẋ·Wᵀ + x·Ẇᵀ + ḃ: the forward's GEMM on each tangent.
+  bool tangent(TangentContext<T>& ctx) const override {
+    const LinearDims d = dims(ctx);
+    T* out = ctx.output_tangent().data();
+    T beta = T(0);
+    if (ctx.input_count() == 3 && ctx.has_tangent(2)) {
+      const T* db = ctx.tangent(2).data();
+      for (std::size_t r = 0; r < d.batch; ++r)
+        std::copy(db, db + d.out, out + r * d.out);
+      beta = T(1);
+    }
+    if (ctx.has_tangent(0)) {
+      blas::gemm<T>(false, true, d.batch, d.out, d.in, T(1), ctx.tangent(0).data(), d.in,
+                    ctx.input(1).data(), d.in, beta, out, d.out);
+      beta = T(1);
+    }
+    if (ctx.has_tangent(1)) {
+      blas::gemm<T>(false, true, d.batch, d.out, d.in, T(1), ctx.input(0).data(), d.in,
+                    ctx.tangent(1).data(), d.in, beta, out, d.out);
+      beta = T(1);
+    }
+    if (beta == T(0))
+      std::fill(out, out + d.batch * d.out, T(0));
+    return true;
   }
 
   /// Forward: one GEMM (2·batch·in·out) plus the bias added to every row;

@@ -44,6 +44,15 @@ struct LogSoftmaxKernel {
     for (std::size_t j = 0; j < n; ++j)
       dx.add(offset + at(j), g[at(j)] - std::exp(y[at(j)]) * g_total);
   }
+  /// J = I − 1·softmaxᵀ: J·ẋ = ẋ − ⟨exp(y), ẋ⟩.
+  template <class T, class At>
+  static void tangent_row(const T* y, const T* dx, T* dy, std::size_t n, At at) {
+    T dot = 0;
+    for (std::size_t j = 0; j < n; ++j)
+      dot += std::exp(y[at(j)]) * dx[at(j)];
+    for (std::size_t j = 0; j < n; ++j)
+      dy[at(j)] = dx[at(j)] - dot;
+  }
   /// The same, recorded: g − exp(y) ⊙ Σ_row g.
   template <class T>
   static Var<T> backprop_recorded(const Var<T>& y, const Var<T>& g, int axis) {

@@ -9,6 +9,7 @@
 #include "ops/batched_gemm.hpp"
 #include "ops/cost.hpp"
 #include "ops/support.hpp"
+#include "tapegrad/core/tangent.hpp"
 #include "tapegrad/ops/arithmetic.hpp"
 #include "tapegrad/ops/linalg.hpp"
 #include "tapegrad/ops/reductions.hpp"
@@ -60,6 +61,25 @@ class MatmulOp final : public OpBase<MatmulOp<T>, T> {
     Tensor<T>& y = ctx.output(l.out_shape);
     batched_gemm<T>(l.dims, {ctx.input(0).data(), l.a_stride, flags_.a},
                     {ctx.input(1).data(), l.b_stride, flags_.b}, y.data(), l.out_stride, false);
+  }
+
+  /// Bilinear: ẏ = op(ȧ)·op(b) + op(a)·op(ḃ), the forward's GEMMs on the
+  /// tangents.
+  bool tangent(TangentContext<T>& ctx) const override {
+    const Layout l = layout(ctx);
+    Tensor<T>& dy = ctx.output_tangent();
+    bool written = false;
+    if (ctx.has_tangent(0)) {
+      batched_gemm<T>(l.dims, {ctx.tangent(0).data(), l.a_stride, flags_.a},
+                      {ctx.input(1).data(), l.b_stride, flags_.b}, dy.data(), l.out_stride, false);
+      written = true;
+    }
+    if (ctx.has_tangent(1)) {
+      batched_gemm<T>(l.dims, {ctx.input(0).data(), l.a_stride, flags_.a},
+                      {ctx.tangent(1).data(), l.b_stride, flags_.b}, dy.data(), l.out_stride,
+                      written);
+    }
+    return true;
   }
 
   /// Each GEMM pass (the forward, each gradient) does 2·batch·m·k·n FLOPs

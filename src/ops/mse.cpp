@@ -4,6 +4,7 @@
 #include "ops/cost.hpp"
 #include "ops/loss_reduction.hpp"
 #include "ops/support.hpp"
+#include "tapegrad/core/tangent.hpp"
 #include "tapegrad/ops/arithmetic.hpp"
 #include "tapegrad/ops/losses.hpp"
 
@@ -60,6 +61,19 @@ class MseOp final : public OpBase<MseOp<T>, T> {
       ctx.accumulate(0, g * (y - t));
     if (ctx.needs_grad(1))
       ctx.accumulate(1, g * (t - y));
+  }
+
+  /// L̇ = scale · Σ (y − t)(ẏ − ṫ).
+  bool tangent(TangentContext<T>& ctx) const override {
+    const T* y = ctx.input(0).data();
+    const T* t = ctx.input(1).data();
+    const T* dy = ctx.has_tangent(0) ? ctx.tangent(0).data() : nullptr;
+    const T* dt = ctx.has_tangent(1) ? ctx.tangent(1).data() : nullptr;
+    T total = 0;
+    for (std::size_t i = 0, n = ctx.input(0).size(); i < n; ++i)
+      total += (y[i] - t[i]) * ((dy ? dy[i] : T(0)) - (dt ? dt[i] : T(0)));
+    ctx.output_tangent()() = factor(ctx) * total;
+    return true;
   }
 
   void differentiable_backprop(DifferentiableBackpropContext<T>& ctx) const override {

@@ -3,6 +3,7 @@
 #include "ops/cost.hpp"
 #include "ops/support.hpp"
 #include "tapegrad/core/gradient_graph.hpp"
+#include "tapegrad/core/tangent.hpp"
 #include "tapegrad/ops/linalg.hpp"
 #include "tensor/blas.hpp"
 
@@ -47,6 +48,23 @@ class OuterOp final : public OpBase<OuterOp<T>, T> {
       blas::gemm<T>(true, false, n, 1, m, T(1), g, n, u.data(), 1, dv.fresh ? T(0) : T(1),
                     dv.tensor.data(), 1);
     }
+  }
+
+  /// Bilinear: ẏ = u̇ vᵀ + u v̇ᵀ.
+  bool tangent(TangentContext<T>& ctx) const override {
+    const Tensor<T>& u = ctx.input(0);
+    const Tensor<T>& v = ctx.input(1);
+    const std::size_t m = u.size();
+    const std::size_t n = v.size();
+    const T* du = ctx.has_tangent(0) ? ctx.tangent(0).data() : nullptr;
+    const T* dv = ctx.has_tangent(1) ? ctx.tangent(1).data() : nullptr;
+    T* dy = ctx.output_tangent().data();
+    for (std::size_t i = 0; i < m; ++i) {
+      for (std::size_t j = 0; j < n; ++j) {
+        dy[i * n + j] = (du ? du[i] * v.data()[j] : T(0)) + (dv ? u.data()[i] * dv[j] : T(0));
+      }
+    }
+    return true;
   }
 
   void differentiable_backprop(DifferentiableBackpropContext<T>& ctx) const override {

@@ -7,6 +7,7 @@
 
 #include "ops/axis_runs.hpp"
 #include "ops/support.hpp"
+#include "tapegrad/core/tangent.hpp"
 #include "tapegrad/ops/indexing.hpp"
 
 namespace tapegrad {
@@ -97,6 +98,15 @@ class PermuteOp final : public OpBase<PermuteOp<T>, T> {
     for (const std::size_t axis : axes)
       shape.push_back(x.shape()[axis]);
     permute_into(x.data(), x.shape(), axes, ctx.output(shape).data(), false);
+  }
+
+  /// Linear: ẏ is ẋ permuted.
+  bool tangent(TangentContext<T>& ctx) const override {
+    if (ctx.has_tangent(0)) {
+      permute_into(ctx.tangent(0).data(), ctx.input(0).shape(), resolve(ctx),
+                   ctx.output_tangent().data(), false);
+    }
+    return true;
   }
 
   void backprop(BackpropContext<T>& ctx) const override {

@@ -4,6 +4,7 @@
 #include "ops/shape_attribute.hpp"
 #include "ops/support.hpp"
 #include "tapegrad/core/gradient_graph.hpp"
+#include "tapegrad/core/tangent.hpp"
 #include "tapegrad/ops/shape.hpp"
 
 namespace tapegrad {
@@ -40,6 +41,15 @@ class ReshapeOp final : public OpBase<ReshapeOp<T>, T> {
     const GradSlot<T> dx = ctx.gradient(0);
     for (std::size_t i = 0; i < g.size(); ++i)
       dx.add(i, g.data()[i]);
+  }
+
+  /// Linear: ẏ is ẋ reshaped.
+  bool tangent(TangentContext<T>& ctx) const override {
+    if (ctx.has_tangent(0)) {
+      const Tensor<T>& dx = ctx.tangent(0);
+      std::copy(dx.data(), dx.data() + dx.size(), ctx.output_tangent().data());
+    }
+    return true;
   }
 
   void differentiable_backprop(DifferentiableBackpropContext<T>& ctx) const override {

@@ -9,7 +9,8 @@
 // Kernel::forward_row(x, y, n, at) computes one row, whose j-th element is
 // x[at(j)]; Kernel::backprop_row(y, g, dx, offset, n, at) adds that row's
 // full-Jacobian VJP through dx.add(offset + at(j), …);
-// Kernel::backprop_recorded(y, g, axis) is the same recorded. `at` is
+// Kernel::backprop_recorded(y, g, axis) is the same recorded;
+// Kernel::tangent_row(y, dx, dy, n, at) writes the row's J·ẋ into dy. `at` is
 // UnitStride on the last axis, so that case compiles to the plain loops over
 // contiguous rows it always was. The kernel states the op's name and formula
 // (kName, kFormula).
@@ -24,6 +25,7 @@
 #include "ops/support.hpp"
 #include "tapegrad/core/op_traits.hpp"
 #include "tapegrad/core/operation.hpp"
+#include "tapegrad/core/tangent.hpp"
 
 namespace tapegrad::ops {
 
@@ -90,6 +92,19 @@ class RowwiseOp final : public OpBase<RowwiseOp<T, Kernel>, T> {
     }
     return cost;
   }
+  bool tangent(TangentContext<T>& ctx) const override {
+    if (!ctx.has_tangent(0))
+      return true;
+    const Layout l = layout(ctx);
+    const T* y = ctx.output().data();
+    const T* dx = ctx.tangent(0).data();
+    T* dy = ctx.output_tangent().data();
+    for_each_row(l, [&](std::size_t offset, auto at) {
+      Kernel::tangent_row(y + offset, dx + offset, dy + offset, l.length, at);
+    });
+    return true;
+  }
+
   void differentiable_backprop(DifferentiableBackpropContext<T>& ctx) const override {
     if (ctx.needs_grad(0)) {
       ctx.accumulate(0, Kernel::backprop_recorded(ctx.output(), ctx.grad_output(), axis_));

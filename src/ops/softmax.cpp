@@ -43,6 +43,15 @@ struct SoftmaxKernel {
     for (std::size_t j = 0; j < n; ++j)
       dx.add(offset + at(j), y[at(j)] * (g[at(j)] - dot));
   }
+  /// J·ẋ = y ⊙ (ẋ − ⟨ẋ, y⟩): J is symmetric, so this is the VJP's formula.
+  template <class T, class At>
+  static void tangent_row(const T* y, const T* dx, T* dy, std::size_t n, At at) {
+    T dot = 0;
+    for (std::size_t j = 0; j < n; ++j)
+      dot += dx[at(j)] * y[at(j)];
+    for (std::size_t j = 0; j < n; ++j)
+      dy[at(j)] = y[at(j)] * (dx[at(j)] - dot);
+  }
   /// The same, recorded: y ⊙ (g − Σ_row g ⊙ y).
   template <class T>
   static Var<T> backprop_recorded(const Var<T>& y, const Var<T>& g, int axis) {

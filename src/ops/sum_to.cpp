@@ -6,6 +6,7 @@
 #include "ops/shape_attribute.hpp"
 #include "ops/support.hpp"
 #include "tapegrad/core/gradient_graph.hpp"
+#include "tapegrad/core/tangent.hpp"
 #include "tapegrad/ops/shape.hpp"
 #include "tapegrad/tensor/broadcast.hpp"
 
@@ -34,6 +35,13 @@ class SumToOp final : public OpBase<SumToOp<T>, T> {
                        ctx.site());
     }
     reduce_to_shape(x, ctx.output(shape_), false);
+  }
+
+  /// Linear: ẏ is ẋ summed down.
+  bool tangent(TangentContext<T>& ctx) const override {
+    if (ctx.has_tangent(0))
+      reduce_to_shape(ctx.tangent(0), ctx.output_tangent(), false);
+    return true;
   }
 
   void backprop(BackpropContext<T>& ctx) const override {

@@ -3,6 +3,7 @@
 // transposes to GEMM as flags.
 #include "ops/cost.hpp"
 #include "ops/support.hpp"
+#include "tapegrad/core/tangent.hpp"
 #include "tapegrad/ops/linalg.hpp"
 
 namespace tapegrad {
@@ -35,6 +36,15 @@ class TransposeOp final : public OpBase<TransposeOp<T>, T> {
     Tensor<T>& y = ctx.output(shape);
     const auto [rows, cols] = extents(x.shape());
     transpose_into(x.data(), rows, cols, y.data(), false);
+  }
+
+  /// Linear: ẏ is ẋ transposed.
+  bool tangent(TangentContext<T>& ctx) const override {
+    if (ctx.has_tangent(0)) {
+      const auto [rows, cols] = extents(ctx.input(0).shape());
+      transpose_into(ctx.tangent(0).data(), rows, cols, ctx.output_tangent().data(), false);
+    }
+    return true;
   }
 
   /// A copy: no arithmetic, every element read and written once per pass.

@@ -26,6 +26,7 @@
 #include "ops/support.hpp"
 #include "tapegrad/core/op_traits.hpp"
 #include "tapegrad/core/operation.hpp"
+#include "tapegrad/core/tangent.hpp"
 #include "tapegrad/ops/activations.hpp"
 #include "tapegrad/ops/arithmetic.hpp"
 #include "tapegrad/ops/math.hpp"
@@ -117,6 +118,30 @@ class UnaryElementwise final : public OpBase<UnaryElementwise<T, Kernel>, T> {
           },
           x.data(), y.data(), g.data(), static_cast<const T*>(target));
     }
+  }
+
+  // ẏ = f'(x)·ẋ: Kernel::grad(x, y, g) is g·f'(x), so with g = ẋ the
+  // backprop's kernel is the tangent rule too.
+  bool tangent(TangentContext<T>& ctx) const override {
+    if (!ctx.has_tangent(0))
+      return true;
+    const Tensor<T>& x = ctx.input(0);
+    const Tensor<T>& y = ctx.output();
+    const Tensor<T>& dx = ctx.tangent(0);
+    Tensor<T>& dy = ctx.output_tangent();
+    const std::size_t n = x.size();
+    if (n <= kScalarPathSize) {
+      for (std::size_t i = 0; i < n; ++i)
+        dy.data()[i] = kernel_.template grad<T>(x.data()[i], y.data()[i], dx.data()[i]);
+      return true;
+    }
+    map_batches(
+        n, dy.data(),
+        [this](const Batch<T>& xb, const Batch<T>& yb, const Batch<T>& db) {
+          return kernel_.template grad<T>(xb, yb, db);
+        },
+        x.data(), y.data(), dx.data());
+    return true;
   }
 
   void differentiable_backprop(DifferentiableBackpropContext<T>& ctx) const override {

@@ -11,6 +11,7 @@
 #include "ops/binary_elementwise.hpp"
 #include "ops/cost.hpp"
 #include "ops/support.hpp"
+#include "tapegrad/core/tangent.hpp"
 #include "tapegrad/ops/arithmetic.hpp"
 #include "tapegrad/ops/comparisons.hpp"
 
@@ -39,6 +40,18 @@ class WhereOp final : public OpBase<WhereOp<T>, T> {
                        ctx.site());
     }
     xt::noalias(ctx.output(*shape)) = xt::where(xt::equal(mask, T(1)), a, b);
+  }
+
+  /// Linear in a and b: ẏ = mask ⊙ ȧ + (1 − mask) ⊙ ḃ (the mask, checked to
+  /// hold only 0 and 1 when recorded, has no tangent).
+  bool tangent(TangentContext<T>& ctx) const override {
+    const Tensor<T>& mask = ctx.input(0);
+    const Shape& shape = ctx.output().shape();
+    if (ctx.has_tangent(1))
+      ctx.accumulate(xt::broadcast(mask, shape) * xt::broadcast(ctx.tangent(1), shape));
+    if (ctx.has_tangent(2))
+      ctx.accumulate((T(1) - xt::broadcast(mask, shape)) * xt::broadcast(ctx.tangent(2), shape));
+    return true;
   }
 
   bool scalar_forward(const T* in, T& y) const override {

@@ -5,6 +5,7 @@
 //   tests/ops/op_table_test.cpp   gradcheck in float64
 //   tests/ops/gradgrad_test.cpp   gradgradcheck (and third derivatives)
 //   tests/core/stats_test.cpp     cost() and formula()
+//   tests/ops/forward_mode_test.cpp  jvp against reverse mode
 // Each of them calls expect_covers_builtins(), which fails for every op the
 // registry lists as a built-in (origin "tapegrad") without a case there, so
 // a new built-in is one file in src/ops plus its rows in op_cases.cpp.

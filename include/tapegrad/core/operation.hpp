@@ -76,6 +76,8 @@ template <class T>
 class BackpropContext;
 template <class T>
 class DifferentiableBackpropContext;
+template <class T>
+class TangentContext;
 
 template <class T>
 class TAPEGRAD_EXPORT Operation {
@@ -104,6 +106,16 @@ class TAPEGRAD_EXPORT Operation {
   /// ordinary nodes, so they can be differentiated again. The default throws
   /// GradientError: "op 'name' has no differentiable backprop".
   virtual void differentiable_backprop(DifferentiableBackpropContext<T>& ctx) const;
+
+  /// Optional, for forward mode (Tape::jvp): adds ẏ = Σ_i (∂y/∂x_i)·ẋ_i
+  /// through ctx.accumulate() and returns true (see tangent.hpp). False by
+  /// default: the tape then derives ẏ from differentiable_backprop() (the
+  /// double-VJP construction), which is correct but records nodes and costs
+  /// a reverse sweep per node.
+  virtual bool tangent(TangentContext<T>& ctx) const {
+    (void)ctx;
+    return false;
+  }
 
   /// Optional: the estimated work of one forward and one backprop for the
   /// shapes in `query` (see OpCost for the conventions), for Tape::stats().

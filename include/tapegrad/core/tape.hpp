@@ -34,6 +34,7 @@
 #include "tapegrad/core/operation.hpp"
 #include "tapegrad/core/parameter.hpp"
 #include "tapegrad/core/sweep.hpp"
+#include "tapegrad/core/tangent.hpp"
 #include "tapegrad/core/tape_stats.hpp"
 #include "tapegrad/core/var.hpp"
 #include "tapegrad/export.hpp"
@@ -71,6 +72,13 @@ struct GradientOptions {
   /// Record the backward pass itself as new nodes (symbol-to-symbol), so the
   /// gradients can be used in further computation and differentiated again.
   bool create_graph = false;
+};
+
+struct JvpOptions {
+  /// Derive the tangent of an op without a tangent rule from its
+  /// differentiable backprop (the double-VJP construction). When false, such
+  /// an op throws GradientError naming it, and jvp records nothing.
+  bool fallback = true;
 };
 
 template <class T>
@@ -143,6 +151,16 @@ class TAPEGRAD_EXPORT Tape {
   /// variables.
   std::vector<Var<T>> gradient(Var<T> output, Span<Var<T>> wrt, Var<T> seed,
                                const GradientOptions& options = {});
+
+  /// Forward mode: J·v for every output, where J is the Jacobian of the
+  /// outputs with respect to the seeded leaves and v their tangents (each of
+  /// its leaf's shape). One forward pass over the recorded nodes, each op's
+  /// tangent rule (Operation::tangent) or, for an op without one, the
+  /// double-VJP fallback, which appends nodes to the tape. An output no seed
+  /// reaches gets zeros. A seed on a non-leaf, on a constant, or of another
+  /// shape than its leaf throws, naming the node and the shapes.
+  std::vector<Tensor<T>> jvp(Span<Var<T>> outputs, const std::vector<TangentSeed<T>>& seeds,
+                             const JvpOptions& options = {});
 
   const Tensor<T>& value(Var<T> v) const;
   /// ∂output/∂v of the last backward; zeros of v's shape when no path from
@@ -233,6 +251,9 @@ class TAPEGRAD_EXPORT Tape {
   /// options.gradient_ready as this tape's listener type (null when unset);
   /// throws ValueError for a listener of another dtype.
   GradientReadyListener<T>* gradient_listener(const BackwardOptions& options, NodeId output) const;
+
+  /// Node `id`'s tangent from its op's differentiable backprop (tape_jvp.cpp).
+  Tensor<T> fallback_tangent(NodeId id, const std::vector<const Tensor<T>*>& tangents);
 
   std::vector<Var<T>> numeric_gradient(Var<T> output, Span<Var<T>> wrt, const Tensor<T>& seed);
   std::vector<Var<T>> recorded_gradient(Var<T> output, Span<Var<T>> wrt, Var<T> seed);

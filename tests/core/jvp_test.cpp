@@ -1,0 +1,275 @@
+// Tape::jvp, jvp(f, x, v) and jacfwd: values against reverse mode and by
+// hand, the double-VJP fallback for an op without a tangent rule, and the
+// errors for bad seeds.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "tapegrad/tapegrad.hpp"
+
+namespace tapegrad {
+namespace {
+
+/// y = x³ with a differentiable backprop but no tangent rule: forward mode
+/// must take the double-VJP fallback through it.
+class CubeWithoutTangent final : public Operation<double> {
+ public:
+  std::string_view name() const override { return "cube_without_tangent"; }
+  int arity() const override { return 1; }
+  void forward(ForwardContext<double>& ctx) const override {
+    const Tensor<double>& x = ctx.input(0);
+    ctx.output(x.shape()) = x * x * x;
+  }
+  void backprop(BackpropContext<double>& ctx) const override {
+    const Tensor<double>& x = ctx.input(0);
+    ctx.accumulate(0, 3.0 * x * x * ctx.grad_output());
+  }
+  void differentiable_backprop(DifferentiableBackpropContext<double>& ctx) const override {
+    const Var<double> x = ctx.input(0);
+    ctx.accumulate(0, 3.0 * x * x * ctx.grad_output());
+  }
+};
+
+/// The same op without a differentiable backprop either.
+class CubeBackpropOnly final : public Operation<double> {
+ public:
+  std::string_view name() const override { return "cube_backprop_only"; }
+  int arity() const override { return 1; }
+  void forward(ForwardContext<double>& ctx) const override {
+    const Tensor<double>& x = ctx.input(0);
+    ctx.output(x.shape()) = x * x * x;
+  }
+  void backprop(BackpropContext<double>& ctx) const override {
+    const Tensor<double>& x = ctx.input(0);
+    ctx.accumulate(0, 3.0 * x * x * ctx.grad_output());
+  }
+};
+
+/// y = x³ whose tangent rule is wrong (2x² instead of 3x²) while its
+/// backprop is right: only gradcheck's forward-mode check can see it.
+class CubeWithWrongTangent final : public Operation<double> {
+ public:
+  std::string_view name() const override { return "cube_with_wrong_tangent"; }
+  int arity() const override { return 1; }
+  void forward(ForwardContext<double>& ctx) const override {
+    const Tensor<double>& x = ctx.input(0);
+    ctx.output(x.shape()) = x * x * x;
+  }
+  void backprop(BackpropContext<double>& ctx) const override {
+    const Tensor<double>& x = ctx.input(0);
+    ctx.accumulate(0, 3.0 * x * x * ctx.grad_output());
+  }
+  bool tangent(TangentContext<double>& ctx) const override {
+    const Tensor<double>& x = ctx.input(0);
+    ctx.accumulate(2.0 * x * x * ctx.tangent(0));
+    return true;
+  }
+};
+
+template <class E, class F>
+std::string expect_error(F&& f) {
+  try {
+    f();
+  } catch (const E& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "expected an exception";
+  return {};
+}
+
+void expect_contains(const std::string& message, const std::string& fragment) {
+  EXPECT_NE(message.find(fragment), std::string::npos)
+      << "\"" << fragment << "\" not in: " << message;
+}
+
+TEST(Jvp, MatchesTheHandDerivativeOfAProduct) {
+  Tape<double> tape;
+  const Var<double> a = tape.variable(Tensor<double>{1.0, 2.0, 3.0});
+  const Var<double> b = tape.variable(Tensor<double>{4.0, 5.0, 6.0});
+  const Var<double> y = sin(a) * b;
+  const Tensor<double> va{1.0, 0.0, -1.0};
+  const Tensor<double> vb{0.5, 2.0, 1.0};
+  const Tensor<double> dy = tape.jvp({y}, {{a, va}, {b, vb}})[0];
+  for (std::size_t i = 0; i < 3; ++i) {
+    const double expected =
+        std::cos(a.value()(i)) * b.value()(i) * va(i) + std::sin(a.value()(i)) * vb(i);
+    EXPECT_NEAR(dy(i), expected, 1e-14) << i;
+  }
+}
+
+TEST(Jvp, AnUnreachedOutputGetsZerosAndAnUnseededLeafCountsAsConstant) {
+  Tape<double> tape;
+  const Var<double> a = tape.variable(Tensor<double>{1.0, 2.0});
+  const Var<double> b = tape.variable(Tensor<double>{3.0, 4.0});
+  const Var<double> only_b = exp(b);
+  const Var<double> both = a * b;
+  const std::vector<Tensor<double>> t = tape.jvp({only_b, both}, {{a, Tensor<double>{1.0, 1.0}}});
+  EXPECT_EQ(t[0], (Tensor<double>{0.0, 0.0}));
+  EXPECT_EQ(t[1], (Tensor<double>{3.0, 4.0}));
+}
+
+TEST(Jvp, FallsBackToDoubleVjpForAnOpWithoutATangentRule) {
+  Tape<double> tape;
+  const Var<double> x = tape.variable(Tensor<double>{1.0, -2.0, 0.5});
+  const CubeWithoutTangent cube;
+  const Var<double> y = exp(tape.record(cube, {x}));
+  const Tensor<double> v{2.0, 1.0, -1.0};
+  const Tensor<double> dy = tape.jvp({y}, {{x, v}})[0];
+  for (std::size_t i = 0; i < 3; ++i) {
+    const double xi = x.value()(i);
+    EXPECT_NEAR(dy(i), std::exp(xi * xi * xi) * 3 * xi * xi * v(i), 1e-12) << i;
+  }
+}
+
+TEST(Jvp, AnOpWithNeitherRuleIsNamed) {
+  Tape<double> tape;
+  const Var<double> x = tape.variable(Tensor<double>{1.0});
+  const CubeBackpropOnly cube;
+  const Var<double> y = tape.record(cube, {x});
+  const std::string message = expect_error<GradientError>([&] {
+    (void)tape.jvp({y}, {{x, Tensor<double>{1.0}}});
+  });
+  expect_contains(message, "cube_backprop_only");
+  expect_contains(message, "node " + std::to_string(y.id()));
+  expect_contains(message, "tangent rule");
+}
+
+TEST(Jvp, ASeedOfTheWrongShapeNamesTheNodeAndBothShapes) {
+  Tape<double> tape;
+  const Var<double> x = tape.variable(Tensor<double>::from_shape({2, 3}), "x");
+  const Var<double> y = sum(x);
+  const std::string message = expect_error<ShapeError>([&] {
+    (void)tape.jvp({y}, {{x, Tensor<double>::from_shape({3, 2})}});
+  });
+  expect_contains(message, "node " + std::to_string(x.id()) + " ('x')");
+  expect_contains(message, "(2, 3)");
+  expect_contains(message, "(3, 2)");
+}
+
+TEST(Jvp, ASeedOnANonLeafNamesItsOp) {
+  Tape<double> tape;
+  const Var<double> x = tape.variable(Tensor<double>{1.0, 2.0});
+  const Var<double> h = exp(x);
+  const Var<double> y = sum(h);
+  const std::string message = expect_error<GradientError>([&] {
+    (void)tape.jvp({y}, {{h, Tensor<double>{1.0, 1.0}}});
+  });
+  expect_contains(message, "node " + std::to_string(h.id()));
+  expect_contains(message, "'exp'");
+  expect_contains(message, "not a leaf");
+}
+
+TEST(Jvp, ASeedOnAConstantIsRefused) {
+  Tape<double> tape;
+  const Var<double> c = tape.constant(Tensor<double>{1.0, 2.0}, "data");
+  const Var<double> y = sum(c * c);
+  const std::string message = expect_error<GradientError>([&] {
+    (void)tape.jvp({y}, {{c, Tensor<double>{1.0, 1.0}}});
+  });
+  expect_contains(message, "node " + std::to_string(c.id()) + " ('data')");
+  expect_contains(message, "a constant");
+}
+
+TEST(Jvp, ALeafSeededTwiceIsRefused) {
+  Tape<double> tape;
+  const Var<double> x = tape.variable(Tensor<double>{1.0});
+  const std::string message = expect_error<ValueError>([&] {
+    (void)tape.jvp({x}, {{x, Tensor<double>{1.0}}, {x, Tensor<double>{2.0}}});
+  });
+  expect_contains(message, "twice");
+}
+
+TEST(Jacfwd, EqualsTheReverseModeJacobian) {
+  const std::vector<TensorFunction<double>> functions = {
+      [](Var<double> x) { return softmax(x); },
+      [](Var<double> x) { return tanh(matmul(x, x)) * 2.0 + x; },
+      [](Var<double> x) { return sum(exp(x) * sin(x), 1); },
+      [](Var<double> x) { return reshape(transpose(x), {9}); },
+  };
+  const Tensor<double> x{{0.1, -0.4, 0.7}, {1.2, 0.3, -0.9}, {-0.2, 0.5, 0.8}};
+  for (std::size_t k = 0; k < functions.size(); ++k) {
+    const Tensor<double> forward = jacfwd(functions[k], x);
+    const Tensor<double> reverse = jacobian(functions[k], x);
+    ASSERT_EQ(forward.shape(), reverse.shape()) << k;
+    for (std::size_t i = 0; i < forward.size(); ++i)
+      EXPECT_NEAR(forward.data()[i], reverse.data()[i], 1e-12) << "function " << k << " at " << i;
+  }
+}
+
+TEST(Jvp, OfAFunctionIsJacobianTimesV) {
+  const TensorFunction<double> f = [](Var<double> x) { return log_softmax(x * x); };
+  const Tensor<double> x{0.3, -1.1, 0.6, 2.0};
+  const Tensor<double> v{1.0, -0.5, 0.25, 2.0};
+  const Tensor<double> j = jacobian(f, x);
+  const Tensor<double> jv = jvp(f, x, v);
+  for (std::size_t i = 0; i < 4; ++i) {
+    double expected = 0;
+    for (std::size_t k = 0; k < 4; ++k)
+      expected += j(i, k) * v(k);
+    EXPECT_NEAR(jv(i), expected, 1e-12) << i;
+  }
+}
+
+TEST(Jvp, NativeRulesRecordNothingAndTheFallbackDoes) {
+  Tape<double> tape;
+  const Var<double> x = tape.variable(Tensor<double>{{0.5, -1.0}, {2.0, 0.25}});
+  const Var<double> w = tape.variable(Tensor<double>{{1.0, 2.0}, {-1.0, 0.5}});
+  const Var<double> y = mean(log_softmax(matmul(tanh(x), w) * x));
+  const std::size_t recorded = tape.size();
+  (void)tape.jvp({y}, {{x, Tensor<double>{{1.0, 0.0}, {0.0, 1.0}}}});
+  EXPECT_EQ(tape.size(), recorded);
+  const CubeWithoutTangent cube;
+  const Var<double> z = tape.record(cube, {x});
+  const std::size_t before = tape.size();
+  (void)tape.jvp({z}, {{x, Tensor<double>{{1.0, 0.0}, {0.0, 1.0}}}});
+  EXPECT_GT(tape.size(), before);
+  const std::string message = expect_error<GradientError>([&] {
+    (void)tape.jvp({z}, {{x, Tensor<double>{{1.0, 0.0}, {0.0, 1.0}}}}, {.fallback = false});
+  });
+  expect_contains(message, "cube_without_tangent");
+  expect_contains(message, "no tangent rule");
+}
+
+TEST(HvpForward, EqualsReverseOverReverse) {
+  Tape<double> tape;
+  const Var<double> x = tape.variable(Tensor<double>{{0.3, -0.7, 1.1}, {0.2, 0.9, -0.4}});
+  const Var<double> w = tape.constant(Tensor<double>{{0.5, -1.0}, {1.5, 0.25}, {-0.75, 1.0}});
+  const Var<double> loss = mean(tanh(matmul(x, w)) * sin(matmul(x, w)));
+  const Tensor<double> v{{1.0, 0.5, -0.25}, {2.0, -1.0, 0.75}};
+  const Tensor<double> forward = hvp_forward(loss, x, v, {.fallback = false});
+  const Tensor<double> reverse = hvp(loss, x, tape.constant(v)).value();
+  ASSERT_EQ(forward.shape(), reverse.shape());
+  for (std::size_t i = 0; i < forward.size(); ++i)
+    EXPECT_NEAR(forward.data()[i], reverse.data()[i], 1e-12) << i;
+}
+
+TEST(Gradcheck, ItsForwardModeCheckCatchesAWrongTangentRule) {
+  const CubeWithWrongTangent cube;
+  const GradcheckFunction f = [&](Tape<double>& tape, const std::vector<Var<double>>& in) {
+    return tape.record(cube, {in[0]});
+  };
+  const std::vector<Tensor<double>> inputs{Tensor<double>{0.5, -1.5, 2.0}};
+  const GradcheckResult checked = gradcheck(f, inputs);
+  EXPECT_TRUE(checked.forward_checked);
+  EXPECT_FALSE(checked.ok) << checked.report();
+  EXPECT_NE(checked.report().find("forward mode"), std::string::npos) << checked.report();
+  GradcheckOptions reverse_only;
+  reverse_only.check_forward = false;
+  const GradcheckResult unchecked = gradcheck(f, inputs, reverse_only);
+  EXPECT_FALSE(unchecked.forward_checked);
+  EXPECT_TRUE(unchecked.ok) << unchecked.report();
+}
+
+TEST(Gradcheck, ChecksForwardModeOfBuiltins) {
+  const GradcheckResult r = gradcheck(
+      [](Tape<double>&, const std::vector<Var<double>>& in) { return softmax(in[0] * in[1]); },
+      {Tensor<double>{0.1, 0.7, -0.3}, Tensor<double>{1.5, -0.5, 0.25}});
+  EXPECT_TRUE(r.ok) << r.report();
+  EXPECT_TRUE(r.forward_checked) << r.report();
+  EXPECT_NEAR(r.forward_analytic, r.forward_numeric, 1e-8);
+  EXPECT_NE(r.forward_analytic, 0.0);
+}
+
+}  // namespace
+}  // namespace tapegrad
