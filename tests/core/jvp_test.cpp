@@ -11,28 +11,8 @@
 namespace tapegrad {
 namespace {
 
-/// y = x³ with a differentiable backprop but no tangent rule: forward mode
-/// must take the double-VJP fallback through it.
-class CubeWithoutTangent final : public Operation<double> {
- public:
-  std::string_view name() const override { return "cube_without_tangent"; }
-  int arity() const override { return 1; }
-  void forward(ForwardContext<double>& ctx) const override {
-    const Tensor<double>& x = ctx.input(0);
-    ctx.output(x.shape()) = x * x * x;
-  }
-  void backprop(BackpropContext<double>& ctx) const override {
-    const Tensor<double>& x = ctx.input(0);
-    ctx.accumulate(0, 3.0 * x * x * ctx.grad_output());
-  }
-  void differentiable_backprop(DifferentiableBackpropContext<double>& ctx) const override {
-    const Var<double> x = ctx.input(0);
-    ctx.accumulate(0, 3.0 * x * x * ctx.grad_output());
-  }
-};
-
-/// The same op without a differentiable backprop either.
-class CubeBackpropOnly final : public Operation<double> {
+/// y = x³ with a numeric backprop and no tangent rule; the ops below add to it.
+class CubeBackpropOnly : public Operation<double> {
  public:
   std::string_view name() const override { return "cube_backprop_only"; }
   int arity() const override { return 1; }
@@ -46,20 +26,22 @@ class CubeBackpropOnly final : public Operation<double> {
   }
 };
 
-/// y = x³ whose tangent rule is wrong (2x² instead of 3x²) while its
-/// backprop is right: only gradcheck's forward-mode check can see it.
-class CubeWithWrongTangent final : public Operation<double> {
+/// With a differentiable backprop but no tangent rule: forward mode must take
+/// the double-VJP fallback through it.
+class CubeWithoutTangent final : public CubeBackpropOnly {
  public:
-  std::string_view name() const override { return "cube_with_wrong_tangent"; }
-  int arity() const override { return 1; }
-  void forward(ForwardContext<double>& ctx) const override {
-    const Tensor<double>& x = ctx.input(0);
-    ctx.output(x.shape()) = x * x * x;
-  }
-  void backprop(BackpropContext<double>& ctx) const override {
-    const Tensor<double>& x = ctx.input(0);
+  std::string_view name() const override { return "cube_without_tangent"; }
+  void differentiable_backprop(DifferentiableBackpropContext<double>& ctx) const override {
+    const Var<double> x = ctx.input(0);
     ctx.accumulate(0, 3.0 * x * x * ctx.grad_output());
   }
+};
+
+/// A tangent rule that is wrong (2x² instead of 3x²) while the backprop is
+/// right: only gradcheck's forward-mode check can see it.
+class CubeWithWrongTangent final : public CubeBackpropOnly {
+ public:
+  std::string_view name() const override { return "cube_with_wrong_tangent"; }
   bool tangent(TangentContext<double>& ctx) const override {
     const Tensor<double>& x = ctx.input(0);
     ctx.accumulate(2.0 * x * x * ctx.tangent(0));
