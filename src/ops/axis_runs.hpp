@@ -32,6 +32,7 @@
 
 #include "ops/cost.hpp"
 #include "ops/support.hpp"
+#include "tapegrad/core/tangent.hpp"
 
 namespace tapegrad::ops {
 
@@ -194,6 +195,20 @@ void scatter_into_slot(const AxisRuns& r, const T* part, const GradSlot<T>& slot
   if (slot.fresh)
     zero_unselected(r, full);
   put_runs(r, part, full, !slot.fresh);
+}
+
+/// ẏ's buffer for a join's tangent rule (concat, stack), zeroed when some
+/// input has no tangent: its block stays zero.
+template <class T>
+Tensor<T>& zeroed_unless_every_tangent(TangentContext<T>& ctx) {
+  Tensor<T>& dy = ctx.output_tangent();
+  for (std::size_t i = 0; i < ctx.input_count(); ++i) {
+    if (!ctx.has_tangent(i)) {
+      dy.fill(T(0));
+      break;
+    }
+  }
+  return dy;
 }
 
 /// The cost of a join (concat, stack): a copy, every element read and

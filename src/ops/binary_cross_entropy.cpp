@@ -10,6 +10,7 @@
 #include "ops/cost.hpp"
 #include "ops/loss_reduction.hpp"
 #include "ops/support.hpp"
+#include "tapegrad/core/tangent.hpp"
 #include "tapegrad/ops/activations.hpp"
 #include "tapegrad/ops/arithmetic.hpp"
 #include "tapegrad/ops/losses.hpp"
@@ -68,6 +69,23 @@ class BinaryCrossEntropyOp final : public OpBase<BinaryCrossEntropyOp<T>, T> {
       for (std::size_t i = 0; i < n; ++i)
         dt.add(i, -g * x[i]);
     }
+  }
+
+  /// L̇ = scale · Σ (sigmoid(x) − t)·ẋ − x·ṫ.
+  bool tangent(TangentContext<T>& ctx) const override {
+    const T* x = ctx.input(0).data();
+    const T* t = ctx.input(1).data();
+    const T* dx = ctx.tangent_or_null(0);
+    const T* dt = ctx.tangent_or_null(1);
+    T total = 0;
+    for (std::size_t i = 0, n = ctx.input(0).size(); i < n; ++i) {
+      if (dx)
+        total += (stable_sigmoid(x[i]) - t[i]) * dx[i];
+      if (dt)
+        total -= x[i] * dt[i];
+    }
+    ctx.output_tangent()() = factor(ctx) * total;
+    return true;
   }
 
   /// Per logit: forward ≈ 8 flops (max, mul, sub, abs, exp, log1p, two adds),

@@ -5,6 +5,7 @@
 
 #include "ops/axis_runs.hpp"
 #include "ops/support.hpp"
+#include "tapegrad/core/tangent.hpp"
 #include "tapegrad/ops/indexing.hpp"
 
 namespace tapegrad {
@@ -42,6 +43,18 @@ class ConcatOp final : public OpBase<ConcatOp<T>, T> {
       const GradSlot<T> dx = ctx.gradient(i);
       take_runs(runs, g.data(), dx.tensor.data(), !dx.fresh);
     });
+  }
+
+  /// Linear: ẏ joins the inputs' tangents (zeros for an input without one).
+  bool tangent(TangentContext<T>& ctx) const override {
+    const Shape& shape = ctx.output().shape();
+    const std::size_t axis = resolve_axis(ctx, axis_, shape);
+    T* y = zeroed_unless_every_tangent(ctx).data();
+    for_each_block(ctx, shape, axis, [&](std::size_t i, const AxisRuns& runs) {
+      if (ctx.has_tangent(i))
+        put_runs(runs, ctx.tangent(i).data(), y, false);
+    });
+    return true;
   }
 
   void differentiable_backprop(DifferentiableBackpropContext<T>& ctx) const override {

@@ -4,6 +4,7 @@
 // axis_runs.hpp); the ids, a constant, get no gradient.
 #include "ops/row_lookup.hpp"
 #include "ops/support.hpp"
+#include "tapegrad/core/tangent.hpp"
 #include "tapegrad/ops/indexing.hpp"
 
 namespace tapegrad {
@@ -41,6 +42,16 @@ class EmbeddingOp final : public OpBase<EmbeddingOp<T>, T> {
       dw.tensor.fill(T(0));
     add_rows(ctx.grad_output().data(), ctx.input(0).shape()[1], ids.data(), ids.size(),
              dw.tensor.data());
+  }
+
+  /// Linear in W: ẏ looks up the same rows of Ẇ.
+  bool tangent(TangentContext<T>& ctx) const override {
+    if (ctx.has_tangent(0)) {
+      const Tensor<T>& ids = ctx.input(1);
+      take_rows(ctx.tangent(0).data(), ctx.input(0).shape()[1], ids.data(), ids.size(),
+                ctx.output_tangent().data(), false);
+    }
+    return true;
   }
 
   void differentiable_backprop(DifferentiableBackpropContext<T>& ctx) const override {

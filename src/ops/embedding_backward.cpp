@@ -5,6 +5,7 @@
 
 #include "ops/row_lookup.hpp"
 #include "ops/support.hpp"
+#include "tapegrad/core/tangent.hpp"
 #include "tapegrad/ops/indexing.hpp"
 
 namespace tapegrad {
@@ -40,6 +41,17 @@ class EmbeddingBackwardOp final : public OpBase<EmbeddingBackwardOp<T>, T> {
     const GradSlot<T> dg = ctx.gradient(0);
     take_rows(ctx.grad_output().data(), ctx.output().shape()[1], ids.data(), ids.size(),
               dg.tensor.data(), !dg.fresh);
+  }
+
+  /// Linear in g: ẏ adds ġ's rows the same way.
+  bool tangent(TangentContext<T>& ctx) const override {
+    if (ctx.has_tangent(0)) {
+      const Tensor<T>& ids = ctx.input(1);
+      Tensor<T>& dy = ctx.output_tangent();
+      dy.fill(T(0));
+      add_rows(ctx.tangent(0).data(), ctx.output().shape()[1], ids.data(), ids.size(), dy.data());
+    }
+    return true;
   }
 
   void differentiable_backprop(DifferentiableBackpropContext<T>& ctx) const override {

@@ -5,6 +5,7 @@
 
 #include "ops/gather_along.hpp"
 #include "ops/support.hpp"
+#include "tapegrad/core/tangent.hpp"
 #include "tapegrad/ops/indexing.hpp"
 
 namespace tapegrad {
@@ -40,6 +41,16 @@ class GatherOp final : public OpBase<GatherOp<T>, T> {
     if (dx.fresh)
       dx.tensor.fill(T(0));
     scatter_add_along(a, ctx.grad_output().data(), index.data(), dx.tensor.data());
+  }
+
+  /// Linear in x: ẏ picks the same elements of ẋ.
+  bool tangent(TangentContext<T>& ctx) const override {
+    if (ctx.has_tangent(0)) {
+      const Tensor<T>& index = ctx.input(1);
+      const AlongAxis a = along_axis(ctx, axis_, ctx.input(0).shape(), index, "x", false);
+      gather_along(a, ctx.tangent(0).data(), index.data(), ctx.output_tangent().data(), false);
+    }
+    return true;
   }
 
   void differentiable_backprop(DifferentiableBackpropContext<T>& ctx) const override {

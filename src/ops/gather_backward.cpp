@@ -5,6 +5,7 @@
 
 #include "ops/gather_along.hpp"
 #include "ops/support.hpp"
+#include "tapegrad/core/tangent.hpp"
 #include "tapegrad/ops/indexing.hpp"
 
 namespace tapegrad {
@@ -51,6 +52,18 @@ class GatherBackwardOp final : public OpBase<GatherBackwardOp<T>, T> {
     const AlongAxis a = along_axis(ctx, spec_.axis, output_shape(ctx), index, "output", false);
     const GradSlot<T> dg = ctx.gradient(0);
     gather_along(a, ctx.grad_output().data(), index.data(), dg.tensor.data(), !dg.fresh);
+  }
+
+  /// Linear in g: ẏ scatters ġ the same way.
+  bool tangent(TangentContext<T>& ctx) const override {
+    if (ctx.has_tangent(0)) {
+      const Tensor<T>& index = ctx.input(1);
+      const AlongAxis a = along_axis(ctx, spec_.axis, output_shape(ctx), index, "output", false);
+      Tensor<T>& dy = ctx.output_tangent();
+      dy.fill(T(0));
+      scatter_add_along(a, ctx.tangent(0).data(), index.data(), dy.data());
+    }
+    return true;
   }
 
   void differentiable_backprop(DifferentiableBackpropContext<T>& ctx) const override {

@@ -12,6 +12,7 @@
 #include "ops/cost.hpp"
 #include "ops/loss_reduction.hpp"
 #include "ops/support.hpp"
+#include "tapegrad/core/tangent.hpp"
 #include "tapegrad/ops/arithmetic.hpp"
 #include "tapegrad/ops/losses.hpp"
 
@@ -79,6 +80,20 @@ class HuberOp final : public OpBase<HuberOp<T>, T> {
       for (std::size_t i = 0; i < n; ++i)
         slot.add(i, sign * std::clamp(y[i] - t[i], -delta, delta));
     }
+  }
+
+  /// L̇ = scale · Σ clamp(y − t, −δ, δ)·(ẏ − ṫ).
+  bool tangent(TangentContext<T>& ctx) const override {
+    const T delta = static_cast<T>(delta_);
+    const T* y = ctx.input(0).data();
+    const T* t = ctx.input(1).data();
+    const T* dy = ctx.tangent_or_null(0);
+    const T* dt = ctx.tangent_or_null(1);
+    T total = 0;
+    for (std::size_t i = 0, n = ctx.input(0).size(); i < n; ++i)
+      total += std::clamp(y[i] - t[i], -delta, delta) * ((dy ? dy[i] : T(0)) - (dt ? dt[i] : T(0)));
+    ctx.output_tangent()() = factor(ctx) * total;
+    return true;
   }
 
   /// g · scale · (inside ⊙ (y − t) + δ · outside), with the constants

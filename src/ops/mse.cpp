@@ -67,8 +67,8 @@ class MseOp final : public OpBase<MseOp<T>, T> {
   bool tangent(TangentContext<T>& ctx) const override {
     const T* y = ctx.input(0).data();
     const T* t = ctx.input(1).data();
-    const T* dy = ctx.has_tangent(0) ? ctx.tangent(0).data() : nullptr;
-    const T* dt = ctx.has_tangent(1) ? ctx.tangent(1).data() : nullptr;
+    const T* dy = ctx.tangent_or_null(0);
+    const T* dt = ctx.tangent_or_null(1);
     T total = 0;
     for (std::size_t i = 0, n = ctx.input(0).size(); i < n; ++i)
       total += (y[i] - t[i]) * ((dy ? dy[i] : T(0)) - (dt ? dt[i] : T(0)));

@@ -15,6 +15,7 @@
 #include "ops/loss_reduction.hpp"
 #include "ops/rows.hpp"
 #include "ops/support.hpp"
+#include "tapegrad/core/tangent.hpp"
 #include "tapegrad/ops/arithmetic.hpp"
 #include "tapegrad/ops/losses.hpp"
 
@@ -88,6 +89,23 @@ class NllLossOp final : public OpBase<NllLossOp<T>, T> {
       if (!ignored(labels[row], ignore))
         d[row * r.length + static_cast<std::size_t>(labels[row])] += contribution;
     }
+  }
+
+  /// L̇ = −scale · Σ over the kept rows of ṗ[row, label] (labels have no tangent).
+  bool tangent(TangentContext<T>& ctx) const override {
+    T total = 0;
+    const Rows r = rows_of(ctx, 0);
+    const std::optional<T> ignore = ignore_label(ctx);
+    if (ctx.has_tangent(0)) {
+      const T* dlogp = ctx.tangent(0).data();
+      const T* labels = ctx.input(1).data();
+      for (std::size_t row = 0; row < r.count; ++row) {
+        if (!ignored(labels[row], ignore))
+          total -= dlogp[row * r.length + static_cast<std::size_t>(labels[row])];
+      }
+    }
+    ctx.output_tangent()() = factor(ctx, r, ignore) * total;
+    return true;
   }
 
   /// −g · scale at each kept row's label: linear in g, the rest constant.

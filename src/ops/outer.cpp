@@ -56,8 +56,8 @@ class OuterOp final : public OpBase<OuterOp<T>, T> {
     const Tensor<T>& v = ctx.input(1);
     const std::size_t m = u.size();
     const std::size_t n = v.size();
-    const T* du = ctx.has_tangent(0) ? ctx.tangent(0).data() : nullptr;
-    const T* dv = ctx.has_tangent(1) ? ctx.tangent(1).data() : nullptr;
+    const T* du = ctx.tangent_or_null(0);
+    const T* dv = ctx.tangent_or_null(1);
     T* dy = ctx.output_tangent().data();
     for (std::size_t i = 0; i < m; ++i) {
       for (std::size_t j = 0; j < n; ++j) {

@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "ops/axis_runs.hpp"
+#include "tapegrad/core/tangent.hpp"
 
 namespace tapegrad::ops {
 
@@ -30,6 +31,15 @@ class SelectionOp : public OpBase<Op, T> {
   void backprop(BackpropContext<T>& ctx) const override {
     if (ctx.needs_grad(0))
       scatter_into_slot(self().select(ctx).runs, ctx.grad_output().data(), ctx.gradient(0));
+  }
+
+  /// Linear: ẏ is the same selection of ẋ.
+  bool tangent(TangentContext<T>& ctx) const override {
+    if (ctx.has_tangent(0)) {
+      const Selection s = self().select(ctx);
+      take_runs(s.runs, ctx.tangent(0).data(), ctx.output_tangent().data(), false);
+    }
+    return true;
   }
 
   /// A copy, no arithmetic. Forward reads and writes the part; backprop reads

@@ -6,6 +6,7 @@
 #include "ops/axis_runs.hpp"
 #include "ops/cost.hpp"
 #include "ops/support.hpp"
+#include "tapegrad/core/tangent.hpp"
 #include "tapegrad/ops/indexing.hpp"
 
 namespace tapegrad {
@@ -53,6 +54,17 @@ class SliceBackwardOp final : public OpBase<SliceBackwardOp<T>, T> {
       return;
     const GradSlot<T> dg = ctx.gradient(0);
     take_runs(resolve(ctx).runs, ctx.grad_output().data(), dg.tensor.data(), !dg.fresh);
+  }
+
+  /// Linear: ẏ puts ġ into the same positions, zeros elsewhere.
+  bool tangent(TangentContext<T>& ctx) const override {
+    if (ctx.has_tangent(0)) {
+      const AxisRuns runs = resolve(ctx).runs;
+      T* y = ctx.output_tangent().data();
+      zero_unselected(runs, y);
+      put_runs(runs, ctx.tangent(0).data(), y, false);
+    }
+    return true;
   }
 
   void differentiable_backprop(DifferentiableBackpropContext<T>& ctx) const override {

@@ -28,6 +28,7 @@
 #include "ops/support.hpp"
 #include "tapegrad/core/op_traits.hpp"
 #include "tapegrad/core/operation.hpp"
+#include "tapegrad/core/tangent.hpp"
 
 namespace tapegrad::ops {
 
@@ -116,6 +117,27 @@ class SliceReduction final : public OpBase<SliceReduction<T, Kind>, T> {
       });
     }
     // A constant output is never swept: nothing to send.
+  }
+
+  /// ẏ = Σ_a (∂y/∂x_a)·ẋ_a over each slice, the partials being grad() at
+  /// g = 1. An index (kConstant) has a zero tangent.
+  bool tangent(TangentContext<T>& ctx) const override {
+    if constexpr (!Kind::kConstant) {
+      if (!ctx.has_tangent(0))
+        return true;
+      const ReductionLayout l = reduction_layout(ctx, spec_);
+      const T* x = ctx.input(0).data();
+      const T* y = ctx.output().data();
+      const T* dx = ctx.tangent(0).data();
+      T* dy = ctx.output_tangent().data();
+      l.for_each_slice([&](std::size_t out, std::size_t first, std::size_t stride) {
+        T total = 0;
+        kind_.grad(Slice<T>{x + first, l.length, stride}, y[out], T(1),
+                   [&](std::size_t a, T v) { total += v * dx[first + a * stride]; });
+        dy[out] = total;
+      });
+    }
+    return true;
   }
 
   void differentiable_backprop(DifferentiableBackpropContext<T>& ctx) const override {

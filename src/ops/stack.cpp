@@ -5,6 +5,7 @@
 
 #include "ops/axis_runs.hpp"
 #include "ops/support.hpp"
+#include "tapegrad/core/tangent.hpp"
 #include "tapegrad/ops/indexing.hpp"
 
 namespace tapegrad {
@@ -60,6 +61,18 @@ class StackOp final : public OpBase<StackOp<T>, T> {
       const GradSlot<T> dx = ctx.gradient(i);
       take_runs(all.positions(i, 1, 1), g.data(), dx.tensor.data(), !dx.fresh);
     }
+  }
+
+  /// Linear: ẏ stacks the inputs' tangents (zeros for an input without one).
+  bool tangent(TangentContext<T>& ctx) const override {
+    const std::size_t axis = resolve_axis(ctx, axis_, ctx.input(0).shape(), 1);
+    const AxisRuns all = AxisRuns::around(ctx.output().shape(), axis);
+    T* y = zeroed_unless_every_tangent(ctx).data();
+    for (std::size_t i = 0; i < ctx.input_count(); ++i) {
+      if (ctx.has_tangent(i))
+        put_runs(all.positions(i, 1, 1), ctx.tangent(i).data(), y, false);
+    }
+    return true;
   }
 
   void differentiable_backprop(DifferentiableBackpropContext<T>& ctx) const override {

@@ -41,6 +41,11 @@ class TangentContext : public detail::NodeView<T> {
   /// ẋ_i, shaped like input i; only when has_tangent(i).
   const Tensor<T>& tangent(std::size_t i) const { return *tangents_[this->input_id(i)]; }
 
+  /// ẋ_i's elements, or null when input i has no tangent.
+  const T* tangent_or_null(std::size_t i) const {
+    return has_tangent(i) ? tangents_[this->input_id(i)]->data() : nullptr;
+  }
+
   /// Adds `contribution` (an expression of the output's shape) to ẏ.
   template <class E>
   void accumulate(const E& contribution) {
