@@ -36,6 +36,7 @@ StaleVarError::~StaleVarError() = default;
 CapacityError::~CapacityError() = default;
 ConcurrentUseError::~ConcurrentUseError() = default;
 GradientError::~GradientError() = default;
+ReplayError::~ReplayError() = default;
 StateReleasedError::~StateReleasedError() = default;
 AnomalyError::~AnomalyError() = default;
 FileError::~FileError() = default;

@@ -73,6 +73,8 @@ template <class T>
 template <class T>
 Var<T> Tape<T>::add_leaf(std::string_view label, bool requires_grad) {
   const NodeId id = acquire_node(0);
+  if (derived_depth_ != 0 && !first_derived_leaf_) [[unlikely]]
+    first_derived_leaf_ = id;
   nodes_[id].requires_grad = requires_grad && grad_enabled_;
   nodes_[id].label = label;
   return handle(id);
@@ -385,6 +387,8 @@ void Tape<T>::reset() {
   watched_leaves_.clear();
   arena_.clear();
   last_output_.reset();
+  first_derived_leaf_.reset();
+  failed_replay_.reset();
   backward_sweep_.start(nodes_, 0, ParameterRule::accumulate);  // forget its gradients
   generation_ = detail::renew_lifetime(lifetime_);
 }

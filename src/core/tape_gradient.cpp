@@ -49,6 +49,8 @@ std::vector<Var<T>> Tape<T>::gradient(Var<T> output, Span<Var<T>> wrt,
                                       const GradientOptions& options) {
   const detail::ExclusiveUse::NestingScope in_use(in_use_, "gradient");
   check(output, "gradient");
+  check_replayed("gradient");
+  const DerivedLeaves derived(*this);
   const Node<T>& out = nodes_[output.id()];
   if (out.value().size() != 1) {
     throw GradientError("gradient() without a seed needs a one-element output, got shape " +
@@ -67,6 +69,8 @@ std::vector<Var<T>> Tape<T>::gradient(Var<T> output, Span<Var<T>> wrt, Var<T> se
                                       const GradientOptions& options) {
   const detail::ExclusiveUse::NestingScope in_use(in_use_, "gradient");
   check(output, "gradient");
+  check_replayed("gradient");
+  const DerivedLeaves derived(*this);
   check(seed, "gradient");
   const Node<T>& out = nodes_[output.id()];
   if (seed.shape() != out.shape()) {

@@ -34,6 +34,8 @@ template <class T>
 std::vector<Tensor<T>> Tape<T>::jvp(Span<Var<T>> outputs, const std::vector<TangentSeed<T>>& seeds,
                                     const JvpOptions& options) {
   const detail::ExclusiveUse::NestingScope in_use(in_use_, "jvp");
+  check_replayed("jvp");
+  const DerivedLeaves derived(*this);
   NodeId top = 0;
   for (const Var<T>& y : outputs) {
     check(y, "jvp");

@@ -58,6 +58,7 @@ void Tape<T>::backward_seeded(Var<T> output, const Tensor<T>& seed,
 template <class T>
 Node<T>& Tape<T>::backward_output(Var<T> output, std::string_view caller) {
   check(output, caller);
+  check_replayed(caller);
   Node<T>& out = nodes_[output.id()];
   if (!out.requires_grad) {
     throw GradientError(

@@ -11,6 +11,8 @@
 //                 next to memcpy and add floors (indexing_benchmarks.cpp)
 //   batched_matmul/…  rank-3 matmul (and its backward) against the same GEMMs
 //                 in a loop, interleaved (batched_matmul_benchmarks.cpp)
+//   replay/…      scalar_chain and mlp_step replayed instead of recorded
+//                 (replay_benchmarks.cpp)
 // mlp_step, scalar_chain and rnn live in workloads.hpp, which
 // libtorch_side_by_side.cpp times too. After the runs a ratio table (mlp_step
 // / gemm_floor, from mlp_step_vs_floor) is printed (to stderr when
@@ -35,10 +37,11 @@
 #include <tapegrad/tapegrad.hpp>
 
 #include "allocation_counter.hpp"
-#include "indexing_benchmarks.hpp"
 #include "batched_matmul_benchmarks.hpp"
 #include "cblas_gemm.hpp"
+#include "indexing_benchmarks.hpp"
 #include "recording.hpp"
+#include "replay_benchmarks.hpp"
 #include "statistics.hpp"
 #include "workloads.hpp"
 
@@ -339,6 +342,7 @@ int main(int argc, char** argv) {
   benchmark::RegisterBenchmark("rnn/hidden:64/steps:200", rnn)->Unit(benchmark::kMillisecond);
   register_indexing_benchmarks();
   register_batched_matmul_benchmarks();
+  register_replay_benchmarks();
 
   benchmark::AddCustomContext("openblas_core", openblas_get_corename());
   return run_and_print(argc, argv, print_ratios);

@@ -61,14 +61,25 @@ struct Mlp {
   /// One SGD step on one mini-batch; returns the loss.
   nn::Sgd<T> optimizer{{&w1, &b1, &w2, &b2, &w3, &b3}, T(0.01)};
 
+  /// The forward pass on one mini-batch: the batch's two leaves and the loss.
+  struct Pass {
+    Var<T> x, labels, loss;
+  };
+  Pass record(Tape<T>& tape, const Tensor<T>& x, const Tensor<T>& labels) {
+    Pass p;
+    p.x = tape.constant(x, "x");
+    p.labels = tape.constant(labels, "labels");
+    Var<T> h1 = relu(linear(p.x, tape.watch(w1), tape.watch(b1)));
+    Var<T> h2 = relu(linear(h1, tape.watch(w2), tape.watch(b2)));
+    Var<T> logits = linear(h2, tape.watch(w3), tape.watch(b3));
+    p.loss = cross_entropy(logits, p.labels);
+    return p;
+  }
+
   T step(Tape<T>& tape, const Tensor<T>& x, const Tensor<T>& labels,
          SgdUpdate update = SgdUpdate::during_backward) {
     tape.reset();
-    Var<T> input = tape.constant(x, "x");
-    Var<T> h1 = relu(linear(input, tape.watch(w1), tape.watch(b1)));
-    Var<T> h2 = relu(linear(h1, tape.watch(w2), tape.watch(b2)));
-    Var<T> logits = linear(h2, tape.watch(w3), tape.watch(b3));
-    Var<T> loss = cross_entropy(logits, tape.constant(labels, "labels"));
+    const Var<T> loss = record(tape, x, labels).loss;
     if (update == SgdUpdate::during_backward) {
       tape.backward(loss, {.gradient_ready = &optimizer});
     } else {

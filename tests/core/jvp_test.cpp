@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "support/expect_error.hpp"
 #include "tapegrad/tapegrad.hpp"
 
 namespace tapegrad {
@@ -49,21 +50,8 @@ class CubeWithWrongTangent final : public CubeBackpropOnly {
   }
 };
 
-template <class E, class F>
-std::string expect_error(F&& f) {
-  try {
-    f();
-  } catch (const E& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected an exception";
-  return {};
-}
-
-void expect_contains(const std::string& message, const std::string& fragment) {
-  EXPECT_NE(message.find(fragment), std::string::npos)
-      << "\"" << fragment << "\" not in: " << message;
-}
+using testing::expect_contains;
+using testing::expect_error;
 
 TEST(Jvp, MatchesTheHandDerivativeOfAProduct) {
   Tape<double> tape;

@@ -1,7 +1,7 @@
 #pragma once
 // Random-graph differential testing: from a 64-bit seed, a random well-shaped
 // graph of built-in ops ending in a scalar. The graph is a plain list of node
-// specs (independent of the value type), so the same graph can be replayed in
+// specs (independent of the value type), so the same graph can be recorded in
 // float64 (against finite differences) and in float32 (against float64).
 //
 // Generation evaluates the graph in float64 as it grows and uses the values to
@@ -130,7 +130,8 @@ Graph generate(std::uint64_t seed);
 /// Records `graph` on `tape` with the variable leaves given by `variables`
 /// (in leaf_index order) and constants cast to T; returns every node's Var.
 template <class T>
-std::vector<Var<T>> replay(Tape<T>& tape, const Graph& graph, const std::vector<Var<T>>& variables);
+std::vector<Var<T>> record_graph(Tape<T>& tape, const Graph& graph,
+                                 const std::vector<Var<T>>& variables);
 
 struct CheckResult {
   bool ok = true;
@@ -138,7 +139,8 @@ struct CheckResult {
 };
 
 /// Runs every check on one graph: float64 gradient against central finite
-/// differences, float32 gradient against float64.
+/// differences, float32 gradient against float64, and Tape::replay at new
+/// variable values against a fresh recording at them (exactly).
 CheckResult check(const Graph& graph);
 
 }  // namespace tapegrad::reliability

@@ -8,7 +8,7 @@
 //   tapegrad_random_graphs --seed N                  one seed, graph always printed
 //
 // Every seed's graph is checked (float64 against central differences, float32
-// against float64); a failing seed prints its graph, one line per node, and
+// against float64, replay against a fresh recording); a failing seed prints its graph, one line per node, and
 // the command that reproduces it. Exit status 1 when any seed failed.
 
 #include <fmt/format.h>

@@ -90,6 +90,15 @@ class TAPEGRAD_EXPORT GradientError : public Error {
   ~GradientError() override;
 };
 
+/// Tape::replay() refused or failed: the tape holds nodes computed from
+/// recorded values that replay cannot recompute, or the last replay stopped
+/// part-way and the tape's values are mixed.
+class TAPEGRAD_EXPORT ReplayError : public Error {
+ public:
+  using Error::Error;
+  ~ReplayError() override;
+};
+
 /// A second backward through nodes whose saved state a previous backward
 /// released (backward with release_saved = true).
 class TAPEGRAD_EXPORT StateReleasedError : public Error {

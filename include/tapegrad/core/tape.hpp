@@ -81,6 +81,14 @@ struct JvpOptions {
   bool fallback = true;
 };
 
+/// One entry of Tape::replay's argument: leaf `leaf` takes the new `value`
+/// (of the leaf's shape).
+template <class T>
+struct LeafValue {
+  Var<T> leaf;
+  Tensor<T> value;
+};
+
 template <class T>
 class TAPEGRAD_EXPORT Tape {
  public:
@@ -161,6 +169,19 @@ class TAPEGRAD_EXPORT Tape {
   /// shape than its leaf throws, naming the node and the shapes.
   std::vector<Tensor<T>> jvp(Span<Var<T>> outputs, const std::vector<TangentSeed<T>>& seeds,
                              const JvpOptions& options = {});
+
+  /// Recomputes every recorded node, in recording order, from new values of
+  /// some leaves (variables or constants, each value of its leaf's shape)
+  /// and the current values of every watched parameter, without recording
+  /// again: the same ops on the same edges, so a branch the recording took
+  /// on values is not revisited. Afterwards the tape is as a fresh recording
+  /// at those values would be, ready for backward(); the last backward's
+  /// gradients are forgotten. Refused (ReplayError) when the tape holds
+  /// leaves that gradient() or jvp() made from recorded values. An op that
+  /// fails, or whose output changes shape, on the new values throws naming
+  /// its node; backward, gradient and jvp then throw ReplayError until a
+  /// replay succeeds or reset().
+  void replay(const std::vector<LeafValue<T>>& values);
 
   const Tensor<T>& value(Var<T> v) const;
   /// ∂output/∂v of the last backward; zeros of v's shape when no path from
@@ -255,6 +276,23 @@ class TAPEGRAD_EXPORT Tape {
   /// Node `id`'s tangent from its op's differentiable backprop (tape_jvp.cpp).
   Tensor<T> fallback_tangent(NodeId id, const std::vector<const Tensor<T>*>& tangents);
 
+  /// RAII: leaves recorded inside (by gradient() or jvp()) are derived from
+  /// values, which replay() cannot recompute.
+  class DerivedLeaves {
+   public:
+    explicit DerivedLeaves(Tape& tape) noexcept : tape_(tape) { ++tape_.derived_depth_; }
+    ~DerivedLeaves() { --tape_.derived_depth_; }
+    DerivedLeaves(const DerivedLeaves&) = delete;
+    DerivedLeaves& operator=(const DerivedLeaves&) = delete;
+
+   private:
+    Tape& tape_;
+  };
+  /// Throws ReplayError after a replay that failed part-way.
+  void check_replayed(std::string_view caller) const;
+  /// replay()'s recomputation of op node `id` (the leaves already set).
+  TAPEGRAD_NO_EXPORT void replay_node(NodeId id);
+
   std::vector<Var<T>> numeric_gradient(Var<T> output, Span<Var<T>> wrt, const Tensor<T>& seed);
   std::vector<Var<T>> recorded_gradient(Var<T> output, Span<Var<T>> wrt, Var<T> seed);
 
@@ -274,6 +312,9 @@ class TAPEGRAD_EXPORT Tape {
   std::optional<NodeId> last_output_;
   /// Node ids and edge offsets are 32-bit: recording past this many throws.
   std::size_t id_limit_ = std::size_t{1} << 32;
+  std::optional<NodeId> first_derived_leaf_;  // see DerivedLeaves
+  unsigned derived_depth_ = 0;
+  std::optional<NodeId> failed_replay_;  // the node a replay stopped at
   bool grad_enabled_ = true;
   bool detect_anomaly_ = false;
   detail::ExclusiveUse in_use_;
