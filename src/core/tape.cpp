@@ -10,6 +10,7 @@
 
 #include "core/nonfinite.hpp"
 #include "core/parameter_reports.hpp"  // complete for ~Tape
+#include "core/tape_record_flat.hpp"
 #include "tapegrad/core/direct_update.hpp"
 #include "tapegrad/core/registry.hpp"
 
@@ -48,26 +49,6 @@ void Tape<T>::out_of_ids() const {
   throw CapacityError("the tape holds " + std::to_string(count_) + " nodes and " +
                       std::to_string(edges_.size()) + " edges; node ids and edge offsets are " +
                       "32-bit, so it cannot record more (reset() it, or split the work)");
-}
-
-template <class T>
-[[gnu::always_inline]] inline NodeId Tape<T>::acquire_node(std::size_t input_count) {
-  if (count_ >= id_limit_ || edges_.size() + input_count > id_limit_) [[unlikely]]
-    out_of_ids();
-  if (count_ == nodes_.capacity())
-    nodes_.grow();
-  Node<T>& n = nodes_[count_];
-  n.op = nullptr;
-  n.parameter = nullptr;
-  n.first_input = static_cast<std::uint32_t>(edges_.size());
-  n.input_count = 0;
-  n.saved_count = 0;
-  n.requires_grad = false;
-  n.released = false;
-  n.flat = false;
-  n.mirrored = false;
-  n.label.clear();
-  return static_cast<NodeId>(count_++);
 }
 
 template <class T>
@@ -267,32 +248,6 @@ Var<T> Tape<T>::record_tensor(const Operation<T>& op, Span<Var<T>> inputs, bool 
   } catch (...) {  // not a std::exception (`throw 42;`): passed on as it is
     roll_back();
     throw;
-  }
-  return handle(id);
-}
-
-template <class T>
-[[gnu::always_inline]] inline Var<T> Tape<T>::record_flat(const Operation<T>& op,
-                                                          Span<Var<T>> inputs, T output,
-                                                          bool requires_grad) {
-  const NodeId id = acquire_node(inputs.size());
-  Node<T>& n = nodes_[id];
-  n.op = &op;
-  n.input_count = static_cast<std::uint32_t>(inputs.size());
-  n.flat = true;
-  n.scalar = output;
-  NodeId* edges = edges_.append(inputs.size());
-  for (const Var<T>& v : inputs)
-    *edges++ = v.id_;
-  n.requires_grad = requires_grad && grad_enabled_;
-  if (detect_anomaly_ && !std::isfinite(output)) [[unlikely]] {
-    try {
-      check_finite_output(id, inputs);
-    } catch (...) {
-      edges_.truncate(n.first_input);
-      --count_;
-      throw;
-    }
   }
   return handle(id);
 }

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/tape_record_flat.hpp"
 #include "tapegrad/core/error.hpp"
 #include "tapegrad/core/gradient_graph.hpp"
 #include "tapegrad/core/op_traits.hpp"
@@ -39,11 +40,22 @@ Tape<T>& tape_of(const Var<T>& x, std::string_view op) {
   return x.live_tape(op);
 }
 
-/// Records the shared stateless instance of `Op` on x's tape.
+/// The one instance of a stateless op with a scalar kernel, shared by every
+/// tape. Constant-initialised, so no guard is tested on each use (which a
+/// function-local static costs the scalar hot path).
+template <class Op>
+constinit const Op stateless_instance{};
+
+/// Records the shared stateless instance of `Op` on x's tape; on scalars
+/// through the fast path (core/tape_record_flat.hpp) when Op has a kernel.
 template <class Op, class T>
 Var<T> record_stateless(std::initializer_list<Var<T>> inputs) {
-  static const Op op;
-  return tape_of(*inputs.begin(), Op::kName).record(op, inputs);
+  if constexpr (detail::inlines_scalar_kernel_v<Op, T>) {
+    return detail::FlatRecorder<T>::record(stateless_instance<Op>, inputs);
+  } else {
+    static const Op op;  // some ops' constructors are not constexpr
+    return tape_of(*inputs.begin(), Op::kName).record(op, inputs);
+  }
 }
 
 /// Records a new `Op(args...)` (an op carrying attributes) on x's tape.

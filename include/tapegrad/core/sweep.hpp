@@ -99,18 +99,36 @@ class Sweep {
     return adjoints_[id];
   }
 
-  /// Flat node `id`'s backprop, through its op's scalar kernel.
+  /// Flat node `id`'s backprop, through its op's scalar kernel. (The hot
+  /// loop of a scalar tape: each input node is looked up once, and the
+  /// marks and flat gradients are reached through locals, as a store to a
+  /// mark, a byte, would otherwise make the compiler reload every pointer.)
   void backprop_flat(const Node<T>& n, NodeId id, const NodeId* inputs) {
     T values[kScalarInputs];
     T contributions[kScalarInputs];
+    const Node<T>* input_nodes[kScalarInputs];
+    const std::uint32_t count = n.input_count;
     const NodeStore<T>& nodes = *nodes_;
-    for (std::uint32_t k = 0; k < n.input_count; ++k)
-      values[k] = nodes[inputs[k]].scalar;
+    for (std::uint32_t k = 0; k < count; ++k) {
+      input_nodes[k] = &nodes[inputs[k]];
+      values[k] = input_nodes[k]->scalar;
+    }
     const T g = marks_[id] & kTensor ? *adjoints_[id].data() : flat_[id];
     n.op->scalar_backprop(values, n.scalar, g, contributions);
-    for (std::uint32_t k = 0; k < n.input_count; ++k) {
-      if (nodes[inputs[k]].requires_grad)
-        add_flat(inputs[k], contributions[k]);
+    std::uint8_t* const marks = marks_.data();
+    T* const flat = flat_.data();
+    const bool captures = !captured_.empty();
+    for (std::uint32_t k = 0; k < count; ++k) {
+      if (!input_nodes[k]->requires_grad)
+        continue;
+      const NodeId j = inputs[k];
+      const std::uint8_t mark = marks[j];
+      if (mark & kTensor || captures) [[unlikely]] {
+        add_flat(j, contributions[k]);
+        continue;
+      }
+      flat[j] = mark & kReached ? flat[j] + contributions[k] : contributions[k];
+      marks[j] = mark | kReached;
     }
   }
 

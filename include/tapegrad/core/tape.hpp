@@ -53,6 +53,9 @@ class SweepObserver;
 /// Tests reach a tape's limits through a specialisation of this.
 template <class T>
 struct TapeTestAccess;
+/// Built-in ops' recording fast path (src/core/tape_record_flat.hpp).
+template <class T>
+struct FlatRecorder;
 }  // namespace detail
 
 struct BackwardOptions {
@@ -231,11 +234,13 @@ class TAPEGRAD_EXPORT Tape {
 
  private:
   friend struct detail::TapeTestAccess<T>;
+  friend struct detail::FlatRecorder<T>;
 
   // Recording. record() and apply<Op>() hold the tape's scope, then
   // record_checked() checks the inputs and records a flat node (record_flat)
   // or runs the op's forward (record_tensor). Hidden: not interposable, so
-  // the hot path inlines.
+  // the hot path inlines. Built-in ops on scalars skip record() and its
+  // virtual calls (detail::FlatRecorder).
   Var<T> record_op(const Operation<T>& op, Span<Var<T>> inputs);  // apply<Op>()'s way in
   TAPEGRAD_NO_EXPORT Var<T> record_checked(const Operation<T>& op, Span<Var<T>> inputs);
   TAPEGRAD_NO_EXPORT Var<T> record_tensor(const Operation<T>& op, Span<Var<T>> inputs,

@@ -18,6 +18,10 @@ namespace tapegrad {
 
 template <class T>
 class Tape;
+namespace detail {
+template <class T>
+struct FlatRecorder;
+}  // namespace detail
 
 template <class T>
 class Var {
@@ -52,6 +56,7 @@ class Var {
 
  private:
   friend class Tape<T>;
+  friend struct detail::FlatRecorder<T>;
   Var(std::uint32_t cell, NodeId id, std::uint64_t generation) noexcept
       : cell_(cell), id_(id), generation_(generation) {}
 
