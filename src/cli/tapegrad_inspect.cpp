@@ -1,10 +1,13 @@
 // tapegrad-inspect: prints a tape saved as JSON (inspect::save_json) as a
-// table, a DOT graph, a cost ledger or a backprop trace. Argument parsing is
+// table, a DOT graph, a cost ledger or a backprop trace, or writes it as the
+// HTML tape explorer. Argument parsing is
 // hand-written: one file and one mode flag do not need a library.
 #include <cerrno>
+#include <cstddef>
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <filesystem>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -14,6 +17,7 @@
 
 #include "tapegrad/core/error.hpp"
 #include "tapegrad/inspect/dot.hpp"
+#include "tapegrad/inspect/html.hpp"
 #include "tapegrad/inspect/json.hpp"
 #include "tapegrad/inspect/stats_text.hpp"
 #include "tapegrad/inspect/table.hpp"
@@ -36,6 +40,9 @@ Modes (one; --table is the default):
   --stats   estimated FLOPs and bytes, per op and in total, and the bytes held
   --trace   the recorded backprop trace, one block per reverse step
             (exit code 1 when the file holds no trace)
+  --html OUT.html
+            the tape explorer: one self-contained page (graph, node values and
+            gradients, NaN/Inf finder, backward-sweep stepper, cost ledger)
   --help    this text
 
 Exit codes:
@@ -65,18 +72,25 @@ int checked_output(int code) {
 int run(const std::vector<std::string_view>& args) {
   std::string_view mode = "--table";
   std::string_view file;
+  std::string_view html_out;
   bool mode_given = false;
-  for (const std::string_view arg : args) {
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string_view arg = args[i];
     if (arg == "--help" || arg == "-h") {
       fmt::print("{}", kHelp);
       return kOk;
     }
     if (arg == "--table" || arg == "--full" || arg == "--dot" || arg == "--stats" ||
-        arg == "--trace") {
+        arg == "--trace" || arg == "--html") {
       if (mode_given && arg != mode)
         return usage_error(fmt::format("choose one mode, not {} and {}", mode, arg));
       mode = arg;
       mode_given = true;
+      if (arg == "--html") {
+        if (i + 1 == args.size())
+          return usage_error("--html needs the output file name (--html OUT.html)");
+        html_out = args[++i];
+      }
     } else if (arg.size() > 1 && arg.front() == '-') {
       return usage_error(fmt::format("unknown option '{}'", arg));
     } else if (!file.empty()) {
@@ -92,6 +106,12 @@ int run(const std::vector<std::string_view>& args) {
   try {
     namespace inspect = tapegrad::inspect;
     const inspect::TapeRecord record = inspect::load_json(std::string(file));
+    if (mode == "--html") {
+      inspect::HtmlOptions options;
+      options.title = std::filesystem::path(file).filename().string();
+      inspect::save_html(record, std::string(html_out), options);
+      return kOk;
+    }
     if (mode == "--dot") {
       text = inspect::to_dot(record);
     } else if (mode == "--stats") {

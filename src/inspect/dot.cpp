@@ -53,8 +53,10 @@ std::string label(const NodeRecord& node) {
     text += '\n';
   }
   text += detail::kind_text(node);
-  for (const auto& [name, value] : node.attributes)
-    text += fmt::format("\n{} = {}", name, detail::number(value));
+  for (const auto& [name, value] : node.attributes) {
+    text += '\n';
+    text += detail::attribute_text(name, value);
+  }
   text += '\n';
   text += detail::shape_text(node.shape);
   if (node.grad_summary)

@@ -1,13 +1,12 @@
 // to_json() / save_json(): the writer half of the JSON layout (see
 // json_layout.hpp). nlohmann-json stays inside the library.
 #include <cmath>
-#include <fstream>
 
 #include <nlohmann/json.hpp>
 
 #include "inspect/json_layout.hpp"
 #include "inspect/text_support.hpp"
-#include "tapegrad/core/error.hpp"
+#include "inspect/write_file.hpp"
 #include "tapegrad/inspect/json.hpp"
 
 namespace tapegrad::inspect {
@@ -109,12 +108,7 @@ std::string to_json(const TapeRecord& record) {
 }
 
 void save_json(const TapeRecord& record, const std::filesystem::path& path) {
-  const std::string text = to_json(record);
-  std::ofstream file(path, std::ios::binary);
-  file << text;
-  file.close();
-  if (!file)
-    throw FileError(path.string() + ": cannot write the file");
+  detail::write_file(path, to_json(record));
 }
 
 }  // namespace tapegrad::inspect

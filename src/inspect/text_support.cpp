@@ -96,6 +96,16 @@ std::string_view kind_text(const NodeRecord& node) {
   return node.kind == NodeKind::op ? std::string_view(node.op) : kind_name(node.kind);
 }
 
+std::string attribute_text(std::string_view name, double value) {
+  // The losses' Reduction is stored as a number (src/ops/loss_reduction.hpp).
+  if (name == "mean")
+    return value == 0 ? "reduction: sum" : "reduction: mean";
+  // Flags stored as 0/1.
+  if (name == "transpose_a" || name == "transpose_b" || name == "keepdims")
+    return fmt::format("{}: {}", name, value == 0 ? "no" : "yes");
+  return fmt::format("{}: {}", name, number(value));
+}
+
 std::string printable(std::string_view text) {
   std::string out;
   out.reserve(text.size());

@@ -33,6 +33,10 @@ std::string tensor_text(std::span<const std::size_t> shape, std::span<const doub
 std::string_view kind_name(NodeKind kind);
 /// What a node is: its op name, or constant/variable/parameter for a leaf.
 std::string_view kind_text(const NodeRecord& node);
+/// An op attribute by name and meaning: "reduction: sum" for a loss's
+/// "mean" flag (0 would read like a value), "transpose_a: no" for a flag,
+/// "axis: -1" for the others.
+std::string attribute_text(std::string_view name, double value);
 /// User text (labels, op names from a file) safe to print on a terminal:
 /// control characters become escapes ("\n", "\t", "\x1b", "\u009b" for the
 /// C1 controls), so a label cannot move the cursor or clear the screen. DOT

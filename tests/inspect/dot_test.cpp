@@ -38,8 +38,8 @@ TEST_F(LectureDot, HasEveryNodeStyledByKind) {
   EXPECT_NE(dot.find("  n5 [label=\"h(1)\\nsigmoid\\n(2,)\\ngrad norm 0.0555423\", "
                      "shape=ellipse, style=filled, fillcolor=\"#bbdefb\"];\n"),
             std::string::npos);
-  // The output: its attribute (the mse reduction), double border.
-  EXPECT_NE(dot.find("  n12 [label=\"L\\nmse\\nmean = 0\\n()\\ngrad norm 1\", shape=ellipse, "
+  // The output: its attribute by meaning (the mse reduction, not "mean = 0"), double border.
+  EXPECT_NE(dot.find("  n12 [label=\"L\\nmse\\nreduction: sum\\n()\\ngrad norm 1\", shape=ellipse, "
                      "style=filled, fillcolor=\"#bbdefb\", peripheries=2, color=\"#c62828\", "
                      "penwidth=2];\n"),
             std::string::npos);
