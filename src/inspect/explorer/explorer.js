@@ -448,11 +448,12 @@
   function search(query) {
     const q = query.trim().toLowerCase();
     if (!q) return [];
-    const hits = [];
+    const exact = [], partial = [];
     for (const n of nodes) {
-      if (n.label.toLowerCase().includes(q) || n.op.toLowerCase().includes(q) || n.kind === q) hits.push(n.id);
+      if (n.label.toLowerCase() === q) exact.push(n.id);
+      else if (n.label.toLowerCase().includes(q) || n.op.toLowerCase().includes(q) || n.kind === q) partial.push(n.id);
     }
-    return hits;
+    return exact.concat(partial);  // an exact label first, so Enter picks it
   }
   function showResults() {
     const hits = search(searchBox.value);
