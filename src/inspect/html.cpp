@@ -1,14 +1,14 @@
 // to_html(): the page is a fixed frame around three inline blocks: the
-// record's JSON, the attribute texts (written by the same function as DOT's,
+// record's JSON (compact), the attribute texts (written by the same function as DOT's,
 // so both read alike) and the embedded script, style and layout library.
 #include "tapegrad/inspect/html.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include "inspect/explorer_assets.hpp"
+#include "inspect/json_text.hpp"
 #include "inspect/text_support.hpp"
 #include "inspect/write_file.hpp"
-#include "tapegrad/inspect/json.hpp"
 
 namespace tapegrad::inspect {
 
@@ -88,7 +88,7 @@ std::string to_html(const TapeRecord& record, const HtmlOptions& options) {
   page += detail::kExplorerStyle;
   page += "</style>\n</head>\n<body>\n<header><h1>" + title + "</h1></header>\n";
   page += "<main id=\"explorer\"></main>\n";
-  append_data_block(page, "tape-data", to_json(record));
+  append_data_block(page, "tape-data", detail::json_text(record, -1));
   append_data_block(page, "tape-attributes", attribute_texts(record));
   if (!detail::kLayoutScript.empty()) {
     page += "<script>\n";

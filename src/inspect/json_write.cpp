@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "inspect/json_layout.hpp"
+#include "inspect/json_text.hpp"
 #include "inspect/text_support.hpp"
 #include "inspect/write_file.hpp"
 #include "tapegrad/inspect/json.hpp"
@@ -92,7 +93,7 @@ json trace(const BackpropTrace& t) {
 
 }  // namespace
 
-std::string to_json(const TapeRecord& record) {
+std::string detail::json_text(const TapeRecord& record, int indent) {
   json nodes = json::array();
   for (const NodeRecord& n : record.nodes)
     nodes.push_back(node(n));
@@ -104,7 +105,11 @@ std::string to_json(const TapeRecord& record) {
   if (record.trace)
     out["trace"] = trace(*record.trace);
   // Labels are user text: replace invalid UTF-8 rather than throw.
-  return out.dump(1, ' ', false, json::error_handler_t::replace) + '\n';
+  return out.dump(indent, ' ', false, json::error_handler_t::replace) + '\n';
+}
+
+std::string to_json(const TapeRecord& record) {
+  return detail::json_text(record, 1);
 }
 
 void save_json(const TapeRecord& record, const std::filesystem::path& path) {

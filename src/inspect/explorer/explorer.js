@@ -14,6 +14,8 @@
   // Tensors of at most this many elements are shown element by element.
   const kFullValues = 64;
   const kHistogramBins = 20;
+  // The least zoom "fit" goes down to before it shows the graph's start instead.
+  const kSmallestFit = 0.25;
 
   // ---- data ---------------------------------------------------------------
 
@@ -345,8 +347,10 @@
   function fitView() {
     const box = viewport.getBBox();
     const w = graphEl.clientWidth || 800, h = graphEl.clientHeight || 600;
-    const k = Math.min(2, Math.max(0.02, Math.min(w / (box.width + 40), h / (box.height + 40))));
-    state.view = { k, x: (w - box.width * k) / 2 - box.x * k, y: 20 - box.y * k };
+    const k = Math.min(2, w / (box.width + 40), h / (box.height + 40));
+    // A long tape would fit only as a hairline: show its start, readable, instead.
+    if (k < kSmallestFit) state.view = { k: 0.6, x: 20 - box.x * 0.6, y: 20 - box.y * 0.6 };
+    else state.view = { k, x: (w - box.width * k) / 2 - box.x * k, y: 20 - box.y * k };
     applyView();
   }
   function centerOn(key) {
@@ -483,6 +487,7 @@
     for (const it of drawn.items.values()) it.el.classList.remove('current');
     const target = drawn.itemOfNode[step.node];
     if (drawn.items.get(target)) drawn.items.get(target).el.classList.add('current');
+    centerOn(target);
     const body = el('div', { id: 'sweep-step', 'data-step': state.step });
     body.append(el('div', { id: 'sweep-position' }, 'step ' + (state.step + 1) + ' of ' + steps.length));
     body.append(el('h3', {}, displayName(nodes[step.node]) + ' (' + step.op + ', node ' + step.node + ')'));
@@ -524,10 +529,10 @@
   }
   const playButton = el('button', { id: 'sweep-play', onclick: play }, 'play');
   const sweepControls = el('div', { id: 'sweep-controls' },
-    el('button', { id: 'sweep-first', onclick: () => stepTo(0) }, '⏮'),
+    el('button', { id: 'sweep-first', onclick: () => stepTo(0) }, 'first'),
     el('button', { id: 'sweep-prev', onclick: () => stepTo(state.step - 1) }, '◀ previous'),
     el('button', { id: 'sweep-next', onclick: () => stepTo(state.step + 1) }, 'next ▶'),
-    el('button', { id: 'sweep-last', onclick: () => stepTo(trace.steps.length - 1) }, '⏭'),
+    el('button', { id: 'sweep-last', onclick: () => stepTo(trace.steps.length - 1) }, 'last'),
     playButton);
 
   // ---- cost ledger -----------------------------------------------------------------------
