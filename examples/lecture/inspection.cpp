@@ -42,7 +42,9 @@ void show_tape(const tapegrad::Tape<double>& tape, const tapegrad::BackpropTrace
   const std::filesystem::path dot = out_dir / "lecture.dot";
   write_text(dot, inspect::to_dot(record));
   inspect::save_json(record, out_dir / "lecture.json");
-  fmt::print("Wrote {} and {}\n", dot.string(), (out_dir / "lecture.json").string());
+  inspect::save_html(record, out_dir / "lecture.html", {.title = "The lecture's network"});
+  fmt::print("Wrote {}, {} and {}\n", dot.string(), (out_dir / "lecture.json").string(),
+             (out_dir / "lecture.html").string());
 
   // Rendering is a convenience: without Graphviz the DOT file is enough.
   if (std::system("command -v dot >/dev/null 2>&1") != 0) {

@@ -9,8 +9,9 @@
 
 namespace lecture {
 
-/// Prints the tape's table and writes lecture.dot, lecture.json and (when
-/// Graphviz's `dot` is on PATH) lecture.svg into `out_dir`. `trace` is
+/// Prints the tape's table and writes lecture.dot, lecture.json, lecture.html
+/// (the tape explorer) and (when Graphviz's `dot` is on PATH) lecture.svg
+/// into `out_dir`. `trace` is
 /// saved with the JSON when it holds a traced backward.
 void show_tape(const tapegrad::Tape<double>& tape, const tapegrad::BackpropTrace& trace,
                const std::filesystem::path& out_dir);

@@ -1,8 +1,9 @@
 // Trains a 784-256-128-10 ReLU MLP on Fashion-MNIST with tapegrad:
 // cross-entropy from logits plus λΩ weight decay, Adam (or SGD variants),
 // mini-batches of 128 for 10 epochs. Prints one line per epoch, writes the
-// learning curves (CSV, and SVG through gnuplot when present) and a
-// checkpoint of every parameter as .npy files.
+// learning curves (CSV, and SVG through gnuplot when present), a
+// checkpoint of every parameter as .npy files and the trained network's tape
+// on 8 test images as the HTML tape explorer (tape.html).
 //
 //   train_fashion_mnist [--epochs 10] [--batch-size 128] [--lr 1e-3] ...
 //   train_fashion_mnist --sweep     # examples/s and accuracy per batch size
@@ -23,6 +24,7 @@
 #include "curves.hpp"
 #include "fashion_mnist.hpp"
 #include "progress.hpp"
+#include "tape_page.hpp"
 #include "trainer.hpp"
 
 #ifdef TAPEGRAD_EXAMPLE_DIST
@@ -120,6 +122,7 @@ int train(const Options& o, const Job& job, const nn::Dataset<float>& train_set,
   if (!o.distributed)
     nn::save_checkpoint(o.out_dir + "/checkpoint", net.parameters());
   std::printf("checkpoint: %s/checkpoint/<label>.npy\n", o.out_dir.c_str());
+  write_tape_page(net, test_set, o.out_dir + "/tape.html");
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   std::printf("peak memory (RSS): %.0f MiB\n", static_cast<double>(usage.ru_maxrss) / 1024);

@@ -15,3 +15,8 @@ endif()
 if(NOT EXISTS ${OUT}/curves.csv OR NOT EXISTS ${OUT}/checkpoint/fc1.W.npy)
   message(FATAL_ERROR "curves.csv or the checkpoint is missing in ${OUT}")
 endif()
+file(READ ${OUT}/tape.html page LIMIT 400000)
+if(NOT page MATCHES "<title>Fashion-MNIST MLP, 8 test images</title>" OR
+   NOT output MATCHES "tape: [^\n]*/tape.html")
+  message(FATAL_ERROR "tape.html (the explorer page of the trained network) is missing")
+endif()

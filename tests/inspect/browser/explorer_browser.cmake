@@ -15,7 +15,7 @@ if(TAPEGRAD_NODE AND TAPEGRAD_CHROMIUM AND EXISTS ${playwright}/package.json)
     COMMAND ${TAPEGRAD_NODE} --test --test-reporter=spec
       ${CMAKE_CURRENT_LIST_DIR}/explorer_browser.test.cjs)
   set_tests_properties(explorer_browser PROPERTIES
-    ENVIRONMENT "NODE_PATH=${TAPEGRAD_EXPLORER_NODE_MODULES};CHROMIUM=${TAPEGRAD_CHROMIUM};LECTURE=$<TARGET_FILE:lecture>;INSPECT=$<TARGET_FILE:tapegrad-inspect>;TAPES=$<TARGET_FILE:explorer_tapes>;OUT_DIR=${out}"
+    ENVIRONMENT "NODE_PATH=${TAPEGRAD_EXPLORER_NODE_MODULES};CHROMIUM=${TAPEGRAD_CHROMIUM};LECTURE=$<TARGET_FILE:lecture>;TAPES=$<TARGET_FILE:explorer_tapes>;OUT_DIR=${out}"
     TIMEOUT 900 RUN_SERIAL ON)
 elseif("$ENV{CI}" STREQUAL "true")
   message(FATAL_ERROR "CI: the explorer's browser test needs node (${TAPEGRAD_NODE}), "

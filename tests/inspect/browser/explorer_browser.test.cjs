@@ -25,7 +25,6 @@ before(() => {
   fs.rmSync(outDir, { recursive: true, force: true });
   fs.mkdirSync(shots, { recursive: true });
   execFileSync(env('LECTURE'), ['--out', outDir], { stdio: 'ignore' });
-  execFileSync(env('INSPECT'), [path.join(outDir, 'lecture.json'), '--html', path.join(outDir, 'lecture.html')]);
   process.stdout.write(execFileSync(env('TAPES'), [outDir]));
   return chromium.launch({ executablePath: env('CHROMIUM'), headless: true, args: ['--no-sandbox'] })
     .then((b) => { browser = b; });
@@ -69,7 +68,7 @@ function assertClose(shown, expected, what) {
   });
 }
 
-test('lecture: W(1) shows its gradient, the sweep reaches its last step and ∇W(1), search finds h(1)', async () => {
+test('lecture (the example\'s lecture.html): W(1) shows its gradient, the sweep reaches its last step and ∇W(1), search finds h(1)', async () => {
   const record = embeddedRecord('lecture.html');
   const w1 = record.nodes.find((n) => n.label === 'W(1)');
   const { page, problems, wall, ready } = await open('lecture.html');

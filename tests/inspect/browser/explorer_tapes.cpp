@@ -1,5 +1,5 @@
-// Writes the explorer pages the browser test opens, beside the lecture's
-// (which the test makes with tapegrad-inspect --html):
+// Writes the explorer pages the browser test opens, beside the lecture
+// example's lecture.html:
 //   nan.html       a tape whose log of a negative number is NaN (node 1)
 //   mlp1000.html   a 250-layer tanh MLP, 1,002 nodes, with its backprop trace
 //   tape100k.html  a 25,000-layer one, 100,002 nodes
