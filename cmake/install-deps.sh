@@ -20,6 +20,12 @@ packages=(
   "$@"
 )
 
+# The tape explorer (src/inspect/explorer: dagre from npm, embedded) and its
+# browser test (tests/inspect/browser: playwright-core drives Debian's
+# chromium). A node that came with its own npm (NodeSource's) is kept.
+packages+=(chromium)
+if ! command -v npm >/dev/null 2>&1; then packages+=(nodejs npm); fi
+
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
