@@ -162,7 +162,9 @@
     if (nodes.length <= kCollapseAbove) {
       prefixOf.forEach((p, i) => { groupOf[i] = p; });
     } else if (prefixes + Math.ceil(loose / kCollapseAbove) <= kDagreLimit) {
-      prefixOf.forEach((p, i) => { groupOf[i] = p !== null ? p : rangeName(i, kCollapseAbove); });
+      // A few loose nodes (the input, the loss) stay boxes of their own.
+      const range = loose > kCollapseAbove;
+      prefixOf.forEach((p, i) => { groupOf[i] = p !== null ? p : range ? rangeName(i, kCollapseAbove) : null; });
     } else {
       // Too many prefixes to draw: every node goes by id range, at most 100 ranges.
       const size = Math.max(kCollapseAbove, Math.ceil(nodes.length / 100));

@@ -74,6 +74,7 @@ test('lecture (the example\'s lecture.html): W(1) shows its gradient, the sweep 
   const { page, problems, wall, ready } = await open('lecture.html');
   console.log(`lecture.html: ${record.nodes.length} nodes, ready after ${ready.toFixed(0)} ms (${wall} ms wall)`);
   await page.screenshot({ path: path.join(shots, 'lecture-graph.png') });
+  assert.match(await page.textContent('#graph-note'), /^13 boxes for 13 nodes · layout: dagre/);
 
   await page.click(`#graph g.node[data-node-id="${w1.id}"]`);
   assert.equal(await page.textContent('#panel-title'), 'W(1)');
@@ -134,7 +135,12 @@ for (const file of ['mlp1000.html', 'tape100k.html']) {
     assert.ok(boxes > 0 && boxes <= 400, `${boxes} boxes drawn`);
     await page.screenshot({ path: path.join(shots, file.replace('.html', '-collapsed.png')) });
     await page.click('#graph g.group >> nth=0');
-    assert.ok(await page.locator('#graph g.node').count() > 0);
+    const members = await page.locator('#graph g.node').count();
+    assert.ok(members >= 4, `${members} nodes drawn after expanding a group`);
+    // Past 400 boxes the page lays out with its own layered layout, not dagre.
+    const note = await page.textContent('#graph-note');
+    assert.match(note, boxes - 1 + members > 400 ? /layout: layered/ : /layout: dagre/);
+    await page.screenshot({ path: path.join(shots, file.replace('.html', '-expanded.png')) });
     await page.click('#tab-list');
     const rows = await page.locator('#node-list .row').count();
     assert.ok(rows > 0 && rows < 100, `${rows} rows in the DOM for ${nodes} nodes`);
