@@ -1,6 +1,6 @@
-// to_html(): the page is a fixed frame around three inline blocks: the
-// record's JSON (compact), the attribute texts (written by the same function as DOT's,
-// so both read alike) and the embedded script, style and layout library.
+// to_html(): the page is a fixed frame around inline blocks: the record's
+// JSON (compact), the attribute texts (written by the function DOT uses, so
+// both read alike), and the embedded script, style and layout library.
 #include "tapegrad/inspect/html.hpp"
 
 #include <nlohmann/json.hpp>
