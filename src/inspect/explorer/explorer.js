@@ -99,8 +99,9 @@
     for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
     return e;
   }
-  function nodeLink(id) {
-    return el('a', { class: 'node-link', 'data-node-id': id, onclick: () => selectNode(id) },
+  // A link to a node; inside the sweep it selects without leaving the sweep.
+  function nodeLink(id, stay) {
+    return el('a', { class: 'node-link', 'data-node-id': id, onclick: () => selectNode(id, stay) },
       displayName(nodes[id]) + ' (' + id + ')');
   }
 
@@ -408,7 +409,7 @@
     return t;
   }
 
-  function selectNode(id) {
+  function selectNode(id, stay) {
     const n = nodes[id];
     const g = groupOf[id];
     if (g !== null && !expanded.has(g)) { expanded.add(g); drawGraph(); }
@@ -437,7 +438,7 @@
     if (n.grad_summary) nodePanel.append(tensorView(n.shape, n.grad, n.grad_summary, 'panel-grad'));
     else nodePanel.append(el('div', { id: 'panel-grad' }, 'none (no backward reached this node)'));
     if (n.cost) nodePanel.append(el('h3', {}, 'cost'), costRows(n.cost, n.saved_bytes));
-    showView('node');
+    if (!stay) showView('node');
   }
 
   // ---- NaN / Inf -------------------------------------------------------------------
@@ -473,6 +474,7 @@
   }
   searchBox.addEventListener('input', showResults);
   searchBox.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') searchResults.hidden = true;
     if (e.key !== 'Enter') return;
     const hits = search(searchBox.value);
     if (hits.length) { searchResults.hidden = true; selectNode(hits[0]); }
@@ -501,7 +503,7 @@
       const edge = drawn.edges.get(drawn.itemOfNode[c.input] + '>' + target);
       if (edge) edge.el.classList.add('active');
       const isLeafGrad = input.kind === 'parameter' || input.kind === 'variable';
-      const line = el('div', { class: 'contribution', 'data-input': c.input }, '→ ', nodeLink(c.input),
+      const line = el('div', { class: 'contribution', 'data-input': c.input }, '→ ', nodeLink(c.input, true),
         isLeafGrad ? '  = ∇' + displayName(input) + ' L' : '');
       line.append(tensorView(c.gradient.shape, c.gradient.values, null, ''));
       body.append(line);
@@ -613,6 +615,12 @@
     view.id = view.id || 'view-' + name;
     side.append(view);
   }
+  // ← and → step the sweep while it is shown (not while typing a search).
+  document.addEventListener('keydown', (e) => {
+    if (!trace || !views.sweep.classList.contains('selected') || e.target === searchBox) return;
+    if (e.key === 'ArrowRight') stepTo(state.step + 1);
+    if (e.key === 'ArrowLeft') stepTo(state.step - 1);
+  });
   function showView(name) {
     for (const [k, view] of Object.entries(views)) view.classList.toggle('selected', k === name);
     for (const b of tabs.children) b.classList.toggle('selected', b.dataset.view === name);

@@ -95,6 +95,12 @@ test('lecture (the example\'s lecture.html): W(1) shows its gradient, the sweep 
   await page.screenshot({ path: path.join(shots, 'lecture-sweep-last-step.png') });
   await page.click('#sweep-first');
   assert.equal(await page.textContent('#sweep-position'), `step 1 of ${steps.length}`);
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await page.textContent('#sweep-position'), `step 2 of ${steps.length}`);
+  await page.click('#sweep-prev');
+  assert.equal(await page.textContent('#sweep-position'), `step 1 of ${steps.length}`);
+  // The first step is the loss's: g = 1 arrives, y gets ∂L/∂y.
+  assert.deepEqual(numbersIn(await page.textContent('#sweep-g')), steps[0].grad_output.values);
 
   await page.fill('#search', 'h(1)');
   const h1 = record.nodes.find((n) => n.label === 'h(1)');
