@@ -260,34 +260,59 @@
     }
   }
 
-  // The built-in layout: a node's rank is one more than its inputs' highest
-  // (recording order is topological, so one pass suffices), ranks are rows,
-  // and each row keeps recording order.
+  // The built-in layout: a node's row is one below its lowest input's
+  // (recording order is topological, so one pass suffices) and a leaf sits
+  // one row above its first reader, not all leaves on the top row. Each row,
+  // top down, is ordered by where its inputs are (leaves: their readers'
+  // order), and boxes move right only as far as they must not overlap.
   function layoutLayered(items, edges) {
     const ordered = [...items.values()].sort((a, b) => a.order - b.order);
-    const rank = new Map(ordered.map((it) => [it.key, 0]));
-    const incoming = new Map();
-    for (const e of edges.values()) {
-      if (!incoming.has(e.to)) incoming.set(e.to, []);
-      incoming.get(e.to).push(e.from);
-    }
     const position = new Map(ordered.map((it, i) => [it.key, i]));
+    const incoming = new Map(), outgoing = new Map();
+    for (const e of edges.values()) {
+      if (position.get(e.from) >= position.get(e.to)) continue;  // groups may form cycles
+      (incoming.get(e.to) || incoming.set(e.to, []).get(e.to)).push(e.from);
+      (outgoing.get(e.from) || outgoing.set(e.from, []).get(e.from)).push(e.to);
+    }
+    const rank = new Map();
+    for (const it of ordered)
+      rank.set(it.key, Math.max(0, ...(incoming.get(it.key) || []).map((f) => rank.get(f) + 1)));
     for (const it of ordered) {
-      for (const from of incoming.get(it.key) || [])
-        if (position.get(from) < position.get(it.key))
-          rank.set(it.key, Math.max(rank.get(it.key), rank.get(from) + 1));
+      const readers = outgoing.get(it.key);
+      if (!incoming.has(it.key) && readers)
+        rank.set(it.key, Math.max(0, Math.min(...readers.map((t) => rank.get(t))) - 1));
     }
     const rows = [];
     for (const it of ordered) (rows[rank.get(it.key)] ||= []).push(it);
+    const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
     let y = 20;
     for (const row of rows) {
       if (!row) continue;
+      // Boxes with inputs go under them; then a leaf goes beside its
+      // reader's other inputs (fc1.W beside fc0.h, both read by fc1.a).
+      const wanted = new Map();
+      row.forEach((it, i) => {
+        const inputs = (incoming.get(it.key) || []).map((f) => items.get(f).x);
+        if (inputs.length) wanted.set(it.key, mean(inputs));
+        else if (!outgoing.has(it.key)) wanted.set(it.key, i * 60);
+      });
+      row.forEach((it, i) => {
+        if (wanted.has(it.key)) return;
+        const beside = [];
+        for (const reader of outgoing.get(it.key))
+          for (const f of incoming.get(reader) || []) {
+            const x = wanted.has(f) ? wanted.get(f) : items.get(f).x;
+            if (x !== undefined && rank.get(f) <= rank.get(it.key)) beside.push(x);
+          }
+        wanted.set(it.key, beside.length ? mean(beside) + 1 : i * 60);
+      });
+      row.sort((a, b) => wanted.get(a.key) - wanted.get(b.key));
       let x = 20;
       const height = Math.max(...row.map((it) => it.height));
       for (const it of row) {
-        it.x = x + it.width / 2;
+        it.x = Math.max(x + it.width / 2, wanted.get(it.key));
         it.y = y + height / 2;
-        x += it.width + 18;
+        x = it.x + it.width / 2 + 18;
       }
       y += height + 40;
     }

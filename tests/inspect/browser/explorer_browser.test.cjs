@@ -40,8 +40,12 @@ function embeddedRecord(file) {
 }
 
 // Opens a page; returns it with the console errors and requests it made.
-async function open(file) {
+// `withoutDagre` hides the embedded dagre, as a build without npm lacks it.
+async function open(file, withoutDagre = false) {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  if (withoutDagre) {
+    await page.addInitScript(() => Object.defineProperty(window, 'dagre', { get: () => undefined, set: () => {} }));
+  }
   const problems = [];
   page.on('console', (m) => { if (m.type() === 'error') problems.push('console error: ' + m.text()); });
   page.on('pageerror', (e) => problems.push('page error: ' + e.message));
@@ -113,6 +117,18 @@ test('lecture (the example\'s lecture.html): W(1) shows its gradient, the sweep 
   await page.screenshot({ path: path.join(shots, 'lecture-cost-ledger.png') });
   await page.click('#tab-list');
   await page.screenshot({ path: path.join(shots, 'lecture-node-list.png') });
+  assert.deepEqual(problems, []);
+});
+
+test('lecture without dagre: the built-in layered layout draws it, W(1) still shows its gradient', async () => {
+  const record = embeddedRecord('lecture.html');
+  const w1 = record.nodes.find((n) => n.label === 'W(1)');
+  const { page, problems } = await open('lecture.html', true);
+  assert.match(await page.textContent('#graph-note'), /^13 boxes for 13 nodes · layout: layered/);
+  assert.equal(await page.locator('#graph g.edge').count(), 12);
+  await page.click(`#graph g.node[data-node-id="${w1.id}"]`);
+  assertClose(numbersIn(await page.textContent('#panel-grad')), w1.grad, 'W(1) gradient');
+  await page.screenshot({ path: path.join(shots, 'lecture-layered-layout.png') });
   assert.deepEqual(problems, []);
 });
 
