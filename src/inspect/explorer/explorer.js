@@ -86,6 +86,7 @@
   function el(tag, attrs, ...children) {
     const e = document.createElement(tag);
     for (const [k, v] of Object.entries(attrs || {})) {
+      if (v === undefined) continue;
       if (k === 'class') e.className = v;
       else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
       else e.setAttribute(k, v);
@@ -107,6 +108,21 @@
 
   // A tensor: every element when small and recorded, else its summary and,
   // when the elements were recorded, a histogram.
+  // The summary the record keeps for node tensors (TensorSummary), made here
+  // for the trace's, which carry only their elements.
+  function summarize(values) {
+    const finite = values.filter(Number.isFinite);
+    let sum = 0, squares = 0;
+    for (const v of finite) { sum += v; squares += v * v; }
+    return {
+      min: finite.reduce((a, b) => Math.min(a, b), finite.length ? Infinity : 0),
+      max: finite.reduce((a, b) => Math.max(a, b), finite.length ? -Infinity : 0),
+      mean: finite.length ? sum / finite.length : 0,
+      norm: Math.sqrt(squares),
+      nonfinite: values.length - finite.length,
+    };
+  }
+
   function tensorView(shape, values, summary, id) {
     const box = el('div', { class: 'tensor', id: id });
     if (values && values.length && values.length <= kFullValues) {
@@ -115,6 +131,7 @@
       box.append(text);
       return box;
     }
+    if (!summary && values && values.length) summary = summarize(values);
     if (summary) {
       const t = el('table', { class: 'summary' });
       for (const k of ['min', 'mean', 'max', 'norm'])
@@ -530,7 +547,7 @@
       const isLeafGrad = input.kind === 'parameter' || input.kind === 'variable';
       const line = el('div', { class: 'contribution', 'data-input': c.input }, '→ ', nodeLink(c.input, true),
         isLeafGrad ? '  = ∇' + displayName(input) + ' L' : '');
-      line.append(tensorView(c.gradient.shape, c.gradient.values, null, ''));
+      line.append(tensorView(c.gradient.shape, c.gradient.values, null));
       body.append(line);
     }
     if (state.step === steps.length - 1) body.append(parameterTable());
@@ -543,7 +560,7 @@
     for (const n of nodes) {
       if ((n.kind !== 'parameter' && n.kind !== 'variable') || !n.grad_summary) continue;
       t.append(el('tr', { 'data-node-id': n.id }, el('td', {}, '∇' + displayName(n) + ' L'),
-        el('td', {}, shapeText(n.shape)), el('td', {}, tensorView(n.shape, n.grad, n.grad_summary, ''))));
+        el('td', {}, shapeText(n.shape)), el('td', {}, tensorView(n.shape, n.grad, n.grad_summary))));
     }
     return el('div', {}, el('h3', {}, 'parameter gradients, at the end of the sweep'), t);
   }

@@ -146,6 +146,23 @@ test('a tape with a NaN jumps to its first NaN node', async () => {
   assert.deepEqual(problems, []);
 });
 
+test('large tensors show min/mean/max/norm and a histogram, in the node panel and the sweep', async () => {
+  const record = embeddedRecord('wide.html');
+  const x = record.nodes.find((n) => n.label === 'x');
+  const { page, problems } = await open('wide.html');
+  await page.click(`#graph g.node[data-node-id="${x.id}"]`);
+  const summary = page.locator('#panel-value table.summary');
+  assertClose(numbersIn(await summary.textContent()), [-2, 2.95, 7.9, x.value_summary.norm], 'x min/mean/max/norm');
+  assert.equal(await page.locator('#panel-value svg.histogram rect').count(), 20);
+  assert.ok(await page.locator('#panel-grad svg.histogram').count() === 1);
+  await page.click('#tab-sweep');
+  await page.click('#sweep-last');  // the product's step: x·x sends 2x to x
+  const sent = page.locator('.contribution table.summary');
+  assertClose(numbersIn(await sent.textContent()), [-4, 5.9, 15.8, 2 * x.value_summary.norm], 'contribution 2x');
+  await page.screenshot({ path: path.join(shots, 'wide-sweep-summary.png') });
+  assert.deepEqual(problems, []);
+});
+
 for (const file of ['mlp1000.html', 'tape100k.html']) {
   test(`${file}: opens collapsed, its node list virtualised`, async () => {
     const bytes = fs.statSync(path.join(outDir, file)).size;

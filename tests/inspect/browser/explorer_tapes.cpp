@@ -1,6 +1,8 @@
 // Writes the explorer pages the browser test opens, beside the lecture
 // example's lecture.html:
 //   nan.html       a tape whose log of a negative number is NaN (node 1)
+//   wide.html      sum(x·x) for 100 elements of x, traced: tensors too large
+//                  to show element by element
 //   mlp1000.html   a 250-layer tanh MLP, 1,002 nodes, with its backprop trace
 //   tape100k.html  a 25,000-layer one, 100,002 nodes
 // and prints "<file> <nodes> <bytes>" per page, for the bytes per node.
@@ -55,6 +57,16 @@ int main(int argc, char** argv) {
     const Var<double> x = tape.variable(Tensor<double>{1.0, -1.0, 2.0}, "x");
     tape.backward(sum(log(x).label("log x")).label("L"));
     write(inspect::record(tape), out / "nan.html");
+  }
+  {
+    Tape<double> tape;
+    Tensor<double> values = Tensor<double>::from_shape({100});
+    for (std::size_t i = 0; i < 100; ++i)
+      values(i) = static_cast<double>(i) / 10 - 2;  // -2 … 7.9
+    const Var<double> x = tape.variable(values, "x");
+    tapegrad::BackpropTrace trace;
+    tape.backward(sum(x * x).label("L"), {.trace = &trace});
+    write(inspect::record(tape, {.trace = &trace}), out / "wide.html");
   }
   {
     Tape<double> tape;
