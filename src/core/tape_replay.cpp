@@ -97,9 +97,23 @@ void Tape<T>::replay(const std::vector<LeafValue<T>>& values) {
     backward_sweep_.start(nodes_, 0, ParameterRule::accumulate);  // forget its gradients
   }
   failed_replay_.reset();
+  const NodeId* const edges = edges_.data();
   for (std::size_t i = 0; i < count_; ++i) {
-    if (!nodes_[i].is_leaf())
-      replay_node(static_cast<NodeId>(i));
+    Node<T>& n = nodes_[i];
+    if (n.is_leaf())
+      continue;
+    if (n.flat && !detect_anomaly_) [[likely]] {  // the scalar tape's loop
+      T x[kScalarInputs];
+      const NodeId* ids = edges + n.first_input;
+      for (std::size_t k = 0; k < n.input_count; ++k)
+        x[k] = nodes_[ids[k]].scalar;  // a flat node's inputs are flat
+      if (n.op->scalar_forward(x, n.scalar)) [[likely]] {
+        n.mirrored = false;
+        n.released = false;
+        continue;
+      }
+    }
+    replay_node(static_cast<NodeId>(i));  // replay_node says why the kernel declined
   }
 }
 

@@ -127,8 +127,13 @@ class Sweep {
         add_flat(j, contributions[k]);
         continue;
       }
-      flat[j] = mark & kReached ? flat[j] + contributions[k] : contributions[k];
-      marks[j] = mark | kReached;
+      // if/else, not ?:, which g++ compiles through a stack slot here.
+      if (mark & kReached) {
+        flat[j] += contributions[k];
+      } else {
+        flat[j] = contributions[k];
+        marks[j] = mark | kReached;
+      }
     }
   }
 
