@@ -138,7 +138,7 @@ TEST(Optimizers, RejectBadSettings) {
       "sgd", "parameters 0 and 1 ('w') are the same");
   nn::Adam<double> adam({&p}, 0.1);
   expect_value_error([&] { adam.set_learning_rate(std::numeric_limits<double>::quiet_NaN()); },
-                     "adam", "positive finite");
+                     "adam", "a finite number ≥ 0, got nan");
 }
 
 }  // namespace
