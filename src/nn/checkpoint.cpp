@@ -5,20 +5,19 @@
 
 #include <fmt/format.h>
 
+#include "nn/checkpoint_files.hpp"
 #include "nn/file_io.hpp"
 #include "nn/npy_file.hpp"
 #include "tapegrad/core/error.hpp"
 #include "tapegrad/nn/npy.hpp"
 
 namespace tapegrad::nn {
-namespace {
+namespace detail {
 
-constexpr std::string_view kOp = "checkpoint";
-
-/// The file of each parameter; ValueError for labels that cannot name a file.
 template <class T>
-std::vector<std::string> file_names(const std::string& directory,
-                                    const std::vector<Parameter<T>*>& parameters) {
+std::vector<std::string> checkpoint_files(const std::string& directory,
+                                          const std::vector<Parameter<T>*>& parameters) {
+  constexpr std::string_view kOp = kCheckpointOp;
   std::vector<std::string> names;
   std::set<std::string> seen;
   for (std::size_t i = 0; i < parameters.size(); ++i) {
@@ -45,11 +44,35 @@ std::vector<std::string> file_names(const std::string& directory,
   return names;
 }
 
+template <class T>
+Tensor<T> read_shaped(const std::string& path, const Shape& shape, const std::string& what) {
+  // The shape is checked from the header, so a file of another shape costs
+  // nothing to refuse, however large it is.
+  return read_npy_checked<T>(path, [&](const Shape& found) {
+    if (found != shape) {
+      io::file_error(kCheckpointOp, path,
+                     fmt::format("holds shape {}, {} has shape {}", shape_to_string(found), what,
+                                 shape_to_string(shape)));
+    }
+  });
+}
+
+template std::vector<std::string> checkpoint_files<float>(const std::string&,
+                                                          const std::vector<Parameter<float>*>&);
+template std::vector<std::string> checkpoint_files<double>(const std::string&,
+                                                           const std::vector<Parameter<double>*>&);
+template Tensor<float> read_shaped<float>(const std::string&, const Shape&, const std::string&);
+template Tensor<double> read_shaped<double>(const std::string&, const Shape&, const std::string&);
+
+}  // namespace detail
+
+namespace {
+constexpr std::string_view kOp = detail::kCheckpointOp;
 }  // namespace
 
 template <class T>
 void save_checkpoint(const std::string& directory, const std::vector<Parameter<T>*>& parameters) {
-  const std::vector<std::string> names = file_names(directory, parameters);
+  const std::vector<std::string> names = detail::checkpoint_files(directory, parameters);
   std::error_code ec;
   std::filesystem::create_directories(directory, ec);
   if (ec)
@@ -60,21 +83,13 @@ void save_checkpoint(const std::string& directory, const std::vector<Parameter<T
 
 template <class T>
 void load_checkpoint(const std::string& directory, const std::vector<Parameter<T>*>& parameters) {
-  const std::vector<std::string> names = file_names(directory, parameters);
+  const std::vector<std::string> names = detail::checkpoint_files(directory, parameters);
   std::vector<Tensor<T>> loaded;
   loaded.reserve(parameters.size());
   for (std::size_t i = 0; i < parameters.size(); ++i) {
     const Parameter<T>& parameter = *parameters[i];
-    // The shape is checked from the header, so a file of another shape costs
-    // nothing to refuse, however large it is.
-    loaded.push_back(read_npy_checked<T>(names[i], [&](const Shape& shape) {
-      if (shape != parameter.shape()) {
-        io::file_error(
-            kOp, names[i],
-            fmt::format("holds shape {}, parameter '{}' has shape {}", shape_to_string(shape),
-                        parameter.label(), shape_to_string(parameter.shape())));
-      }
-    }));
+    loaded.push_back(detail::read_shaped<T>(names[i], parameter.shape(),
+                                            fmt::format("parameter '{}'", parameter.label())));
   }
   // Every file checked: only now touch the parameters (a same-shape copy
   // into the existing buffer, which cannot fail).

@@ -13,10 +13,10 @@ template <class T>
 DataLoader<T>::DataLoader(const Dataset<T>& data, const DataLoaderOptions& options)
     : data_(data), options_(options), rng_(options.seed) {
   const ErrorSite site{"data_loader", std::nullopt, {}};
-  if (data.features.dimension() != 2 || data.labels.dimension() != 1 ||
+  if (data.features.dimension() != 2 || data.labels.dimension() == 0 ||
       data.labels.shape()[0] != data.features.shape()[0]) {
     throw ShapeError(
-        fmt::format("needs features (n, d) and labels (n,), got {} and {}",
+        fmt::format("needs features (n, d) and labels (n, …), got {} and {}",
                     shape_to_string(data.features.shape()), shape_to_string(data.labels.shape())),
         site);
   }
@@ -43,6 +43,7 @@ std::size_t DataLoader<T>::batches_per_epoch() const noexcept {
 
 template <class T>
 void DataLoader<T>::begin_epoch() {
+  epoch_rng_ = rng_;            // a copy of the engine's state, once an epoch
   order_.resize(data_.size());  // within the reserved capacity: no allocation
   std::iota(order_.begin(), order_.end(), std::size_t{0});
   if (options_.shuffle) {
@@ -77,8 +78,12 @@ bool DataLoader<T>::next(Batch<T>& batch) {
       batch.features.shape()[1] != width) {
     batch.features.resize({size, width});
   }
-  if (batch.labels.dimension() != 1 || batch.labels.shape()[0] != size)
-    batch.labels.resize({size});
+  // Labels of any shape (n, …): a class per sample, or one per time step (n, T).
+  Shape label_shape = data_.labels.shape();
+  label_shape[0] = size;
+  if (batch.labels.shape() != label_shape)
+    batch.labels.resize(label_shape);
+  const std::size_t label_width = data_.labels.size() / data_.labels.shape()[0];
   batch.indices.assign(order_.begin() + static_cast<std::ptrdiff_t>(position_),
                        order_.begin() + static_cast<std::ptrdiff_t>(position_ + size));
   const T* features = data_.features.data();
@@ -86,10 +91,38 @@ bool DataLoader<T>::next(Batch<T>& batch) {
   for (std::size_t r = 0; r < size; ++r) {
     const std::size_t sample = batch.indices[r];
     std::copy_n(features + sample * width, width, batch.features.data() + r * width);
-    batch.labels.data()[r] = labels[sample];
+    std::copy_n(labels + sample * label_width, label_width, batch.labels.data() + r * label_width);
   }
   position_ += size;
   return true;
+}
+
+template <class T>
+DataLoaderPosition DataLoader<T>::position() const {
+  return {epoch_, position_, in_epoch_, in_epoch_ ? epoch_rng_ : rng_};
+}
+
+template <class T>
+bool DataLoader<T>::can_restore(const DataLoaderPosition& at) const noexcept {
+  return !at.in_epoch || (at.epoch > 0 && at.position <= samples_per_epoch());
+}
+
+template <class T>
+void DataLoader<T>::restore(const DataLoaderPosition& at) {
+  if (!can_restore(at)) {
+    throw ValueError(fmt::format("position {} of epoch {} is not in an epoch of {} samples",
+                                 at.position, at.epoch, samples_per_epoch()),
+                     {"data_loader", std::nullopt, {}});
+  }
+  rng_ = at.rng;
+  if (at.in_epoch) {
+    epoch_ = at.epoch - 1;
+    begin_epoch();  // draws the same order again, and counts the epoch
+    position_ = at.position;
+  } else {
+    epoch_ = at.epoch;
+    in_epoch_ = false;
+  }
 }
 
 template class DataLoader<float>;

@@ -41,8 +41,8 @@ CosineAnnealing::CosineAnnealing(double base, std::size_t total, double minimum,
 }
 
 double CosineAnnealing::operator()(std::size_t k) const {
-  if (k < warmup_)
-    return base_ * static_cast<double>(k + 1) / static_cast<double>(warmup_);
+  if (k < warmup_)  // k + 1 here would reach the base at k = w − 1 and again at w
+    return base_ * static_cast<double>(k) / static_cast<double>(warmup_);
   if (k >= total_)
     return minimum_;
   constexpr double kPi = 3.14159265358979323846;

@@ -83,9 +83,9 @@ TEST(Csv, OverflowAndUnderflowAreRefusedAsSuchSubnormalsKept) {
     using T = decltype(zero);
     const std::string text = fmt::format("1,{}\n", field);
     const std::string quoted = fmt::format("'{}'", field);
-    expect_file_error([&] { (void)nn::parse_csv<T>(text, {}, "d.csv"); }, "csv",
-                      {"line 1, column 2", quoted, problem,
-                       sizeof(T) == 4 ? "32-bit float" : "64-bit float"});
+    expect_file_error(
+        [&] { (void)nn::parse_csv<T>(text, {}, "d.csv"); }, "csv",
+        {"line 1, column 2", quoted, problem, sizeof(T) == 4 ? "32-bit float" : "64-bit float"});
   };
   refused(0.0, "1e-400", "underflows: it is finite, but too small");
   refused(0.0, "-2e-324", "underflows");  // below half the smallest subnormal

@@ -101,6 +101,56 @@ TEST(DataLoader, DropLastAndNoShuffle) {
   EXPECT_TRUE(epoch(big_dropped, data).empty());
 }
 
+TEST(DataLoader, LabelsOfAnyShapeFollowTheirSample) {
+  nn::Dataset<double> data = numbered(5);
+  data.labels = Tensor<double>::from_shape({5, 2, 3});  // e.g. targets per time step
+  for (std::size_t i = 0; i < 5; ++i)
+    for (std::size_t t = 0; t < 6; ++t)
+      data.labels.data()[i * 6 + t] = static_cast<double>(100 * i + t);
+  nn::DataLoader<double> loader(data, {.batch_size = 2, .seed = 4});
+  nn::Batch<double> batch;
+  std::vector<std::size_t> seen;
+  while (loader.next(batch)) {
+    const std::size_t b = batch.indices.size();
+    ASSERT_EQ(batch.labels.shape(), (Shape{b, 2, 3}));
+    for (std::size_t r = 0; r < b; ++r) {
+      const std::size_t i = batch.indices[r];
+      seen.push_back(i);
+      EXPECT_EQ(batch.features(r, 0), static_cast<double>(i));
+      for (std::size_t t = 0; t < 6; ++t)
+        EXPECT_EQ(batch.labels.data()[r * 6 + t], static_cast<double>(100 * i + t));
+    }
+  }
+  std::sort(seen.begin(), seen.end());
+  EXPECT_EQ(seen, (std::vector<std::size_t>{0, 1, 2, 3, 4}));
+}
+
+TEST(DataLoader, PositionRestoresTheSameBatches) {
+  const nn::Dataset<double> data = numbered(7);
+  nn::DataLoader<double> a(data, {.batch_size = 3, .seed = 2});
+  nn::Batch<double> batch;
+  for (int i = 0; i < 5; ++i)  // into the second epoch
+    a.next(batch);
+  nn::DataLoader<double> b(data, {.batch_size = 3, .seed = 2});
+  b.restore(a.position());
+  EXPECT_EQ(b.epoch(), a.epoch());
+  nn::Batch<double> other;
+  for (int i = 0; i < 8; ++i) {
+    ASSERT_EQ(a.next(batch), b.next(other));
+    EXPECT_EQ(batch.indices, other.indices);
+  }
+  nn::DataLoaderPosition bad = a.position();
+  bad.in_epoch = true;
+  bad.position = 8;
+  EXPECT_FALSE(a.can_restore(bad));
+  try {
+    b.restore(bad);
+    FAIL() << "a position past the epoch accepted";
+  } catch (const ValueError& e) {
+    EXPECT_NE(std::string(e.what()).find("position 8 of epoch"), std::string::npos) << e.what();
+  }
+}
+
 TEST(DataLoader, Errors) {
   nn::Dataset<double> data = numbered(4);
   EXPECT_THROW(nn::DataLoader<double>(data, {0, true, false, 0}), ValueError);
@@ -110,7 +160,8 @@ TEST(DataLoader, Errors) {
     FAIL() << "mismatched labels accepted";
   } catch (const ShapeError& e) {
     EXPECT_EQ(e.op(), "data_loader");
-    EXPECT_NE(std::string(e.what()).find("(4, 3) and (3,)"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("labels (n, …), got (4, 3) and (3,)"), std::string::npos)
+        << e.what();
   }
   data.labels = Tensor<double>::from_shape({4});
   data.features = Tensor<double>::from_shape({4});

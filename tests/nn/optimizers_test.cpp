@@ -131,11 +131,14 @@ TEST(Optimizers, RejectBadSettings) {
   expect_value_error([&] { nn::Adam<double>({&p}, -0.1); }, "adam", "positive finite");
   expect_value_error([&] { nn::Adam<double>({&p, nullptr}, 0.1); }, "adam", "parameter 1 is null");
   p.set_label("w");
-  expect_value_error([&] { nn::Sgd<double>({&p, &p}, 0.1); }, "sgd",
-                     "parameters 0 and 1 ('w') are the same");
+  expect_value_error(
+      [&] {
+        nn::Sgd<double>({&p, &p}, 0.1);
+      },
+      "sgd", "parameters 0 and 1 ('w') are the same");
   nn::Adam<double> adam({&p}, 0.1);
   expect_value_error([&] { adam.set_learning_rate(std::numeric_limits<double>::quiet_NaN()); },
-                     "adam", "positive finite");
+                     "adam", "a finite number ≥ 0, got nan");
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
 
 namespace tapegrad::testing {
 
@@ -23,6 +24,12 @@ std::string expect_error(F&& f) {
 inline void expect_contains(const std::string& message, const std::string& fragment) {
   EXPECT_NE(message.find(fragment), std::string::npos)
       << "\"" << fragment << "\" not in: " << message;
+}
+
+/// That f() throws E with `fragment` in its message.
+template <class E, class F>
+void expect_error(F&& f, const std::string& fragment) {
+  expect_contains(expect_error<E>(std::forward<F>(f)), fragment);
 }
 
 }  // namespace tapegrad::testing

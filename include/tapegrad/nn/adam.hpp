@@ -5,6 +5,8 @@
 //   θ ← θ − α · (m / (1 − β₁ᵗ)) / (√(v / (1 − β₂ᵗ)) + ε)
 // AdamW first shrinks every parameter, θ ← θ − α λ θ, decoupled from the
 // gradient (an L2 term λΩ in the loss would instead be rescaled by √v).
+// A group's weight decay λ is that shrink for AdamW; for Adam it is an L2
+// term added to the gradient, g + λθ, as in PyTorch's Adam.
 // Parameters without a gradient this step are left alone, state included;
 // each parameter counts its own steps t (as it would when updated during
 // backward(), where there is no one moment that starts a step).
@@ -29,6 +31,7 @@ class TAPEGRAD_EXPORT Adam : public Optimizer<T> {
  public:
   Adam(std::vector<Parameter<T>*> parameters, T learning_rate = T(1e-3),
        const AdamOptions& options = {});
+  explicit Adam(std::vector<ParameterGroup<T>> groups, const AdamOptions& options = {});
 
   /// The most updates any parameter has had (t of the last update when
   /// every parameter gets a gradient every step).
@@ -37,15 +40,17 @@ class TAPEGRAD_EXPORT Adam : public Optimizer<T> {
   /// src/nn/subnormal.hpp).
   const Tensor<T>& first_moment(std::size_t k) const { return first_moment_.at(k); }
   const Tensor<T>& second_moment(std::size_t k) const { return second_moment_.at(k); }
+  /// {"m", "v"} and the counter {"step"}.
+  typename Optimizer<T>::State state(std::size_t k) override;
 
  protected:
-  Adam(std::vector<Parameter<T>*> parameters, T learning_rate, const AdamOptions& options,
-       T weight_decay, const char* name);
+  Adam(std::vector<ParameterGroup<T>> groups, const AdamOptions& options, bool decoupled,
+       const char* name);
   void update(std::size_t k) override;
 
  private:
   AdamOptions options_;
-  T weight_decay_;
+  bool decoupled_;                        // AdamW
   std::vector<std::uint64_t> steps_;      // t, one per parameter
   std::vector<Tensor<T>> first_moment_;   // m, one per parameter
   std::vector<Tensor<T>> second_moment_;  // v
@@ -58,6 +63,8 @@ class TAPEGRAD_EXPORT AdamW : public Adam<T> {
   /// only to spare the biases).
   AdamW(std::vector<Parameter<T>*> parameters, T learning_rate = T(1e-3), T weight_decay = T(1e-2),
         const AdamOptions& options = {});
+  /// Each group with its own λ (0 for the biases and norms, for example).
+  explicit AdamW(std::vector<ParameterGroup<T>> groups, const AdamOptions& options = {});
 };
 
 }  // namespace tapegrad::nn

@@ -5,7 +5,7 @@
 //
 //   nn::DataLoader<float> loader(train, {.batch_size = 128, .seed = 1});
 //   nn::Batch<float> batch;
-//   while (loader.next(batch)) { … batch.features (b, d), batch.labels (b,) … }
+//   while (loader.next(batch)) { … batch.features (b, d), batch.labels (b, …) … }
 //   // next() returned false: the epoch is over; the next call starts another.
 //
 // Sharding for data-parallel training (dist::DataParallel): with world_size W
@@ -42,15 +42,26 @@ struct DataLoaderOptions {
 template <class T>
 struct Batch {
   Tensor<T> features;                ///< (b, features)
-  Tensor<T> labels;                  ///< (b,)
+  Tensor<T> labels;                  ///< (b, …): the data set's label shape with b rows
   std::vector<std::size_t> indices;  ///< which samples of the data set, in order
+};
+
+/// Where a loader is, for resuming: the epochs begun, the position in the
+/// current epoch's order, and the shuffling generator as it was when that
+/// epoch began (the order is drawn again from it, so it is not stored).
+struct DataLoaderPosition {
+  std::size_t epoch = 0;
+  std::size_t position = 0;
+  bool in_epoch = false;
+  Rng rng;
 };
 
 template <class T>
 class TAPEGRAD_EXPORT DataLoader {
  public:
   /// Keeps a reference to `data`, which must outlive the loader. Throws
-  /// ShapeError unless features are (n, d) and labels (n,), ValueError for a
+  /// ShapeError unless features are (n, d) and labels (n, …) of any rank ≥ 1
+  /// (a class per sample, or per time step: (n, T)), ValueError for a
   /// batch size of 0, a world size of 0 or a rank outside [0, world_size).
   DataLoader(const Dataset<T>& data, const DataLoaderOptions& options);
 
@@ -63,6 +74,18 @@ class TAPEGRAD_EXPORT DataLoader {
   std::size_t batches_per_epoch() const noexcept;
   /// Epochs begun so far.
   std::size_t epoch() const noexcept { return epoch_; }
+  const DataLoaderOptions& options() const noexcept { return options_; }
+  /// Samples in the data set (all ranks).
+  std::size_t dataset_size() const noexcept { return data_.size(); }
+
+  /// Where the loader is now; restore() of it on a loader over the same data
+  /// with the same options continues with the same batches.
+  DataLoaderPosition position() const;
+  /// Whether `at` can be a position of this loader (not inside epoch 0, not
+  /// past an epoch's samples).
+  bool can_restore(const DataLoaderPosition& at) const noexcept;
+  /// Continues from `at`; ValueError (nothing changed) unless can_restore(at).
+  void restore(const DataLoaderPosition& at);
 
  private:
   void begin_epoch();
@@ -70,6 +93,7 @@ class TAPEGRAD_EXPORT DataLoader {
   const Dataset<T>& data_;
   DataLoaderOptions options_;
   Rng rng_;
+  Rng epoch_rng_;  // rng_ as the current epoch began, for position()
   std::vector<std::size_t> order_;
   std::size_t position_ = 0;
   std::size_t epoch_ = 0;

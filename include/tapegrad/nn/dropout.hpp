@@ -23,6 +23,8 @@ class TAPEGRAD_EXPORT Dropout : public Module<T> {
   Var<T> forward(Var<T> x) override;
 
   double p() const noexcept { return p_; }
+  /// The generator of the masks (checkpoints save and restore it).
+  Rng& rng() noexcept { return rng_; }
 
  private:
   double p_;

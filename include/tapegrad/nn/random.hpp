@@ -6,7 +6,12 @@
 
 #include <cmath>
 #include <cstdint>
+#include <optional>
 #include <random>
+#include <string>
+#include <string_view>
+
+#include "tapegrad/export.hpp"
 
 namespace tapegrad::nn {
 
@@ -49,6 +54,12 @@ class Rng {
       draw = engine_();
     return draw % n;
   }
+
+  /// The whole state as one line of text (for checkpoints): the engine's
+  /// words, then the kept normal value's bits and whether it is kept.
+  TAPEGRAD_EXPORT std::string state() const;
+  /// The generator of a state() string; nullopt when `text` is not one.
+  TAPEGRAD_EXPORT static std::optional<Rng> from_state(std::string_view text);
 
  private:
   std::mt19937_64 engine_;
