@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "core/node_description.hpp"
 #include "tapegrad/core/gradient_graph.hpp"
 #include "tapegrad/core/tape.hpp"
 #include "tapegrad/ops/arithmetic.hpp"
@@ -21,14 +22,7 @@
 
 namespace tapegrad {
 
-namespace {
-
-std::string describe(const std::string& label, NodeId id) {
-  return label.empty() ? "node " + std::to_string(id)
-                       : "node " + std::to_string(id) + " ('" + label + "')";
-}
-
-}  // namespace
+using detail::describe_node;
 
 template <class T>
 std::vector<Tensor<T>> Tape<T>::jvp(Span<Var<T>> outputs, const std::vector<TangentSeed<T>>& seeds,
@@ -50,24 +44,24 @@ std::vector<Tensor<T>> Tape<T>::jvp(Span<Var<T>> outputs, const std::vector<Tang
     const Node<T>& n = nodes_[id];
     if (!n.is_leaf()) {
       throw GradientError(
-          "jvp seeds a tangent on " + describe(n.label, id) + ", the output of op '" +
+          "jvp seeds a tangent on " + describe_node(n.label, id) + ", the output of op '" +
               std::string(n.op->name()) +
               "', which is not a leaf; seed leaves (variables or watched parameters) only",
           {"jvp", id, n.label});
     }
     if (!n.requires_grad) {
-      throw GradientError("jvp seeds a tangent on " + describe(n.label, id) +
+      throw GradientError("jvp seeds a tangent on " + describe_node(n.label, id) +
                               ", a constant; seed variables or watched parameters only",
                           {"jvp", id, n.label});
     }
     if (seed.v.shape() != n.shape()) {
-      throw ShapeError("jvp seeds " + describe(n.label, id) + " of shape " +
+      throw ShapeError("jvp seeds " + describe_node(n.label, id) + " of shape " +
                            shape_to_string(n.shape()) + " with a tangent of shape " +
                            shape_to_string(seed.v.shape()),
                        {"jvp", id, n.label});
     }
     if (known[id] != nullptr) {
-      throw ValueError("jvp seeds " + describe(n.label, id) + " twice", {"jvp", id, n.label});
+      throw ValueError("jvp seeds " + describe_node(n.label, id) + " twice", {"jvp", id, n.label});
     }
     tangents[id] = seed.v;
     known[id] = &tangents[id];

@@ -17,26 +17,20 @@
 
 #include <xtensor/xexception.hpp>
 
+#include "core/node_description.hpp"
 #include "tapegrad/core/tape.hpp"
 
 namespace tapegrad {
 
-namespace {
-
-std::string describe(const std::string& label, NodeId id) {
-  return label.empty() ? "node " + std::to_string(id)
-                       : "node " + std::to_string(id) + " ('" + label + "')";
-}
-
-}  // namespace
+using detail::describe_node;
 
 template <class T>
 void Tape<T>::check_replayed(std::string_view caller) const {
   if (!failed_replay_) [[likely]]
     return;
   const Node<T>& n = nodes_[*failed_replay_];
-  throw ReplayError("the last replay failed at " + describe(n.label, *failed_replay_) + " (op '" +
-                        std::string(n.op->name()) +
+  throw ReplayError("the last replay failed at " + describe_node(n.label, *failed_replay_) +
+                        " (op '" + std::string(n.op->name()) +
                         "'), so the tape holds values of two inputs; replay again with values "
                         "every op accepts, or reset() and record again",
                     {std::string(caller), *failed_replay_, n.label});
@@ -48,7 +42,7 @@ void Tape<T>::replay(const std::vector<LeafValue<T>>& values) {
   if (first_derived_leaf_) {
     const Node<T>& n = nodes_[*first_derived_leaf_];
     throw ReplayError(
-        "the tape holds " + describe(n.label, *first_derived_leaf_) +
+        "the tape holds " + describe_node(n.label, *first_derived_leaf_) +
             ", a leaf that gradient() or jvp() computed from the recorded values; replay "
             "cannot recompute it, so record the forward pass again instead",
         {"replay", *first_derived_leaf_, n.label});
@@ -61,25 +55,25 @@ void Tape<T>::replay(const std::vector<LeafValue<T>>& values) {
     const Node<T>& n = nodes_[id];
     const ErrorSite site{"replay", id, n.label};
     if (!n.is_leaf()) {
-      throw ValueError("replay was given a value for " + describe(n.label, id) +
+      throw ValueError("replay was given a value for " + describe_node(n.label, id) +
                            ", the output of op '" + std::string(n.op->name()) +
                            "'; give values to leaves (variables and constants) only",
                        site);
     }
     if (n.parameter) {
-      throw ValueError("replay was given a value for " + describe(n.label, id) +
+      throw ValueError("replay was given a value for " + describe_node(n.label, id) +
                            ", a watched parameter; replay reads every parameter's current "
                            "value, so update the Parameter itself",
                        site);
     }
     if (entry.value.shape() != n.shape()) {
       throw ShapeError("replay was given a value of shape " + shape_to_string(entry.value.shape()) +
-                           " for " + describe(n.label, id) + " of shape " +
+                           " for " + describe_node(n.label, id) + " of shape " +
                            shape_to_string(n.shape()) + "; a replay keeps every shape",
                        site);
     }
     if (seen[id])
-      throw ValueError("replay was given two values for " + describe(n.label, id), site);
+      throw ValueError("replay was given two values for " + describe_node(n.label, id), site);
     seen[id] = true;
   }
 
@@ -136,7 +130,7 @@ void Tape<T>::replay_node(NodeId id) {
       failed_replay_ = id;
       throw ReplayError("op '" + std::string(n.op->name()) +
                             "' declined its scalar kernel on the new values, so " +
-                            describe(n.label, id) + " cannot stay flat; record again",
+                            describe_node(n.label, id) + " cannot stay flat; record again",
                         {"replay", id, n.label});
     }
   } else {
@@ -160,11 +154,11 @@ void Tape<T>::replay_node(NodeId id) {
     }
     if (n.data->own_value.shape() != recorded) {
       failed_replay_ = id;
-      throw ReplayError("op '" + std::string(n.op->name()) + "' gave " + describe(n.label, id) +
-                            " shape " + shape_to_string(n.data->own_value.shape()) +
-                            " on replay, where the recording had " + shape_to_string(recorded) +
-                            ": its shape depends on values, so record again",
-                        {"replay", id, n.label});
+      throw ReplayError(
+          "op '" + std::string(n.op->name()) + "' gave " + describe_node(n.label, id) + " shape " +
+              shape_to_string(n.data->own_value.shape()) + " on replay, where the recording had " +
+              shape_to_string(recorded) + ": its shape depends on values, so record again",
+          {"replay", id, n.label});
     }
     if (!detect_anomaly_)
       return;
