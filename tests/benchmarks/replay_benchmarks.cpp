@@ -1,9 +1,9 @@
 #include "replay_benchmarks.hpp"
 
 #include <benchmark/benchmark.h>
+#include <fmt/format.h>
 
 #include <cstddef>
-#include <string>
 #include <vector>
 
 #include <tapegrad/tapegrad.hpp>
@@ -37,9 +37,10 @@ void replay_mlp_step(benchmark::State& state, std::size_t batch, int threads) {
   set_num_threads(threads);
   Mlp<T> model;
   Tape<T> tape;
-  const typename Mlp<T>::Pass pass = model.record(tape, mlp_inputs<T>(batch), mlp_labels<T>(batch));
-  const std::vector<LeafValue<T>> batch_values{{pass.x, mlp_inputs<T>(batch)},
-                                               {pass.labels, mlp_labels<T>(batch)}};
+  const Tensor<T> x = mlp_inputs<T>(batch);
+  const Tensor<T> labels = mlp_labels<T>(batch);
+  const typename Mlp<T>::Pass pass = model.record(tape, x, labels);
+  const std::vector<LeafValue<T>> batch_values{{pass.x, x}, {pass.labels, labels}};
   tape.backward(pass.loss, {.gradient_ready = &model.optimizer});  // warm-up
   for (auto _ : state) {
     tape.replay(batch_values);
@@ -54,12 +55,11 @@ void register_replay_benchmarks() {
   benchmark::RegisterBenchmark("replay/scalar_chain", replay_scalar_chain)
       ->Unit(benchmark::kMillisecond);
   for (const std::size_t batch : {32, 128}) {
-    const std::string config = "b" + std::to_string(batch) + "_1t";
-    benchmark::RegisterBenchmark(("replay/mlp_step/f32_" + config).c_str(), replay_mlp_step<float>,
-                                 batch, 1)
+    benchmark::RegisterBenchmark(fmt::format("replay/mlp_step/f32_b{}_1t", batch).c_str(),
+                                 replay_mlp_step<float>, batch, 1)
         ->Unit(benchmark::kMillisecond);
-    benchmark::RegisterBenchmark(("replay/mlp_step/f64_" + config).c_str(), replay_mlp_step<double>,
-                                 batch, 1)
+    benchmark::RegisterBenchmark(fmt::format("replay/mlp_step/f64_b{}_1t", batch).c_str(),
+                                 replay_mlp_step<double>, batch, 1)
         ->Unit(benchmark::kMillisecond);
   }
 }
