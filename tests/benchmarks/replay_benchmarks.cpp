@@ -55,11 +55,13 @@ void register_replay_benchmarks() {
   benchmark::RegisterBenchmark("replay/scalar_chain", replay_scalar_chain)
       ->Unit(benchmark::kMillisecond);
   for (const std::size_t batch : {32, 128}) {
-    benchmark::RegisterBenchmark(fmt::format("replay/mlp_step/f32_b{}_1t", batch).c_str(),
-                                 replay_mlp_step<float>, batch, 1)
+    benchmark::RegisterBenchmark(
+        fmt::format("replay/mlp_step/f32/batch:{}/threads:1", batch).c_str(),
+        replay_mlp_step<float>, batch, 1)
         ->Unit(benchmark::kMillisecond);
-    benchmark::RegisterBenchmark(fmt::format("replay/mlp_step/f64_b{}_1t", batch).c_str(),
-                                 replay_mlp_step<double>, batch, 1)
+    benchmark::RegisterBenchmark(
+        fmt::format("replay/mlp_step/f64/batch:{}/threads:1", batch).c_str(),
+        replay_mlp_step<double>, batch, 1)
         ->Unit(benchmark::kMillisecond);
   }
 }
