@@ -11,6 +11,7 @@
 // nodes below it replayed and those above it not: failed_replay_ then makes
 // backward, gradient and jvp refuse the mixed tape.
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -48,7 +49,10 @@ void Tape<T>::replay(const std::vector<LeafValue<T>>& values) {
         {"replay", *first_derived_leaf_, n.label});
   }
   check_watches("replay");
-  std::vector<bool> seen(count_, false);
+  // The given leaves' ids, sorted to find one given twice: a few ids, where a
+  // mark per node would cost the whole tape on every replay.
+  std::vector<NodeId> given;
+  given.reserve(values.size());
   for (const LeafValue<T>& entry : values) {
     check(entry.leaf, "replay");
     const NodeId id = entry.leaf.id();
@@ -72,9 +76,13 @@ void Tape<T>::replay(const std::vector<LeafValue<T>>& values) {
                            shape_to_string(n.shape()) + "; a replay keeps every shape",
                        site);
     }
-    if (seen[id])
-      throw ValueError("replay was given two values for " + describe_node(n.label, id), site);
-    seen[id] = true;
+    given.push_back(id);
+  }
+  std::sort(given.begin(), given.end());
+  if (const auto twice = std::adjacent_find(given.begin(), given.end()); twice != given.end()) {
+    const Node<T>& n = nodes_[*twice];
+    throw ValueError("replay was given two values for " + describe_node(n.label, *twice),
+                     {"replay", *twice, n.label});
   }
 
   for (const LeafValue<T>& entry : values) {
