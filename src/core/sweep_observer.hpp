@@ -122,7 +122,7 @@ class AnomalyObserver final : public SweepObserver<T> {
       throw AnomalyError(
           "backprop sent a gradient holding " + bad.describe(c.gradient.size()) + " to input " +
               std::to_string(c.position) + " (node " + std::to_string(c.input) +
-              (input.label.empty() ? "" : " '" + input.label + "'") + ", shape " +
+              (input.label.empty() ? "" : " '" + input.label.str() + "'") + ", shape " +
               shape_to_string(input.shape()) + "); the gradient arriving here (g) was " +
               (g_finite ? "finite" : "already non-finite"),
           {std::string(n.op->name()), id, n.label});

@@ -119,7 +119,7 @@ template <class T>
 void Tape<T>::check_parameter(const Node<T>& n, NodeId id, std::string_view op) const {
   if (n.data->parameter_lifetime->alive(n.data->parameter_generation))
     return;
-  throw StaleVarError("node " + std::to_string(id) + " watches parameter '" + n.label +
+  throw StaleVarError("node " + std::to_string(id) + " watches parameter '" + n.label.str() +
                           "', which was destroyed (or moved from) since; watch the live "
                           "parameter on a new recording",
                       {std::string(op), id, n.label});
@@ -187,6 +187,7 @@ template <class T>
   const std::size_t count = inputs.size();
   bool flat = count <= kScalarInputs;
   bool requires_grad = false;
+  unsigned grad_inputs = 0;  // while flat
   T values[kScalarInputs];
   for (std::size_t k = 0; k < count; ++k) {
     const Var<T>& v = inputs[k];
@@ -200,12 +201,19 @@ template <class T>
     if (flat) {
       flat = input.flat;
       values[k] = input.scalar;
+      grad_inputs |= unsigned{input.requires_grad} << k;
     }
   }
   check_arity(op, count);
-  T output;
-  if (flat && op.scalar_forward(values, output))
-    return record_flat(op, inputs, output, requires_grad);
+  if (flat) {
+    T output;
+    T partials[kScalarInputs];
+    if (grad_enabled_ && requires_grad ? op.scalar_linearize(values, output, partials)
+                                       : op.scalar_forward(values, output)) {
+      return record_flat(op, inputs, output, partials,
+                         static_cast<std::uint8_t>(grad_enabled_ ? grad_inputs : 0));
+    }
+  }
   return record_tensor(op, inputs, requires_grad);
 }
 
@@ -263,7 +271,7 @@ void Tape<T>::check_finite_output(NodeId id, Span<Var<T>> inputs) const {
     const Node<T>& input = nodes_[inputs[p].id()];
     if (const detail::NonfiniteCount bad_input = detail::count_nonfinite(input.value())) {
       cause = "because input " + std::to_string(p) + " (node " + std::to_string(inputs[p].id()) +
-              (input.label.empty() ? "" : " '" + input.label + "'") + ") holds " +
+              (input.label.empty() ? "" : " '" + input.label.str() + "'") + ") holds " +
               bad_input.describe(input.value().size());
       break;
     }

@@ -36,6 +36,7 @@ template <class T>
   n.released = false;
   n.flat = false;
   n.mirrored = false;
+  n.grad_inputs = 0;
   n.label.clear();
   return static_cast<NodeId>(count_++);
 }
@@ -43,17 +44,25 @@ template <class T>
 template <class T>
 [[gnu::always_inline]] inline Var<T> Tape<T>::record_flat(const Operation<T>& op,
                                                           Span<Var<T>> inputs, T output,
-                                                          bool requires_grad) {
+                                                          const T* partials,
+                                                          std::uint8_t grad_inputs) {
   const NodeId id = acquire_node(inputs.size());
   Node<T>& n = nodes_[id];
   n.op = &op;
-  n.input_count = static_cast<std::uint32_t>(inputs.size());
+  const std::size_t count = inputs.size();
+  n.input_count = static_cast<std::uint32_t>(count);
   n.flat = true;
   n.scalar = output;
-  NodeId* edges = edges_.append(inputs.size());
-  for (const Var<T>& v : inputs)
-    *edges++ = v.id_;
-  n.requires_grad = requires_grad && grad_enabled_;
+  NodeId* edges = edges_.append(count);
+  for (std::size_t k = 0; k < count; ++k)
+    edges[k] = inputs[k].id_;
+  n.grad_inputs = grad_inputs;
+  n.requires_grad = grad_inputs != 0;
+  if (grad_inputs != 0) {
+    T* kept = edges_.partials() + n.first_input;
+    for (std::size_t k = 0; k < count; ++k)
+      kept[k] = partials[k];
+  }
   if (detect_anomaly_ && !std::isfinite(output)) [[unlikely]] {
     try {
       check_finite_output(id, inputs);
@@ -105,7 +114,7 @@ struct FlatRecorder {
     constexpr std::size_t arity = Op::kArity;
     const ExclusiveUse::Scope in_use(tape.in_use_, "record");
     T values[arity];
-    bool requires_grad = false;
+    unsigned grad_inputs = 0;
     for (std::size_t k = 0; k < arity; ++k) {
       const Var<T>& v = inputs[k];
       if (v.cell_ != tape.cell_ || v.generation_ != tape.generation_ || v.id_ >= tape.count_)
@@ -115,14 +124,20 @@ struct FlatRecorder {
       if (!input.flat) [[unlikely]]  // a watch is never flat: no parameter to check
         return false;
       values[k] = input.scalar;
-      requires_grad = requires_grad || input.requires_grad;
+      grad_inputs |= unsigned{input.requires_grad} << k;
     }
+    if (!tape.grad_enabled_) [[unlikely]]
+      grad_inputs = 0;
     T output;
     if (!op.Op::scalar_forward(values, output)) [[unlikely]]
       return false;
     if (tape.detect_anomaly_ && !std::isfinite(output)) [[unlikely]]
       return false;
-    out = tape.record_flat(op, Span<Var<T>>(inputs, arity), output, requires_grad);
+    T partials[arity];
+    if (grad_inputs != 0)
+      op.Op::scalar_backprop(values, output, T(1), partials);
+    out = tape.record_flat(op, Span<Var<T>>(inputs, arity), output, partials,
+                           static_cast<std::uint8_t>(grad_inputs));
     return true;
   }
 };

@@ -100,6 +100,7 @@ void Tape<T>::replay(const std::vector<LeafValue<T>>& values) {
   }
   failed_replay_.reset();
   const NodeId* const edges = edges_.data();
+  T* const partials = edges_.partials();
   for (std::size_t i = 0; i < count_; ++i) {
     Node<T>& n = nodes_[i];
     if (n.is_leaf())
@@ -109,7 +110,8 @@ void Tape<T>::replay(const std::vector<LeafValue<T>>& values) {
       const NodeId* ids = edges + n.first_input;
       for (std::size_t k = 0; k < n.input_count; ++k)
         x[k] = nodes_[ids[k]].scalar;  // a flat node's inputs are flat
-      if (n.op->scalar_forward(x, n.scalar)) [[likely]] {
+      if (n.grad_inputs != 0 ? n.op->scalar_linearize(x, n.scalar, partials + n.first_input)
+                             : n.op->scalar_forward(x, n.scalar)) [[likely]] {
         n.mirrored = false;
         n.released = false;
         continue;
@@ -129,7 +131,9 @@ void Tape<T>::replay_node(NodeId id) {
     for (std::size_t k = 0; k < n.input_count; ++k)
       x[k] = nodes_[ids[k]].scalar;  // a flat node's inputs are flat
     T output;
-    if (n.op->scalar_forward(x, output)) [[likely]] {
+    T* const partials = edges_.partials() + n.first_input;
+    if (n.grad_inputs != 0 ? n.op->scalar_linearize(x, output, partials)
+                           : n.op->scalar_forward(x, output)) [[likely]] {
       n.scalar = output;
       n.mirrored = false;
       if (!detect_anomaly_ || std::isfinite(output)) [[likely]]

@@ -120,7 +120,7 @@ void Tape<T>::sweep(Sweep<T>& sweep, NodeId output, detail::SweepObserver<T>* ob
       if (capture)
         sweep.capture(inputs, n.input_count);
       if (n.flat) {
-        sweep.backprop_flat(n, id, inputs);
+        sweep.backprop_flat(n, id, inputs, edges_.partials() + n.first_input);
       } else {
         BackpropContext<T> ctx(nodes_, id, inputs, sweep);
         n.op->backprop(ctx);

@@ -3,6 +3,11 @@
 // (a node keeps the offset of its first). It grows like a vector, but
 // appending a node's inputs costs one capacity check, not one per input: it
 // is on the hot path of every scalar op.
+//
+// Beside each edge, the local partial ∂node/∂input of a flat node (node.hpp),
+// taken when the node is recorded: the reverse sweep of a scalar tape then
+// multiplies and adds, with neither the op nor the inputs' values to visit.
+// (Other nodes leave theirs unset.)
 
 #include <algorithm>
 #include <cstddef>
@@ -12,16 +17,20 @@
 
 namespace tapegrad {
 
+template <class T>
 class EdgeList {
  public:
   std::size_t size() const noexcept { return size_; }
-  const NodeId* data() const noexcept { return data_.get(); }
+  const NodeId* data() const noexcept { return ids_.get(); }
+  /// The partials, by edge offset (as data()).
+  T* partials() noexcept { return partials_.get(); }
+  const T* partials() const noexcept { return partials_.get(); }
 
   /// Makes room for `count` more edges at the end and returns the first.
   NodeId* append(std::size_t count) {
     if (capacity_ - size_ < count) [[unlikely]]
       grow(count);
-    NodeId* first = data_.get() + size_;
+    NodeId* first = ids_.get() + size_;
     size_ += count;
     return first;
   }
@@ -32,13 +41,17 @@ class EdgeList {
  private:
   [[gnu::noinline]] void grow(std::size_t count) {
     const std::size_t capacity = std::max({2 * capacity_, size_ + count, std::size_t{1024}});
-    std::unique_ptr<NodeId[]> data(new NodeId[capacity]);
-    std::copy(data_.get(), data_.get() + size_, data.get());
-    data_ = std::move(data);
+    std::unique_ptr<NodeId[]> ids(new NodeId[capacity]);
+    std::unique_ptr<T[]> partials(new T[capacity]);
+    std::copy(ids_.get(), ids_.get() + size_, ids.get());
+    std::copy(partials_.get(), partials_.get() + size_, partials.get());
+    ids_ = std::move(ids);
+    partials_ = std::move(partials);
     capacity_ = capacity;
   }
 
-  std::unique_ptr<NodeId[]> data_;
+  std::unique_ptr<NodeId[]> ids_;
+  std::unique_ptr<T[]> partials_;
   std::size_t size_ = 0;
   std::size_t capacity_ = 0;
 };

@@ -9,10 +9,12 @@
 // Scalars are flat: a rank-0 leaf, or the output of an op's scalar kernel
 // (Operation::scalar_forward) on flat inputs, keeps its value in `scalar`,
 // with no tensor touched; own_value mirrors it only when someone asks for the
-// tensor (value()). Their gradients are flat in the sweep likewise.
+// tensor (value()). Their gradients are flat in the sweep likewise, and their
+// backprop is the partials the recording took (edge_list.hpp).
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tapegrad/core/node_id.hpp"
@@ -28,8 +30,8 @@ class Operation;
 inline constexpr std::size_t kScalarInputs = 4;
 
 /// The parts of a node the recording and the sweep seldom touch, kept apart
-/// so that the nodes themselves stay small (80 bytes for double) and a sweep
-/// over scalars walks little memory.
+/// so that the nodes themselves stay small (64 bytes for double: one cache
+/// line) and a sweep over scalars walks little memory.
 template <class T>
 struct NodeData {
   /// The value, for a node that is not flat (or a flat one's mirror).
@@ -40,6 +42,45 @@ struct NodeData {
   /// watched (checked before `parameter` is ever read: see lifetime.hpp).
   const detail::Lifetime* parameter_lifetime = nullptr;
   std::uint64_t parameter_generation = 0;
+};
+
+/// A node's name (Var::label): 8 bytes, as most nodes have none; the text is
+/// allocated on the first name and its buffer kept when the node is reused.
+class NodeLabel {
+ public:
+  NodeLabel() = default;
+  NodeLabel(const NodeLabel& other) : text_(other.empty() ? nullptr : new std::string(other)) {}
+  NodeLabel& operator=(const NodeLabel& other) {
+    if (this != &other)
+      *this = std::string_view(other.str());
+    return *this;
+  }
+  ~NodeLabel() { delete text_; }
+
+  NodeLabel& operator=(std::string_view text) {
+    if (text_)
+      text_->assign(text);
+    else if (!text.empty())
+      text_ = new std::string(text);
+    return *this;
+  }
+  void clear() noexcept {
+    if (text_) [[unlikely]]
+      text_->clear();
+  }
+  bool empty() const noexcept { return !text_ || text_->empty(); }
+  const std::string& str() const noexcept { return text_ ? *text_ : none(); }
+  operator const std::string&() const noexcept { return str(); }
+  friend bool operator==(const NodeLabel& label, std::string_view text) noexcept {
+    return std::string_view(label.str()) == text;
+  }
+
+ private:
+  static const std::string& none() noexcept {
+    static const std::string empty;
+    return empty;
+  }
+  std::string* text_ = nullptr;
 };
 
 template <class T>
@@ -57,9 +98,11 @@ struct Node {
   bool released = false;          // saved state freed by backward(release_saved)
   bool flat = false;              // the value is `scalar` (see above)
   mutable bool mirrored = false;  // own_value holds `scalar` too
+  /// A flat node's inputs that need a gradient: bit k for input k.
+  std::uint8_t grad_inputs = 0;
   T scalar = T(0);
 
-  std::string label;
+  NodeLabel label;
 
   bool is_leaf() const noexcept { return op == nullptr; }
   const Tensor<T>& value() const {

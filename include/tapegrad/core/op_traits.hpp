@@ -33,6 +33,13 @@ class OpBase : public Operation<T> {
   std::string_view name() const final { return Op::kName; }
   int arity() const final { return Op::kArity; }
   std::string formula() const final { return std::string(Op::kFormula); }
+  bool scalar_linearize(const T* inputs, T& output, T* partials) const final {
+    const Op& op = static_cast<const Op&>(*this);
+    if (!op.Op::scalar_forward(inputs, output))
+      return false;
+    op.Op::scalar_backprop(inputs, output, T(1), partials);
+    return true;
+  }
 };
 
 namespace detail {

@@ -130,10 +130,12 @@ class TAPEGRAD_EXPORT Operation {
   /// Optional fast path for scalars: when every input is a flat scalar
   /// (node.hpp), the tape first offers the op its inputs' values as plain
   /// numbers. Returning true with `output` set records a flat node, whose
-  /// backprop is then scalar_backprop(): it must write ∂output/∂input_k · g
+  /// backprop comes from scalar_backprop(): it must write ∂output/∂input_k · g
   /// into contributions[k] for every input k (the tape drops those no
-  /// gradient is asked of). Both must give the results of forward() and
-  /// backprop() on rank-0 tensors. False by default.
+  /// gradient is asked of). The tape calls it once, with g = 1, when it records
+  /// the node (scalar_linearize), and the sweep multiplies each partial by the
+  /// gradient that arrives; so it must be linear in g, and forward() and
+  /// backprop() on rank-0 tensors must agree with it. False by default.
   virtual bool scalar_forward(const T* inputs, T& output) const {
     (void)inputs;
     (void)output;
@@ -144,6 +146,15 @@ class TAPEGRAD_EXPORT Operation {
     (void)output;
     (void)g;
     (void)contributions;
+  }
+  /// scalar_forward(), then the partials ∂output/∂input_k into partials[k]
+  /// (scalar_backprop() with g = 1): what the tape keeps of a flat node.
+  /// (OpBase implements it with the two calls inlined.)
+  virtual bool scalar_linearize(const T* inputs, T& output, T* partials) const {
+    if (!scalar_forward(inputs, output))
+      return false;
+    scalar_backprop(inputs, output, T(1), partials);
+    return true;
   }
 
   /// Optional: true when backprop() handles a `direct` GradSlot for input i

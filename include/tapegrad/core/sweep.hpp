@@ -99,39 +99,33 @@ class Sweep {
     return adjoints_[id];
   }
 
-  /// Flat node `id`'s backprop, through its op's scalar kernel. (The hot
-  /// loop of a scalar tape: each input node is looked up once, and the
-  /// marks and flat gradients are reached through locals, as a store to a
-  /// mark, a byte, would otherwise make the compiler reload every pointer.)
-  void backprop_flat(const Node<T>& n, NodeId id, const NodeId* inputs) {
-    T values[kScalarInputs];
-    T contributions[kScalarInputs];
-    const Node<T>* input_nodes[kScalarInputs];
-    const std::uint32_t count = n.input_count;
-    const NodeStore<T>& nodes = *nodes_;
-    for (std::uint32_t k = 0; k < count; ++k) {
-      input_nodes[k] = &nodes[inputs[k]];
-      values[k] = input_nodes[k]->scalar;
-    }
-    const T g = marks_[id] & kTensor ? *adjoints_[id].data() : flat_[id];
-    n.op->scalar_backprop(values, n.scalar, g, contributions);
+  /// Flat node `id`'s backprop: the partials its recording took
+  /// (edge_list.hpp) times the gradient that arrived. (The hot loop of a
+  /// scalar tape. The marks and flat gradients are reached through locals,
+  /// as a store to a mark, a byte, would otherwise make the compiler reload
+  /// every pointer.)
+  void backprop_flat(const Node<T>& n, NodeId id, const NodeId* inputs, const T* partials) {
     std::uint8_t* const marks = marks_.data();
     T* const flat = flat_.data();
+    const T g = marks[id] & kTensor ? *adjoints_[id].data() : flat[id];
     const bool captures = !captured_.empty();
+    const std::uint32_t count = n.input_count;
+    const unsigned grad_inputs = n.grad_inputs;
     for (std::uint32_t k = 0; k < count; ++k) {
-      if (!input_nodes[k]->requires_grad)
+      if (!(grad_inputs >> k & 1u))
         continue;
       const NodeId j = inputs[k];
+      const T contribution = g * partials[k];
       const std::uint8_t mark = marks[j];
       if (mark & kTensor || captures) [[unlikely]] {
-        add_flat(j, contributions[k]);
+        add_flat(j, contribution);
         continue;
       }
       // if/else, not ?:, which g++ compiles through a stack slot here.
       if (mark & kReached) {
-        flat[j] += contributions[k];
+        flat[j] += contribution;
       } else {
-        flat[j] = contributions[k];
+        flat[j] = contribution;
         marks[j] = mark | kReached;
       }
     }

@@ -249,10 +249,11 @@ class TAPEGRAD_EXPORT Tape {
   [[noreturn]] TAPEGRAD_NO_EXPORT void out_of_ids() const;  // CapacityError
   template <class Value>
   void set_leaf_value(Node<T>& n, Value&& value);
-  /// Records a flat node: `op`'s scalar kernel gave `output`; `requires_grad`
-  /// is whether an input needs a gradient.
+  /// Records a flat node: `op`'s scalar kernel gave `output`; `grad_inputs`
+  /// (Node::grad_inputs, 0 under NoGradScope) says which inputs need a
+  /// gradient, and when it is not 0, `partials` holds the op's partials.
   TAPEGRAD_NO_EXPORT Var<T> record_flat(const Operation<T>& op, Span<Var<T>> inputs, T output,
-                                        bool requires_grad);
+                                        const T* partials, std::uint8_t grad_inputs);
   Var<T> add_leaf(std::string_view label, bool requires_grad);
   Var<T> handle(NodeId id) const noexcept { return Var<T>(cell_, id, generation_); }
   /// Throws StaleVarError when node `id` watches a parameter that is gone.
@@ -306,7 +307,7 @@ class TAPEGRAD_EXPORT Tape {
   std::uint64_t generation_;
   NodeStore<T> nodes_;  // [0, count_) are live; the rest keep their buffers
   std::size_t count_ = 0;
-  EdgeList edges_;
+  EdgeList<T> edges_;
   std::vector<NodeId> watched_leaves_;  // leaves of watch(), ascending
   Sweep<T> backward_sweep_;             // what grad() reads
   Sweep<T> gradient_sweep_;             // numeric gradient()'s
