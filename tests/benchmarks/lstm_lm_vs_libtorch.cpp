@@ -20,6 +20,10 @@
 //
 //   tapegrad_vs_libtorch_lstm [--batch 32] [--seq 32] [--hidden 256] [--embed 64]
 //                             [--vocab 64] [--threads 1,2] [--pairs 10] [--block-ms 300]
+//                             [--profile tapegrad|libtorch --steps N]
+//
+// --profile runs only N float32 steps of one side at the first thread count,
+// no check and no other timing, for `perf record`.
 #include <sys/resource.h>
 #include <torch/torch.h>
 
@@ -54,6 +58,8 @@ struct Settings {
   std::vector<int> threads = {1, 2};
   int pairs = 10;
   double block_ms = 300;
+  std::string profile;  // "", "tapegrad" or "libtorch"
+  int profile_steps = 100;
 };
 
 std::vector<int> parse_threads(std::string_view list) {
@@ -95,11 +101,17 @@ Settings parse(int argc, char** argv) {
       s.pairs = std::atoi(value);
     else if (flag == "--block-ms")
       s.block_ms = std::atof(value);
+    else if (flag == "--profile")
+      s.profile = value;
+    else if (flag == "--steps")
+      s.profile_steps = std::atoi(value);
     else
       throw ValueError("unknown option '" + std::string(flag) +
                        "' (--batch, --seq, --hidden, --embed, --vocab, --threads, --pairs, "
-                       "--block-ms)");
+                       "--block-ms, --profile, --steps)");
   }
+  if (!s.profile.empty() && s.profile != "tapegrad" && s.profile != "libtorch")
+    throw ValueError("--profile takes tapegrad or libtorch, got '" + s.profile + "'");
   if (s.batch < 1 || s.seq < 1 || s.hidden < 1 || s.embed < 1 || s.vocab < 2 || s.pairs < 1 ||
       !(s.block_ms > 0))
     throw ValueError(
@@ -396,11 +408,32 @@ void time_at(const Settings& s, const std::vector<Batch>& batches, int threads) 
   std::fflush(stdout);
 }
 
+template <class Model>
+void profile(Model& model, const std::vector<Batch>& batches, int steps) {
+  const auto start = Clock::now();
+  for (int i = 0; i < steps; ++i)
+    model.step(batches[static_cast<std::size_t>(i) % batches.size()]);
+  std::printf("%d steps: %.2f ms a step\n", steps,
+              std::chrono::duration<double, std::milli>(Clock::now() - start).count() / steps);
+}
+
 int run(const Settings& s) {
   // Each side flushes denormals, as in libtorch_side_by_side.cpp's RNN.
   set_flush_denormals(true);
   at::globalContext().setFlushDenormal(true);
   const std::vector<Batch> batches = make_batches(s, 20, 7);
+  if (!s.profile.empty()) {
+    set_num_threads(s.threads.front());
+    bench::use_torch_threads(s.threads.front());
+    Ours<float> ours(s, 1);
+    if (s.profile == "tapegrad") {
+      profile(ours, batches, s.profile_steps);
+    } else {
+      Theirs<float> theirs(s, ours.parameters());
+      profile(theirs, batches, s.profile_steps);
+    }
+    return 0;
+  }
 
   set_num_threads(1);
   bench::use_torch_threads(1);
