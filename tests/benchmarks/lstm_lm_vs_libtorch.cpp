@@ -79,12 +79,18 @@ std::vector<int> parse_threads(std::string_view list) {
 
 Settings parse(int argc, char** argv) {
   Settings s;
-  const auto size = [](const char* value) { return static_cast<std::size_t>(std::atol(value)); };
   for (int i = 1; i < argc; i += 2) {
     const std::string_view flag = argv[i];
     if (i + 1 >= argc)
       throw ValueError("option '" + std::string(flag) + "' needs a value");
     const char* value = argv[i + 1];
+    // Negative sizes would wrap around: refused here, zero by the check below.
+    const auto size = [&](const char* v) {
+      const long n = std::atol(v);
+      if (n < 0)
+        throw ValueError("option '" + std::string(flag) + "' must be ≥ 0, got " + v);
+      return static_cast<std::size_t>(n);
+    };
     if (flag == "--batch")
       s.batch = size(value);
     else if (flag == "--seq")
@@ -113,9 +119,9 @@ Settings parse(int argc, char** argv) {
   if (!s.profile.empty() && s.profile != "tapegrad" && s.profile != "libtorch")
     throw ValueError("--profile takes tapegrad or libtorch, got '" + s.profile + "'");
   if (s.batch < 1 || s.seq < 1 || s.hidden < 1 || s.embed < 1 || s.vocab < 2 || s.pairs < 1 ||
-      !(s.block_ms > 0))
+      s.profile_steps < 1 || !(s.block_ms > 0))
     throw ValueError(
-        "--batch, --seq, --hidden, --embed, --pairs must be ≥ 1, --vocab ≥ 2, "
+        "--batch, --seq, --hidden, --embed, --pairs, --steps must be ≥ 1, --vocab ≥ 2, "
         "--block-ms > 0");
   return s;
 }
