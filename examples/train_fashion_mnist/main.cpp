@@ -45,6 +45,7 @@ struct Options {
   bool sweep = false;
   int sweep_epochs = 2;
   bool distributed = false;
+  bool count_subnormals = false;
 };
 
 /// This process's place in the job: rank 0 of 1 unless --distributed.
@@ -97,6 +98,8 @@ int train(const Options& o, const Job& job, const nn::Dataset<float>& train_set,
     const std::string label = "epoch " + std::to_string(epoch) + "/" + std::to_string(o.epochs);
     const EpochResult r = train_epoch(net, *optimizer, backward, loader, o.train, schedule, step,
                                       tape, progress, label);
+    const SubnormalCount subnormals =
+        o.count_subnormals ? count_subnormals(tape, *optimizer) : SubnormalCount{};
     const Evaluation test = evaluate(net, test_set);  // equal weights: equal on every rank
     const double elapsed =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -109,6 +112,12 @@ int train(const Options& o, const Job& job, const nn::Dataset<float>& train_set,
           "(%.0f per CPU second)  epoch %.1f s  elapsed %.1f s\n",
           epoch, o.epochs, r.loss, 100 * r.accuracy, 100 * test.accuracy, speed, cpu_speed,
           r.seconds, elapsed);
+      if (o.count_subnormals) {
+        std::printf(
+            "  subnormal values: %zu on the last step's tape, %zu in parameters, %zu in "
+            "optimiser state\n",
+            subnormals.tape, subnormals.parameters, subnormals.state);
+      }
       std::fflush(stdout);
     }
     records.push_back(
@@ -214,6 +223,9 @@ int main(int argc, char** argv) {
   app.add_option("--sweep-epochs", o.sweep_epochs, "Epochs per batch size in --sweep")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
+  app.add_flag("--count-subnormals", o.count_subnormals,
+               "After each epoch, count subnormal values on the last step's tape (values and "
+               "gradients), in the parameters and in the optimiser's state");
   app.add_flag("--distributed", o.distributed,
                "Data-parallel over the ranks of mpirun (tapegrad::dist); --batch-size is the "
                "global batch");

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -177,6 +178,35 @@ EpochResult train_epoch(nn::Sequential<T>& net, nn::Optimizer<T>& optimizer,
   r.loss = batches ? loss_sum / static_cast<double>(batches) : 0;
   r.accuracy = r.samples ? static_cast<double>(right) / static_cast<double>(r.samples) : 0;
   return r;
+}
+
+/// Subnormal values where training could make them (README "Subnormal
+/// numbers"): every value and gradient on the tape as the last step left it,
+/// and the parameters and the optimiser's state now.
+struct SubnormalCount {
+  std::size_t tape = 0, parameters = 0, state = 0;
+};
+
+template <class T>
+std::size_t count_subnormals(const Tensor<T>& t) {
+  return static_cast<std::size_t>(
+      std::count_if(t.begin(), t.end(), [](T x) { return std::fpclassify(x) == FP_SUBNORMAL; }));
+}
+
+template <class T>
+SubnormalCount count_subnormals(Tape<T>& tape, nn::Optimizer<T>& optimizer) {
+  SubnormalCount count;
+  for (tapegrad::NodeId id = 0; id < tape.size(); ++id) {
+    count.tape += count_subnormals(tape.value(tape.var(id)));
+    if (tape.has_grad(id))
+      count.tape += count_subnormals(tape.grad(id));
+  }
+  for (std::size_t k = 0; k < optimizer.parameters().size(); ++k) {
+    count.parameters += count_subnormals(optimizer.parameters()[k]->value());
+    for (const auto& [name, tensor] : optimizer.state(k).tensors)
+      count.state += count_subnormals(*tensor);
+  }
+  return count;
 }
 
 struct Evaluation {
