@@ -23,7 +23,7 @@
 
 #include "curves.hpp"
 #include "fashion_mnist.hpp"
-#include "progress.hpp"
+#include "common/progress.hpp"
 #include "tape_page.hpp"
 #include "trainer.hpp"
 
