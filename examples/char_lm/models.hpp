@@ -72,11 +72,10 @@ class TransformerLanguageModel : public nn::Module<float> {
     this->register_module("embed", embed);
     this->register_module("position", position);
     this->register_module("dropout", dropout);
-    for (std::size_t i = 0; i < s.layers; ++i) {
-      blocks_.push_back(
+    for (std::size_t i = 0; i < s.layers; ++i)  // named "blocks.0", "blocks.1", …
+      blocks.add(
           std::make_unique<nn::TransformerBlock<float>>(s.embed_dim, s.heads, s.hidden, rng));
-      this->register_module("blocks." + std::to_string(i), *blocks_.back());
-    }
+    this->register_module("blocks", blocks);
     this->register_module("ln", ln);
     this->register_module("head", head);
   }
@@ -93,20 +92,15 @@ class TransformerLanguageModel : public nn::Module<float> {
       steps(0, t) = static_cast<float>(t);
     // (batch, time, dim) + (1, time, dim): the same position vectors for every row.
     Var<float> x = embed(ids) + position(ids.tape()->constant(std::move(steps), "steps"));
-    x = dropout(x);
-    for (const auto& block : blocks_)
-      x = (*block)(x);
-    return head(ln(x));
+    return head(ln(blocks(dropout(x))));
   }
 
   nn::Embedding<float> embed;
   nn::Embedding<float> position;
   nn::Dropout<float> dropout;
+  nn::Sequential<float> blocks;
   nn::LayerNorm<float> ln;
   nn::Linear<float> head;
-
- private:
-  std::vector<std::unique_ptr<nn::TransformerBlock<float>>> blocks_;
 };
 
 /// A word drawn from `model` (in eval mode) one symbol at a time: each step
