@@ -172,8 +172,8 @@ void write_tape_page(nn::Module<float>& model, const nn::Dataset<float>& data,
 int run(Options& o) {
   tapegrad::set_num_threads(o.threads);
   const Split split = split_words(read_words(o.corpus), o.seed, 0.05, 0.05, o.limit);
-  const nn::CharVocabulary vocabulary(
-      joined(split.train) + joined(split.validation) + joined(split.test));
+  const nn::CharVocabulary vocabulary(joined(split.train) + joined(split.validation) +
+                                      joined(split.test));
   // One length for every split: the longest word anywhere, plus begin.
   std::size_t longest = 0;
   for (const auto* part : {&split.train, &split.validation, &split.test})
@@ -188,24 +188,26 @@ int run(Options& o) {
       "words: %zu training, %zu validation, %zu test (seed %llu); %zu symbols (%zu characters, "
       "pad, begin, end); %zu steps per word\n",
       split.train.size(), split.validation.size(), split.test.size(),
-      static_cast<unsigned long long>(o.seed), vocabulary.size(),
-      vocabulary.characters().size(), length);
+      static_cast<unsigned long long>(o.seed), vocabulary.size(), vocabulary.characters().size(),
+      length);
   if (const std::string advice = tapegrad::blas_kernel_advice(); !advice.empty())
     std::printf("%s\n", advice.c_str());
 
   // The baseline, its k chosen on the validation words.
   double best_k = 0, best_validation = 0;
-  for (const double k : {0.01, 0.03, 0.1, 0.3, 1.0}) {
-    const double v = CharTrigram(vocabulary, split.train, k).score(split.validation).per_prediction();
+  for (const double k : {0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0}) {
+    const double v =
+        CharTrigram(vocabulary, split.train, k).score(split.validation).per_prediction();
     if (best_k == 0 || v < best_validation) {
       best_k = k;
       best_validation = v;
     }
   }
   const CharTrigram trigram(vocabulary, split.train, best_k);
-  std::printf("3-gram baseline (add-k, k = %g chosen on validation): validation %.4f, test %.4f "
-              "nats/symbol\n",
-              best_k, best_validation, trigram.score(split.test).per_prediction());
+  std::printf(
+      "3-gram baseline (add-k, k = %g chosen on validation): validation %.4f, test %.4f "
+      "nats/symbol\n",
+      best_k, best_validation, trigram.score(split.test).per_prediction());
 
   o.net.vocabulary = vocabulary.size();
   o.net.max_length = length;
@@ -225,11 +227,12 @@ int run(Options& o) {
   const std::size_t warmup = std::min(o.warmup, total - 1);  // a short run warms up less
   nn::LrScheduler<float> scheduler(optimizer,
                                    nn::CosineAnnealing(o.learning_rate, total, 0.0, warmup));
-  std::printf("%s: %zu parameters; AdamW lr %g (warmup %zu steps, cosine over %zu), weight decay "
-              "%g, clip %g, dropout %g, batch %zu, %d thread%s\n",
-              o.model.c_str(), count, static_cast<double>(o.learning_rate), warmup, total,
-              static_cast<double>(o.weight_decay), static_cast<double>(o.clip), o.net.dropout,
-              o.batch_size, o.threads, o.threads == 1 ? "" : "s");
+  std::printf(
+      "%s: %zu parameters; AdamW lr %g (warmup %zu steps, cosine over %zu), weight decay "
+      "%g, clip %g, dropout %g, batch %zu, %d thread%s\n",
+      o.model.c_str(), count, static_cast<double>(o.learning_rate), warmup, total,
+      static_cast<double>(o.weight_decay), static_cast<double>(o.clip), o.net.dropout, o.batch_size,
+      o.threads, o.threads == 1 ? "" : "s");
   std::fflush(stdout);
 
   std::filesystem::create_directories(o.out_dir);
@@ -275,8 +278,9 @@ int run(Options& o) {
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     r.cpu_seconds = cpu_seconds() - cpu_start;
     records.push_back(r);
-    std::printf("epoch %2d/%d  train %.6f  validation %.6f nats/symbol  epoch %.1f s (CPU %.1f s)\n",
-                epoch, o.epochs, r.train_loss, r.validation_loss, r.seconds, r.cpu_seconds);
+    std::printf(
+        "epoch %2d/%d  train %.6f  validation %.6f nats/symbol  epoch %.1f s (CPU %.1f s)\n", epoch,
+        o.epochs, r.train_loss, r.validation_loss, r.seconds, r.cpu_seconds);
     std::fflush(stdout);
     write_curves_csv(csv, records);
     nn::save_training_checkpoint(checkpoint, state);
