@@ -22,9 +22,9 @@
 #include <CLI/CLI.hpp>
 #include <tapegrad/tapegrad.hpp>
 
+#include "common/progress.hpp"
 #include "curves.hpp"
 #include "fashion_mnist.hpp"
-#include "progress.hpp"
 #include "tape_page.hpp"
 #include "trainer.hpp"
 

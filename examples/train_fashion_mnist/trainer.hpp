@@ -19,7 +19,7 @@
 
 #include <tapegrad/tapegrad.hpp>
 
-#include "progress.hpp"
+#include "common/progress.hpp"
 
 using tapegrad::Tape;
 using tapegrad::Tensor;
