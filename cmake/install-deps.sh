@@ -16,6 +16,7 @@ packages=(
   libcli11-dev         # command line of examples/train_fashion_mnist
   gnuplot-nox          # its SVG learning curves (optional at run time)
   dataset-fashion-mnist  # the data set it trains on
+  wamerican            # the word list examples/char_lm learns from
   libopenmpi-dev openmpi-bin  # tapegrad::dist (data-parallel training) and its mpirun tests
   "$@"
 )

@@ -10,6 +10,8 @@
 #                                (medians of 5), with Debian's libtorch-dev installed first
 #   bash cmake/run.sh bench-torch-train  the Fashion-MNIST training job in both, epoch by epoch
 #                                (--epochs 4 --threads 1 --batch 128), libtorch-dev installed first
+#   bash cmake/run.sh bench-torch-lstm  an LSTM language model in both: losses checked equal
+#                                (float64, float32), then step times at 1 and 2 threads
 #   bash cmake/run.sh bench-scalar  the scalar chain in tapegrad, Stan Math, ADOL-C and by hand,
 #                                interleaved, with Debian's StanHeaders and ADOL-C installed first
 #   bash cmake/run.sh bench-dist   data-parallel step time: 1 rank × 2 threads, then 2 ranks ×
@@ -18,11 +20,11 @@
 #
 # Dependencies come from cmake/install-deps.sh (apt-get; a no-op when present).
 # bench and bench-torch pass further arguments to Google Benchmark, bench-scalar to its
-# program (--rounds=N).
+# program (--rounds=N), bench-torch-lstm to its program (--pairs N, --threads 1,2, …).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-usage() { sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; }
 
 preset_build() {  # preset [targets...]
   local preset=$1
@@ -136,6 +138,14 @@ case "${1:-}" in
     shift
     OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE} \
       ./build/release/tests/benchmarks/tapegrad_vs_libtorch_training "$@"
+    ;;
+  bench-torch-lstm)
+    # The LSTM language model, blocks of steps alternating between the two.
+    bash cmake/install-deps.sh libtorch-dev
+    preset_build release tapegrad_vs_libtorch_lstm
+    shift
+    OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE} \
+      ./build/release/tests/benchmarks/tapegrad_vs_libtorch_lstm "$@"
     ;;
   bench-dist)
     bash cmake/install-deps.sh

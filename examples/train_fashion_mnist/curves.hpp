@@ -1,51 +1,37 @@
 #pragma once
-// The learning curves: one CSV row per epoch, and an SVG plot of them drawn
-// by gnuplot when it is on PATH (Debian: gnuplot-nox).
+// The learning curves: one CSV row per epoch, and an SVG plot of them.
 
-#include <cstdio>
-#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
 
-#include <unistd.h>
+#include "common/gnuplot.hpp"
 
 struct EpochRecord {
   int epoch;
-  double train_loss, train_accuracy, test_loss, test_accuracy, examples_per_second, elapsed;
+  double train_loss, train_accuracy, test_loss, test_accuracy;
+  double examples_per_second;  ///< over the epoch's wall-clock time
+  double
+      examples_per_cpu_second;  ///< over its CPU time (user + system), which load does not inflate
+  double elapsed;
 };
 
 inline void write_curves_csv(const std::string& path, const std::vector<EpochRecord>& records) {
   std::ofstream out(path);
   out << "epoch,train_loss,train_accuracy,test_loss,test_accuracy,examples_per_second,"
-         "elapsed_seconds\n";
+         "examples_per_cpu_second,elapsed_seconds\n";
   for (const EpochRecord& r : records) {
     out << r.epoch << ',' << r.train_loss << ',' << r.train_accuracy << ',' << r.test_loss << ','
-        << r.test_accuracy << ',' << r.examples_per_second << ',' << r.elapsed << '\n';
+        << r.test_accuracy << ',' << r.examples_per_second << ',' << r.examples_per_cpu_second
+        << ',' << r.elapsed << '\n';
   }
-}
-
-/// Whether an executable `name` is in one of PATH's directories.
-inline bool on_path(const std::string& name) {
-  const char* path = std::getenv("PATH");
-  if (!path)
-    return false;
-  std::stringstream dirs(path);
-  std::string dir;
-  while (std::getline(dirs, dir, ':')) {
-    if (!dir.empty() && access((dir + "/" + name).c_str(), X_OK) == 0)
-      return true;
-  }
-  return false;
 }
 
 /// Plots loss and accuracy against the epoch into `svg`; false without gnuplot.
 inline bool plot_curves(const std::string& csv, const std::string& svg, const std::string& script,
                         std::size_t epochs) {
-  if (!on_path("gnuplot"))
-    return false;
-  std::ofstream gp(script);
+  std::ostringstream gp;
   gp << "set terminal svg size 800,360 font 'sans,11'\n"
      << "set output '" << svg << "'\n"
      << "set datafile separator ','\n"
@@ -61,7 +47,5 @@ inline bool plot_curves(const std::string& csv, const std::string& svg, const st
      << "plot '" << csv << "' using 1:($3*100) with linespoints title 'train', '' using "
      << "1:($5*100) with linespoints title 'test'\n"
      << "unset multiplot\n";
-  gp.close();
-  const std::string command = "gnuplot '" + script + "'";
-  return std::system(command.c_str()) == 0;
+  return run_gnuplot(script, gp.str());
 }

@@ -9,8 +9,16 @@
 //  * the double-VJP fallback: with a fresh variable u of y's shape, the op's
 //    differentiable backprop records the VJPs uᵀ∂y/∂x_i; s = Σ_i ⟨uᵀ∂y/∂x_i, ẋ_i⟩
 //    is linear in u, and ∂s/∂u = Σ_i (∂y/∂x_i)·ẋ_i = ẏ.
+//
+// Only nodes on a path from a seed to an output get a tangent: a node no
+// seed reaches has none (no buffer, no rule), and neither has a node no
+// output reads — for forward over reverse, the loss itself and the recorded
+// gradients of the other parameters. Tangent buffers live in a store of the
+// calling thread, reused by the next jvp (of any tape) on that thread, so
+// repeated products of one shape allocate only the returned tensors.
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +32,52 @@ namespace tapegrad {
 
 using detail::describe_node;
 
+namespace {
+
+/// One thread's tangent buffers, by node id, and the marks of a jvp. A jvp
+/// inside another on the same thread (a custom tangent rule calling jvp)
+/// finds the store busy and takes a store of its own.
+template <class T>
+struct TangentStore {
+  std::vector<Tensor<T>> tangents;
+  std::vector<const Tensor<T>*> known;
+  std::vector<char> needed;
+  bool busy = false;
+
+  void prepare(std::size_t count) {
+    if (tangents.size() < count)
+      tangents.resize(count);
+    known.assign(count, nullptr);
+    needed.assign(count, 0);
+  }
+};
+
+template <class T>
+class BorrowedStore {
+ public:
+  BorrowedStore() {
+    thread_local TangentStore<T> shared;
+    if (shared.busy) {
+      own_.emplace();
+      store_ = &*own_;
+    } else {
+      store_ = &shared;
+    }
+    store_->busy = true;
+  }
+  ~BorrowedStore() { store_->busy = false; }
+  BorrowedStore(const BorrowedStore&) = delete;
+  BorrowedStore& operator=(const BorrowedStore&) = delete;
+
+  TangentStore<T>& operator*() const noexcept { return *store_; }
+
+ private:
+  std::optional<TangentStore<T>> own_;
+  TangentStore<T>* store_;
+};
+
+}  // namespace
+
 template <class T>
 std::vector<Tensor<T>> Tape<T>::jvp(Span<Var<T>> outputs, const std::vector<TangentSeed<T>>& seeds,
                                     const JvpOptions& options) {
@@ -35,8 +89,11 @@ std::vector<Tensor<T>> Tape<T>::jvp(Span<Var<T>> outputs, const std::vector<Tang
     check(y, "jvp");
     top = std::max(top, y.id());
   }
-  std::vector<Tensor<T>> tangents(count_);
-  std::vector<const Tensor<T>*> known(count_, nullptr);
+  const BorrowedStore<T> borrowed;
+  TangentStore<T>& store = *borrowed;
+  store.prepare(count_);
+  std::vector<Tensor<T>>& tangents = store.tangents;
+  std::vector<const Tensor<T>*>& known = store.known;
   NodeId bottom = static_cast<NodeId>(count_);
   for (const TangentSeed<T>& seed : seeds) {
     check(seed.x, "jvp");
@@ -63,13 +120,22 @@ std::vector<Tensor<T>> Tape<T>::jvp(Span<Var<T>> outputs, const std::vector<Tang
     if (known[id] != nullptr) {
       throw ValueError("jvp seeds " + describe_node(n.label, id) + " twice", {"jvp", id, n.label});
     }
-    tangents[id] = seed.v;
-    known[id] = &tangents[id];
+    known[id] = &seed.v;  // the seeds outlive the pass: no copy
     bottom = std::min(bottom, id);
+  }
+  // What the outputs read, from the top down to the lowest seed.
+  std::vector<char>& needed = store.needed;
+  for (const Var<T>& y : outputs)
+    needed[y.id()] = 1;
+  for (std::size_t i = top + 1; i-- > bottom;) {
+    if (!needed[i] || nodes_[i].is_leaf())
+      continue;
+    for (const NodeId in : inputs(static_cast<NodeId>(i)))
+      needed[in] = 1;
   }
   for (std::size_t i = bottom; i <= top && i < known.size(); ++i) {
     const Node<T>& n = nodes_[i];
-    if (n.is_leaf() || !n.requires_grad)
+    if (!needed[i] || n.is_leaf() || !n.requires_grad)
       continue;
     const NodeId id = static_cast<NodeId>(i);
     const Span<NodeId> ids = inputs(id);
@@ -86,7 +152,8 @@ std::vector<Tensor<T>> Tape<T>::jvp(Span<Var<T>> outputs, const std::vector<Tang
         if (known[ids[k]] != nullptr)
           dy += partials[k] * *known[ids[k]]->data();
       }
-      tangents[i] = Tensor<T>(Shape{}, dy);
+      tangents[i].resize(Shape{});
+      tangents[i]() = dy;
     } else {
       TangentContext<T> ctx(nodes_, id, ids.begin(), known, tangents[i]);
       if (!n.op->tangent(ctx)) {
@@ -98,14 +165,15 @@ std::vector<Tensor<T>> Tape<T>::jvp(Span<Var<T>> outputs, const std::vector<Tang
         }
         tangents[i] = fallback_tangent(id, known);
       } else if (!ctx.written()) {
-        tangents[i] = Tensor<T>(n.shape(), T(0));
+        tangents[i].resize(n.shape());
+        tangents[i].fill(T(0));
       }
     }
     known[i] = &tangents[i];
   }
   std::vector<Tensor<T>> results;
   for (const Var<T>& y : outputs) {
-    results.push_back(known[y.id()] != nullptr ? tangents[y.id()]
+    results.push_back(known[y.id()] != nullptr ? *known[y.id()]
                                                : Tensor<T>(nodes_[y.id()].shape(), T(0)));
   }
   return results;

@@ -11,15 +11,10 @@
 // subnormal moment makes is below half an ulp of any normal weight, so
 // parameters come out the same unless a weight is itself within ~1e-30 of 0.
 
-#include <cmath>
-#include <limits>
+#include "tensor/subnormal.hpp"
 
 namespace tapegrad::nn {
 
-/// x, or 0 where x is subnormal. Branch-free, so the update loops vectorise.
-template <class T>
-inline T flush_subnormal(T x) {
-  return std::abs(x) < std::numeric_limits<T>::min() ? T(0) : x;
-}
+using tapegrad::flush_subnormal;
 
 }  // namespace tapegrad::nn

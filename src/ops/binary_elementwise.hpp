@@ -6,6 +6,7 @@
 // kFormula). The broadcasting forward and the summing back are free
 // functions, for the comparisons and where too.
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -74,6 +75,54 @@ void send_recorded_reduced(DifferentiableBackpropContext<T>& ctx, std::size_t i,
   ctx.accumulate(i, contribution.shape() == shape ? contribution : sum_to(contribution, shape));
 }
 
+/// The common broadcasts seen as a (rows × cols) output: each operand is
+/// the whole output, one row repeated over the rows (a bias over a batch:
+/// its shape, leading 1s aside, is the output's trailing extents) or one
+/// number. Element (r, c) of an operand is then at r·row_step + c·col_step.
+struct RowBroadcast {
+  struct Operand {
+    std::size_t row_step, col_step;
+  };
+  std::size_t rows, cols;
+  Operand a, b;
+};
+
+/// std::nullopt for the other broadcasts (a column, rows of two lengths).
+inline std::optional<RowBroadcast> row_broadcast(const Shape& a, const Shape& b, const Shape& y) {
+  const std::size_t n = shape_size(y);
+  std::size_t cols = 0;
+  const auto is_row = [&](const Shape& x) {
+    std::size_t lead = 0;
+    while (lead < x.size() && x[lead] == 1)
+      ++lead;
+    const std::size_t rank = x.size() - lead;
+    return rank <= y.size() && std::equal(x.begin() + lead, x.end(), y.end() - rank);
+  };
+  enum class Spread { whole, row, single };
+  const auto spread = [&](const Shape& x) -> std::optional<Spread> {
+    const std::size_t size = shape_size(x);
+    if (x == y)
+      return Spread::whole;
+    if (size == 1)
+      return Spread::single;
+    if (!is_row(x) || (cols != 0 && cols != size))
+      return std::nullopt;
+    cols = size;
+    return Spread::row;
+  };
+  const std::optional<Spread> ka = spread(a);
+  const std::optional<Spread> kb = spread(b);
+  if (!ka || !kb)
+    return std::nullopt;
+  if (cols == 0)
+    cols = n;
+  const std::size_t rows = cols == 0 ? 0 : n / cols;
+  const auto operand = [&](Spread k) -> RowBroadcast::Operand {
+    return {k == Spread::whole ? cols : 0, k == Spread::single ? std::size_t{0} : std::size_t{1}};
+  };
+  return RowBroadcast{rows, cols, operand(*ka), operand(*kb)};
+}
+
 template <class T, class Kernel>
 class BinaryElementwise final : public OpBase<BinaryElementwise<T, Kernel>, T> {
  public:
@@ -115,15 +164,9 @@ class BinaryElementwise final : public OpBase<BinaryElementwise<T, Kernel>, T> {
     const Tensor<T>& a = ctx.input(0);
     const Tensor<T>& b = ctx.input(1);
     const Tensor<T>& y = ctx.output();
-    if (a.shape() == b.shape()) {  // no broadcast: one plain loop, as backprop_elements
-      const T* da = ctx.has_tangent(0) ? ctx.tangent(0).data() : nullptr;
-      const T* db = ctx.has_tangent(1) ? ctx.tangent(1).data() : nullptr;
-      T* dy = ctx.output_tangent().data();
-      for (std::size_t i = 0, n = y.size(); i < n; ++i) {
-        const T ai = a.data()[i], bi = b.data()[i], yi = y.data()[i];
-        dy[i] = (da ? Kernel::grad_a(ai, bi, yi, da[i]) : T(0)) +
-                (db ? Kernel::grad_b(ai, bi, yi, db[i]) : T(0));
-      }
+    if (const std::optional<RowBroadcast> l = row_broadcast(a.shape(), b.shape(), y.shape())) {
+      tangent_rows(*l, a.data(), b.data(), y.data(), ctx.tangent_or_null(0), ctx.tangent_or_null(1),
+                   ctx.output_tangent().data());
       return true;
     }
     if (ctx.has_tangent(0))
@@ -156,6 +199,36 @@ class BinaryElementwise final : public OpBase<BinaryElementwise<T, Kernel>, T> {
   }
 
  private:
+  /// The tangent rule's plain loops for a row broadcast (or none); a
+  /// tangent, when present, is laid out like its operand. One loop per
+  /// set of present tangents, so that each is a straight vector loop.
+  static void tangent_rows(const RowBroadcast& l, const T* a, const T* b, const T* y, const T* da,
+                           const T* db, T* dy) {
+    const auto each = [&](const auto& element) {
+      for (std::size_t r = 0; r < l.rows; ++r) {
+        const std::size_t ia = r * l.a.row_step, ib = r * l.b.row_step, i = r * l.cols;
+        for (std::size_t c = 0; c < l.cols; ++c)
+          dy[i + c] = element(ia + c * l.a.col_step, ib + c * l.b.col_step, i + c);
+      }
+    };
+    if (da && db) {
+      each([&](std::size_t ia, std::size_t ib, std::size_t i) {
+        return Kernel::grad_a(a[ia], b[ib], y[i], da[ia]) +
+               Kernel::grad_b(a[ia], b[ib], y[i], db[ib]);
+      });
+    } else if (da) {
+      each([&](std::size_t ia, std::size_t ib, std::size_t i) {
+        return Kernel::grad_a(a[ia], b[ib], y[i], da[ia]);
+      });
+    } else if (db) {
+      each([&](std::size_t ia, std::size_t ib, std::size_t i) {
+        return Kernel::grad_b(a[ia], b[ib], y[i], db[ib]);
+      });
+    } else {
+      std::fill(dy, dy + l.rows * l.cols, T(0));
+    }
+  }
+
   static void backprop_elements(BackpropContext<T>& ctx, const T* a, const T* b, const T* y,
                                 const T* g, std::size_t n) {
     if (ctx.needs_grad(0)) {

@@ -15,6 +15,7 @@
 #include "tapegrad/ops/activations.hpp"
 #include "tapegrad/ops/arithmetic.hpp"
 #include "tapegrad/ops/losses.hpp"
+#include "tensor/subnormal.hpp"
 
 namespace tapegrad {
 namespace ops {
@@ -49,8 +50,11 @@ class CrossEntropyOp final : public OpBase<CrossEntropyOp<T>, T> {
       T sum = 0;
       for (std::size_t c = 0; c < r.length; ++c)
         sum += probabilities[c] = std::exp(x[c] - max);
+      // A class ruled out by more than ~87 (float) or ~708 (double) has a
+      // subnormal probability: 0 instead (tensor/subnormal.hpp), as its
+      // gradient g·p below would be too. The loss does not read p.
       for (std::size_t c = 0; c < r.length; ++c)
-        probabilities[c] /= sum;
+        probabilities[c] = flush_subnormal(probabilities[c] / sum);
       const auto label = static_cast<std::size_t>(labels[row]);
       total += (max - x[label]) + std::log(sum);  // max + log Σ would round log Σ away
     }
@@ -84,7 +88,7 @@ class CrossEntropyOp final : public OpBase<CrossEntropyOp<T>, T> {
       const std::size_t offset = row * r.length;
       const auto label = static_cast<std::size_t>(labels[row]);
       for (std::size_t c = 0; c < r.length; ++c) {
-        dx.add(offset + c, g * (p[offset + c] - (c == label ? T(1) : T(0))));
+        dx.add(offset + c, flush_subnormal(g * (p[offset + c] - (c == label ? T(1) : T(0)))));
       }
     }
   }

@@ -2,9 +2,10 @@
 // reverse (hvp(): the recorded gradient swept once more) against forward
 // over reverse (hvp_forward(): the recorded gradient's jvp), on the
 // lecture's 2-2-2 network and on a 64-32-10 tanh MLP (batch 16, squared
-// error), both with respect to the first layer's weight. Each iteration
-// records the forward pass and the gradient afresh, as a training loop
-// would.
+// error), both with respect to the first layer's weight, and on the RNN of
+// workloads.hpp (h ← tanh(W h + U x_t), 64 units, 200 steps, float32) with
+// respect to W. Each iteration records the forward pass and the gradient
+// afresh, as a training loop would.
 #include <benchmark/benchmark.h>
 
 #include <cstddef>
@@ -13,6 +14,7 @@
 #include <tapegrad/tapegrad.hpp>
 
 #include "lecture/network.hpp"
+#include "workloads.hpp"
 
 namespace {
 
@@ -76,10 +78,35 @@ void hvp_mlp(benchmark::State& state) {
   }
 }
 
+template <bool kForward>
+void hvp_rnn(benchmark::State& state) {
+  set_flush_denormals(true);  // as the rnn workload: its gradient vanishes through the steps
+  bench::Rnn model;
+  Tape<float>& tape = model.tape;
+  const Tensor<float> v = bench::random_tensor<float>({bench::kRnnUnits, bench::kRnnUnits}, 13);
+  for (auto _ : state) {
+    tape.reset();
+    Var<float> h = tape.constant(model.h0, "h0");
+    const Var<float> w = tape.watch(model.w);
+    const Var<float> u = tape.watch(model.u);
+    for (const Tensor<float>& x : model.inputs)
+      h = tanh(matmul(w, h) + matmul(u, tape.constant(x)));
+    const Var<float> loss = sum(h);
+    if constexpr (kForward) {
+      benchmark::DoNotOptimize(hvp_forward(loss, w, v, {.fallback = false}));
+    } else {
+      benchmark::DoNotOptimize(hvp(loss, w, tape.constant(v)).value());
+    }
+  }
+  set_flush_denormals(false);
+}
+
 BENCHMARK(hvp_lecture<false>)->Name("hvp_lecture/reverse_over_reverse");
 BENCHMARK(hvp_lecture<true>)->Name("hvp_lecture/forward_over_reverse");
 BENCHMARK(hvp_mlp<false>)->Name("hvp_mlp/reverse_over_reverse");
 BENCHMARK(hvp_mlp<true>)->Name("hvp_mlp/forward_over_reverse");
+BENCHMARK(hvp_rnn<false>)->Name("hvp_rnn/reverse_over_reverse");
+BENCHMARK(hvp_rnn<true>)->Name("hvp_rnn/forward_over_reverse");
 
 }  // namespace
 BENCHMARK_MAIN();

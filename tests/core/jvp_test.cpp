@@ -3,6 +3,7 @@
 // errors for bad seeds.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -239,6 +240,102 @@ TEST(Gradcheck, ChecksForwardModeOfBuiltins) {
   EXPECT_TRUE(r.forward_checked) << r.report();
   EXPECT_NEAR(r.forward_analytic, r.forward_numeric, 1e-8);
   EXPECT_NE(r.forward_analytic, 0.0);
+}
+
+/// ẏ = 0 without writing it: the tape must hand back zeros even when the
+/// buffer it reuses held another jvp's tangent.
+class TangentLeftUnwritten final : public CubeBackpropOnly {
+ public:
+  std::string_view name() const override { return "tangent_left_unwritten"; }
+  bool tangent(TangentContext<double>&) const override { return true; }
+};
+
+/// y = 2x, whose tangent rule runs a jvp of its own on another tape.
+class DoubleByNestedJvp final : public Operation<double> {
+ public:
+  std::string_view name() const override { return "double_by_nested_jvp"; }
+  int arity() const override { return 1; }
+  void forward(ForwardContext<double>& ctx) const override {
+    ctx.output(ctx.input(0).shape()) = 2.0 * ctx.input(0);
+  }
+  void backprop(BackpropContext<double>& ctx) const override {
+    ctx.accumulate(0, 2.0 * ctx.grad_output());
+  }
+  bool tangent(TangentContext<double>& ctx) const override {
+    Tape<double> inner;
+    const Var<double> x = inner.variable(ctx.input(0));
+    ctx.accumulate(inner.jvp({x + x}, {{x, ctx.tangent(0)}})[0]);
+    return true;
+  }
+};
+
+TEST(Jvp, NodesNoSeedReachesOrNoOutputReadsAreSkipped) {
+  Tape<double> tape;
+  const Var<double> x = tape.variable(Tensor<double>{0.5, -1.0, 2.0});
+  const Var<double> c = tape.variable(Tensor<double>{1.5, 0.25, -0.5});
+  const Var<double> unseeded = exp(c);  // no seed reaches it: no tangent
+  const Var<double> y = sin(x) * unseeded;
+  const Var<double> unread = cos(x) * y;  // after y, read by no output
+  const Tensor<double> v{1.0, -2.0, 0.5};
+  const Tensor<double> alone = tape.jvp({y}, {{x, v}})[0];
+  const std::vector<Tensor<double>> both = tape.jvp({y, unread}, {{x, v}});
+  for (std::size_t i = 0; i < 3; ++i) {
+    const double expected = std::cos(x.value()(i)) * unseeded.value()(i) * v(i);
+    EXPECT_NEAR(alone(i), expected, 1e-15) << i;
+    EXPECT_EQ(both[0](i), alone(i)) << i;
+    const double dunread =
+        -std::sin(x.value()(i)) * v(i) * y.value()(i) + std::cos(x.value()(i)) * expected;
+    EXPECT_NEAR(both[1](i), dunread, 1e-14) << i;
+  }
+}
+
+TEST(Jvp, AReusedBufferNeverLeaksAnEarlierTangent) {
+  const TangentLeftUnwritten zero_tangent;
+  for (const Shape& shape : {Shape{3}, Shape{2, 2}, Shape{3}}) {
+    SCOPED_TRACE(shape_to_string(shape));
+    Tape<double> tape;
+    const Var<double> x = tape.variable(Tensor<double>(shape, 0.5));
+    const Var<double> busy = exp(x);  // fills node 1's buffer with e^x·v
+    const Tensor<double> v(shape, 3.0);
+    ASSERT_EQ(tape.jvp({busy}, {{x, v}})[0](0), std::exp(0.5) * 3.0);
+    tape.reset();
+    const Var<double> x2 = tape.variable(Tensor<double>(shape, 0.5));
+    const Var<double> z = tape.record(zero_tangent, {x2});  // node 1 again
+    EXPECT_EQ(tape.jvp({z}, {{x2, v}})[0], Tensor<double>(shape, 0.0));
+  }
+}
+
+TEST(Jvp, ATangentRuleMayRunAJvpOfItsOwn) {
+  const DoubleByNestedJvp twice;
+  Tape<double> tape;
+  const Var<double> x = tape.variable(Tensor<double>{1.0, -3.0});
+  const Var<double> y = exp(tape.record(twice, {sin(x)}));
+  const Tensor<double> v{0.5, 2.0};
+  const Tensor<double> t = tape.jvp({y}, {{x, v}})[0];
+  for (std::size_t i = 0; i < 2; ++i)
+    EXPECT_NEAR(t(i), y.value()(i) * 2.0 * std::cos(x.value()(i)) * v(i), 1e-14) << i;
+}
+
+TEST(HvpForward, OnAnMlpEqualsReverseOverReverse) {
+  // The loss node and the other parameters' recorded gradients are read by
+  // no output of the jvp, and the constant input reaches no seed: all skipped.
+  Tape<double> tape;
+  Parameter<double> w1(Tensor<double>{{0.5, -0.3, 0.2}, {0.1, 0.4, -0.6}}, "W1");
+  Parameter<double> b1(Tensor<double>{0.05, -0.1}, "b1");
+  Parameter<double> w2(Tensor<double>{{0.7, -0.2}, {0.3, 0.9}}, "W2");
+  Parameter<double> b2(Tensor<double>{0.2, -0.4}, "b2");
+  const Var<double> w = tape.watch(w1);
+  const Var<double> x = tape.constant(Tensor<double>{{1.0, -2.0, 0.5}, {0.3, 0.8, -1.1}});
+  const Var<double> h = tanh(linear(x, w, tape.watch(b1)));
+  const Var<double> h2 = tanh(matmul(h, tape.watch(w2)) + tape.watch(b2));  // a bias by add
+  const Var<double> loss =
+      mse(h2, tape.constant(Tensor<double>{{0.1, 0.2}, {-0.3, 0.4}})) + sum(h) * mean(h2);
+  const Tensor<double> v{{1.0, 0.5, -0.25}, {2.0, -1.0, 0.75}};
+  const Tensor<double> forward = hvp_forward(loss, w, v, {.fallback = false});
+  const Tensor<double> reverse = hvp(loss, w, tape.constant(v)).value();
+  ASSERT_EQ(forward.shape(), reverse.shape());
+  for (std::size_t i = 0; i < forward.size(); ++i)
+    EXPECT_NEAR(forward.data()[i], reverse.data()[i], 1e-14) << i;
 }
 
 }  // namespace

@@ -152,5 +152,24 @@ TEST(OuterOp, RejectsNonVectors) {
                                        {"needs a vector v", "(2, 2)"});
 }
 
+TEST(OuterOp, TangentWithEitherOrBothFactorsSeeded) {
+  Tape<double> tape;
+  const Var<double> u = tape.variable(Tensor<double>{1.0, 2.0});
+  const Var<double> v = tape.variable(Tensor<double>{3.0, 4.0, 5.0});
+  const Tensor<double> du{0.5, -1.0};
+  const Tensor<double> dv{2.0, 0.25, -3.0};
+  const Var<double> y = outer(u, v);
+  const Tensor<double> both = tape.jvp({y}, {{u, du}, {v, dv}})[0];
+  const Tensor<double> only_u = tape.jvp({y}, {{u, du}})[0];
+  const Tensor<double> only_v = tape.jvp({y}, {{v, dv}})[0];
+  for (std::size_t i = 0; i < 2; ++i) {
+    for (std::size_t j = 0; j < 3; ++j) {
+      EXPECT_EQ(only_u(i, j), du(i) * v.value()(j)) << i << j;
+      EXPECT_EQ(only_v(i, j), u.value()(i) * dv(j)) << i << j;
+      EXPECT_DOUBLE_EQ(both(i, j), du(i) * v.value()(j) + u.value()(i) * dv(j)) << i << j;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace tapegrad
