@@ -1,23 +1,24 @@
 // The recurrent layers, attention and the transformer block against PyTorch
 // 1.13 in float64: weights, inputs, outputs and gradients written by
 // tests/nn/reference/make_reference.py (see its docstring for the files).
-// Parameters are read with load_checkpoint, by label, as a user would
-// exchange weights with PyTorch.
+// Each test runs in float64, where parameters are read with load_checkpoint,
+// by label, as a user would exchange weights with PyTorch; and in float32,
+// training's default type, with the same weights and inputs rounded, held to
+// a float32 tolerance (reference_support.hpp).
 #include <gtest/gtest.h>
 
 #include <string>
+#include <type_traits>
 
-#include <xtensor/xmath.hpp>
-#include <xtensor/xsort.hpp>
-
-#include "nn/layer_gradcheck.hpp"
+#include "nn/reference_support.hpp"
 #include "tapegrad/tapegrad.hpp"
 
 namespace tapegrad {
 namespace {
 
-constexpr double kAgreement = 1e-12;  // ‖ours − torch‖∞ / ‖torch‖∞
+using testing::rounded_to;
 
+template <class T>
 class Reference {
  public:
   explicit Reference(const std::string& name)
@@ -25,22 +26,22 @@ class Reference {
   Tensor<double> operator[](const std::string& array) const {
     return nn::read_npy<double>(directory_ + "/" + array + ".npy");
   }
-  void load_into(nn::Module<double>& module) const {
-    nn::load_checkpoint(directory_, module.parameters());
-  }
-  void expect_close(const Tensor<double>& actual, const std::string& array) const {
-    const Tensor<double> expected = (*this)[array];
-    // The key bias's true gradient is 0 (softmax ignores a shift of a row's
-    // scores): both libraries give rounding noise, held to an absolute bound.
-    if (xt::amax(xt::abs(expected))() < kAgreement) {
-      EXPECT_LT(xt::amax(xt::abs(actual))(), kAgreement) << directory_ << ": " << array;
-      return;
+  /// The array in T (the files hold float64).
+  Tensor<T> in_type(const std::string& array) const { return rounded_to<T>((*this)[array]); }
+  void load_into(nn::Module<T>& module) const {
+    if constexpr (std::is_same_v<T, double>) {
+      nn::load_checkpoint(directory_, module.parameters());
+    } else {
+      // The float64 weights, rounded to float32.
+      for (Parameter<T>* p : module.parameters())
+        p->value() = in_type(p->label());
     }
-    EXPECT_LE(testing::max_relative_difference(actual, expected), kAgreement)
-        << directory_ << ": " << array;
   }
-  void expect_parameter_gradients(nn::Module<double>& module) const {
-    for (Parameter<double>* p : module.parameters())
+  void expect_close(const Tensor<T>& actual, const std::string& array) const {
+    testing::expect_agrees(actual, (*this)[array], directory_ + ": " + array);
+  }
+  void expect_parameter_gradients(nn::Module<T>& module) const {
+    for (Parameter<T>* p : module.parameters())
       expect_close(p->grad(), "grad_" + p->label());
   }
 
@@ -48,24 +49,25 @@ class Reference {
   std::string directory_;
 };
 
-void expect_recurrent_layer_matches(nn::RecurrentCell<double>& layer, const std::string& name,
+template <class T>
+void expect_recurrent_layer_matches(nn::RecurrentCell<T>& layer, const std::string& name,
                                     bool has_cell_state) {
-  const Reference ref(name);
+  const Reference<T> ref(name);
   ref.load_into(layer);
-  Tape<double> tape;
-  Var<double> x = tape.variable(ref["input"]);
-  Var<double> h0 = tape.variable(ref["h0"]);
-  Var<double> c0 = has_cell_state ? tape.variable(ref["c0"]) : Var<double>();
-  const nn::RecurrentOutput<double> out = layer.run(x, {h0, c0});
+  Tape<T> tape;
+  Var<T> x = tape.variable(ref.in_type("input"));
+  Var<T> h0 = tape.variable(ref.in_type("h0"));
+  Var<T> c0 = has_cell_state ? tape.variable(ref.in_type("c0")) : Var<T>();
+  const nn::RecurrentOutput<T> out = layer.run(x, {h0, c0});
   ref.expect_close(out.output.value(), "output");
   ref.expect_close(out.state.h.value(), "h_n");
-  Var<double> loss = sum(out.output * tape.constant(ref["projection"])) +
-                     sum(out.state.h * tape.constant(ref["projection_h"]));
+  Var<T> loss = sum(out.output * tape.constant(ref.in_type("projection"))) +
+                sum(out.state.h * tape.constant(ref.in_type("projection_h")));
   if (has_cell_state) {
     ref.expect_close(out.state.c.value(), "c_n");
-    loss = loss + sum(out.state.c * tape.constant(ref["projection_c"]));
+    loss = loss + sum(out.state.c * tape.constant(ref.in_type("projection_c")));
   }
-  for (Parameter<double>* p : layer.parameters())
+  for (Parameter<T>* p : layer.parameters())
     p->zero_grad();
   tape.backward(loss);
   ref.expect_parameter_gradients(layer);
@@ -75,53 +77,67 @@ void expect_recurrent_layer_matches(nn::RecurrentCell<double>& layer, const std:
     ref.expect_close(c0.grad(), "grad_c0");
 }
 
-TEST(ReferenceLayers, RnnMatchesPyTorch) {
-  nn::Rng rng(1);
-  nn::RNN<double> rnn(4, 6, rng);
-  expect_recurrent_layer_matches(rnn, "rnn", false);
-}
-
-TEST(ReferenceLayers, LstmMatchesPyTorch) {
-  nn::Rng rng(1);
-  nn::LSTM<double> lstm(4, 6, rng);
-  expect_recurrent_layer_matches(lstm, "lstm", true);
-}
-
-TEST(ReferenceLayers, GruMatchesPyTorch) {
-  nn::Rng rng(1);
-  nn::GRU<double> gru(4, 6, rng);
-  expect_recurrent_layer_matches(gru, "gru", false);
-}
-
-void expect_sequence_module_matches(nn::Module<double>& module, const std::string& name) {
-  const Reference ref(name);
+template <class T>
+void expect_sequence_module_matches(nn::Module<T>& module, const std::string& name) {
+  const Reference<T> ref(name);
   ref.load_into(module);
-  Tape<double> tape;
-  Var<double> x = tape.variable(ref["input"]);
-  Var<double> y = module(x);
+  Tape<T> tape;
+  Var<T> x = tape.variable(ref.in_type("input"));
+  Var<T> y = module(x);
   ref.expect_close(y.value(), "output");
-  for (Parameter<double>* p : module.parameters())
+  for (Parameter<T>* p : module.parameters())
     p->zero_grad();
-  tape.backward(sum(y * tape.constant(ref["projection"])));
+  tape.backward(sum(y * tape.constant(ref.in_type("projection"))));
   ref.expect_parameter_gradients(module);
   ref.expect_close(x.grad(), "grad_input");
 }
 
-TEST(ReferenceLayers, SelfAttentionMatchesPyTorch) {
+template <class T>
+class ReferenceLayers : public ::testing::Test {};
+
+struct TypeName {
+  template <class T>
+  static std::string GetName(int) {
+    return std::is_same_v<T, float> ? "float32" : "float64";
+  }
+};
+
+using Types = ::testing::Types<double, float>;
+TYPED_TEST_SUITE(ReferenceLayers, Types, TypeName);
+
+TYPED_TEST(ReferenceLayers, RnnMatchesPyTorch) {
   nn::Rng rng(1);
-  nn::MultiHeadSelfAttention<double> attention(8, 2, rng);
+  nn::RNN<TypeParam> rnn(4, 6, rng);
+  expect_recurrent_layer_matches(rnn, "rnn", false);
+}
+
+TYPED_TEST(ReferenceLayers, LstmMatchesPyTorch) {
+  nn::Rng rng(1);
+  nn::LSTM<TypeParam> lstm(4, 6, rng);
+  expect_recurrent_layer_matches(lstm, "lstm", true);
+}
+
+TYPED_TEST(ReferenceLayers, GruMatchesPyTorch) {
+  nn::Rng rng(1);
+  nn::GRU<TypeParam> gru(4, 6, rng);
+  expect_recurrent_layer_matches(gru, "gru", false);
+}
+
+TYPED_TEST(ReferenceLayers, SelfAttentionMatchesPyTorch) {
+  nn::Rng rng(1);
+  nn::MultiHeadSelfAttention<TypeParam> attention(8, 2, rng);
   expect_sequence_module_matches(attention, "attention");
 }
 
-TEST(ReferenceLayers, CausalSelfAttentionMatchesPyTorch) {
+TYPED_TEST(ReferenceLayers, CausalSelfAttentionMatchesPyTorch) {
   nn::Rng rng(1);
-  nn::MultiHeadSelfAttention<double> attention(8, 2, rng, {.causal = true});
+  nn::MultiHeadSelfAttention<TypeParam> attention(8, 2, rng, {.causal = true});
   expect_sequence_module_matches(attention, "attention_causal");
 }
 
-TEST(ReferenceLayers, PreNormTransformerBlockMatchesPyTorch) {
+TYPED_TEST(ReferenceLayers, PreNormTransformerBlockMatchesPyTorch) {
   nn::Rng rng(1);
-  nn::TransformerBlock<double> block(8, 2, 16, rng, {.causal = true});
+  nn::TransformerBlock<TypeParam> block(8, 2, 16, rng, {.causal = true});
   expect_sequence_module_matches(block, "transformer_block");
 }
 
