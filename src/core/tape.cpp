@@ -206,12 +206,13 @@ template <class T>
   }
   check_arity(op, count);
   if (flat) {
+    if (!grad_enabled_)
+      grad_inputs = 0;
     T output;
     T partials[kScalarInputs];
-    if (grad_enabled_ && requires_grad ? op.scalar_linearize(values, output, partials)
-                                       : op.scalar_forward(values, output)) {
-      return record_flat(op, inputs, output, partials,
-                         static_cast<std::uint8_t>(grad_enabled_ ? grad_inputs : 0));
+    if (grad_inputs != 0 ? op.scalar_linearize(values, output, partials)
+                         : op.scalar_forward(values, output)) {
+      return record_flat(op, inputs, output, partials, static_cast<std::uint8_t>(grad_inputs));
     }
   }
   return record_tensor(op, inputs, requires_grad);
