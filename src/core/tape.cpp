@@ -189,6 +189,7 @@ template <class T>
   bool requires_grad = false;
   unsigned grad_inputs = 0;  // while flat
   T values[kScalarInputs];
+  NodeId ids[kScalarInputs];
   for (std::size_t k = 0; k < count; ++k) {
     const Var<T>& v = inputs[k];
     // The op's name is looked up only to report an error.
@@ -200,6 +201,7 @@ template <class T>
     requires_grad = requires_grad || input.requires_grad;
     if (flat) {
       flat = input.flat;
+      ids[k] = v.id_;
       values[k] = input.scalar;
       grad_inputs |= unsigned{input.requires_grad} << k;
     }
@@ -212,7 +214,8 @@ template <class T>
     T partials[kScalarInputs];
     if (grad_inputs != 0 ? op.scalar_linearize(values, output, partials)
                          : op.scalar_forward(values, output)) {
-      return record_flat(op, inputs, output, partials, static_cast<std::uint8_t>(grad_inputs));
+      return record_flat(op, ids, count, output, partials,
+                         static_cast<std::uint8_t>(grad_inputs));
     }
   }
   return record_tensor(op, inputs, requires_grad);
@@ -238,7 +241,7 @@ Var<T> Tape<T>::record_tensor(const Operation<T>& op, Span<Var<T>> inputs, bool 
   try {
     op.forward(ctx);
     if (detect_anomaly_)
-      check_finite_output(id, inputs);
+      check_finite_output(id);
   } catch (const Error&) {
     roll_back();
     throw;
@@ -262,16 +265,17 @@ Var<T> Tape<T>::record_tensor(const Operation<T>& op, Span<Var<T>> inputs, bool 
 }
 
 template <class T>
-void Tape<T>::check_finite_output(NodeId id, Span<Var<T>> inputs) const {
+void Tape<T>::check_finite_output(NodeId id) const {
   const Node<T>& n = nodes_[id];
   const detail::NonfiniteCount bad = detail::count_nonfinite(n.value());
   if (!bad)
     return;
   std::string cause = "from finite inputs";
-  for (std::size_t p = 0; p < inputs.size(); ++p) {
-    const Node<T>& input = nodes_[inputs[p].id()];
+  const NodeId* inputs = edges_.data() + n.first_input;
+  for (std::size_t p = 0; p < n.input_count; ++p) {
+    const Node<T>& input = nodes_[inputs[p]];
     if (const detail::NonfiniteCount bad_input = detail::count_nonfinite(input.value())) {
-      cause = "because input " + std::to_string(p) + " (node " + std::to_string(inputs[p].id()) +
+      cause = "because input " + std::to_string(p) + " (node " + std::to_string(inputs[p]) +
               (input.label.empty() ? "" : " '" + input.label.str() + "'") + ") holds " +
               bad_input.describe(input.value().size());
       break;

@@ -6,9 +6,10 @@
 // scalar_forward(). Where a built-in op is recorded its type is known and
 // final, so FlatRecorder reads its arity as a constant, inlines its scalar
 // kernel and writes the node at once. Whatever it does not handle itself —
-// a stale or foreign Var, an input that is not flat, a kernel that declines,
-// a non-finite output in anomaly mode, a full tape — goes to Tape::record(),
-// which checks everything again and raises the error.
+// a stale or foreign Var, an input that is not flat, a kernel that declines —
+// goes to Tape::record(), which checks everything again and raises the
+// error. A full tape and a non-finite output in anomaly mode are record_flat's
+// to raise, for both.
 
 #include <cmath>
 #include <cstddef>
@@ -21,12 +22,18 @@
 namespace tapegrad {
 
 template <class T>
-[[gnu::always_inline]] inline NodeId Tape<T>::acquire_node(std::size_t input_count) {
+[[gnu::always_inline]] inline NodeId Tape<T>::next_node(std::size_t input_count) {
   if (count_ >= id_limit_ || edges_.size() + input_count > id_limit_) [[unlikely]]
     out_of_ids();
-  if (count_ == nodes_.capacity())
+  if (count_ == nodes_.capacity()) [[unlikely]]
     nodes_.grow();
-  Node<T>& n = nodes_[count_];
+  return static_cast<NodeId>(count_);
+}
+
+template <class T>
+[[gnu::always_inline]] inline NodeId Tape<T>::acquire_node(std::size_t input_count) {
+  const NodeId id = next_node(input_count);
+  Node<T>& n = nodes_[id];
   n.op = nullptr;
   n.parameter = nullptr;
   n.first_input = static_cast<std::uint32_t>(edges_.size());
@@ -38,36 +45,46 @@ template <class T>
   n.mirrored = false;
   n.grad_inputs = 0;
   n.label.clear();
-  return static_cast<NodeId>(count_++);
+  ++count_;
+  return id;
 }
 
+// Every field written once, edges first: the node's own stores are then
+// independent of the edge list's, and of the output's (late) value but one.
 template <class T>
 [[gnu::always_inline]] inline Var<T> Tape<T>::record_flat(const Operation<T>& op,
-                                                          Span<Var<T>> inputs, T output,
-                                                          const T* partials,
+                                                          const NodeId* inputs, std::size_t count,
+                                                          T output, const T* partials,
                                                           std::uint8_t grad_inputs) {
-  const NodeId id = acquire_node(inputs.size());
-  Node<T>& n = nodes_[id];
-  n.op = &op;
-  const std::size_t count = inputs.size();
-  n.input_count = static_cast<std::uint32_t>(count);
-  n.flat = true;
-  n.scalar = output;
+  const NodeId id = next_node(count);
+  const auto first = static_cast<std::uint32_t>(edges_.size());
   NodeId* edges = edges_.append(count);
   for (std::size_t k = 0; k < count; ++k)
-    edges[k] = inputs[k].id_;
-  n.grad_inputs = grad_inputs;
-  n.requires_grad = grad_inputs != 0;
+    edges[k] = inputs[k];
   if (grad_inputs != 0) {
-    T* kept = edges_.partials() + n.first_input;
+    T* kept = edges_.partials() + first;
     for (std::size_t k = 0; k < count; ++k)
       kept[k] = partials[k];
   }
+  Node<T>& n = nodes_[id];
+  n.op = &op;
+  n.parameter = nullptr;
+  n.first_input = first;
+  n.input_count = static_cast<std::uint32_t>(count);
+  n.saved_count = 0;
+  n.requires_grad = grad_inputs != 0;
+  n.released = false;
+  n.flat = true;
+  n.mirrored = false;
+  n.grad_inputs = grad_inputs;
+  n.scalar = output;
+  n.label.clear();
+  ++count_;
   if (detect_anomaly_ && !std::isfinite(output)) [[unlikely]] {
     try {
-      check_finite_output(id, inputs);
+      check_finite_output(id);
     } catch (...) {
-      edges_.truncate(n.first_input);
+      edges_.truncate(first);
       --count_;
       throw;
     }
@@ -86,41 +103,44 @@ inline constexpr bool inlines_scalar_kernel_v =
 
 template <class T>
 struct FlatRecorder {
-  /// Records `op` (of final type Op) on the tape of inputs[0].
-  template <class Op>
-  [[gnu::always_inline]] static Var<T> record(const Op& op, std::initializer_list<Var<T>> inputs) {
+  /// Records `op` (of final type Op) on the tape of `first`, with `rest` the
+  /// other inputs. (Handles by value: only the cold paths need them in memory.)
+  template <class Op, class... Rest>
+  [[gnu::always_inline]] static Var<T> record(const Op& op, Var<T> first, Rest... rest) {
     static_assert(inlines_scalar_kernel_v<Op, T>);
     static_assert(Op::kArity >= 1 && Op::kArity <= static_cast<int>(kScalarInputs));
-    const Var<T>& first = *inputs.begin();
-    if (first.cell_ != 0 && inputs.size() == Op::kArity) [[likely]] {
+    static_assert(sizeof...(Rest) + 1 == Op::kArity && (std::is_same_v<Rest, Var<T>> && ...));
+    if (first.cell_ != 0) [[likely]] {
       const Lifetime& lifetime = lifetime_at(first.cell_);
       if (lifetime.alive(first.generation_)) [[likely]] {
         Tape<T>& tape = *static_cast<Tape<T>*>(lifetime.owner);
         Var<T> out;
-        if (try_flat(tape, op, inputs.begin(), out))
+        if (try_flat(tape, op, out, first, rest...))
           return out;
-        return tape.record(op, inputs);
+        return tape.record(op, {first, rest...});
       }
     }
-    return first.live_tape(Op::kName).record(op, inputs);  // throws for a stale Var
+    return first.live_tape(Op::kName).record(op, {first, rest...});  // throws for a stale Var
   }
 
  private:
   // Writes the new node's handle to `out`, or returns false when Tape::record()
   // must take over (first's tape is `tape` already).
-  template <class Op>
-  [[gnu::always_inline]] static bool try_flat(Tape<T>& tape, const Op& op, const Var<T>* inputs,
-                                              Var<T>& out) {
+  template <class Op, class... Rest>
+  [[gnu::always_inline]] static bool try_flat(Tape<T>& tape, const Op& op, Var<T>& out,
+                                              Var<T> first, Rest... rest) {
     constexpr std::size_t arity = Op::kArity;
     const ExclusiveUse::Scope in_use(tape.in_use_, "record");
+    // `first` led to `tape` through its lifetime cell and generation, so it
+    // is the tape's own; the others must be too. Within one generation ids
+    // only grow, so a handle of the tape names a recorded node.
+    if (!((rest.cell_ == tape.cell_ && rest.generation_ == tape.generation_) && ...)) [[unlikely]]
+      return false;
+    const NodeId ids[arity] = {first.id_, rest.id_...};
     T values[arity];
     unsigned grad_inputs = 0;
     for (std::size_t k = 0; k < arity; ++k) {
-      const Var<T>& v = inputs[k];
-      if (v.cell_ != tape.cell_ || v.generation_ != tape.generation_ || v.id_ >= tape.count_)
-          [[unlikely]]
-        return false;
-      const Node<T>& input = tape.nodes_[v.id_];
+      const Node<T>& input = tape.nodes_[ids[k]];
       if (!input.flat) [[unlikely]]  // a watch is never flat: no parameter to check
         return false;
       values[k] = input.scalar;
@@ -129,14 +149,12 @@ struct FlatRecorder {
     if (!tape.grad_enabled_) [[unlikely]]
       grad_inputs = 0;
     T output;
-    if (!op.Op::scalar_forward(values, output)) [[unlikely]]
+    T partials[arity] = {};
+    const bool computed = grad_inputs != 0 ? op.Op::scalar_linearize(values, output, partials)
+                                           : op.Op::scalar_forward(values, output);
+    if (!computed) [[unlikely]]
       return false;
-    if (tape.detect_anomaly_ && !std::isfinite(output)) [[unlikely]]
-      return false;
-    T partials[arity];
-    if (grad_inputs != 0)
-      op.Op::scalar_backprop(values, output, T(1), partials);
-    out = tape.record_flat(op, Span<Var<T>>(inputs, arity), output, partials,
+    out = tape.record_flat(op, ids, arity, output, partials,
                            static_cast<std::uint8_t>(grad_inputs));
     return true;
   }

@@ -101,10 +101,13 @@ template <class T>
 void Tape<T>::sweep(Sweep<T>& sweep, NodeId output, detail::SweepObserver<T>* observer,
                     bool release_saved) {
   const bool capture = observer && observer->wants_contributions();
-  std::size_t i = std::size_t{output} + 1;
+  const bool plain = !observer && !release_saved;
+  std::size_t end = std::size_t{output} + 1;  // nodes [0, end) are still to sweep
   try {
-    while (i-- > 0) {
-      const NodeId id = static_cast<NodeId>(i);
+    while (end > 0) {
+      if (plain && (end = sweep.sweep_flat(nodes_, edges_.data(), edges_.partials(), end)) == 0)
+        break;
+      const NodeId id = static_cast<NodeId>(--end);
       if (observer)
         observer->arriving(id);
       Node<T>& n = nodes_[id];
@@ -140,10 +143,10 @@ void Tape<T>::sweep(Sweep<T>& sweep, NodeId output, detail::SweepObserver<T>* ob
   } catch (const std::exception& e) {
     // As record() does for forward: say which node's backprop failed. The
     // tape is unchanged; the next backward starts a fresh sweep.
-    const Node<T>& n = nodes_[i];
+    const Node<T>& n = nodes_[end];
     throw Error(
         std::string("backprop failed: ") + e.what(),
-        {std::string(n.is_leaf() ? "backward" : n.op->name()), static_cast<NodeId>(i), n.label});
+        {std::string(n.is_leaf() ? "backward" : n.op->name()), static_cast<NodeId>(end), n.label});
   }
 }
 

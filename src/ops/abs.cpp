@@ -44,7 +44,7 @@ using AbsOp = UnaryElementwise<T, AbsKernel>;
 
 template <class T>
 Var<T> abs(Var<T> x) {
-  return ops::record_stateless<ops::AbsOp<T>>({x});
+  return ops::record_stateless<ops::AbsOp<T>>(x);
 }
 
 template Var<float> abs(Var<float>);

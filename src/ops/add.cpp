@@ -44,7 +44,7 @@ using AddOp = BinaryElementwise<T, AddKernel>;
 
 template <class T>
 Var<T> add(Var<T> a, Var<T> b) {
-  return ops::record_stateless<ops::AddOp<T>>({a, b});
+  return ops::record_stateless<ops::AddOp<T>>(a, b);
 }
 
 template Var<float> add(Var<float>, Var<float>);

@@ -33,7 +33,7 @@ using AtanOp = UnaryElementwise<T, AtanKernel>;
 
 template <class T>
 Var<T> atan(Var<T> x) {
-  return ops::record_stateless<ops::AtanOp<T>>({x});
+  return ops::record_stateless<ops::AtanOp<T>>(x);
 }
 
 template Var<float> atan(Var<float>);

@@ -53,7 +53,7 @@ class Comparison final : public OpBase<Comparison<T, Kernel>, T> {
 /// Records the comparison with kernel Kernel of a and b.
 template <class Kernel, class T>
 Var<T> compare(Var<T> a, Var<T> b) {
-  return record_stateless<Comparison<T, Kernel>>({a, b});
+  return record_stateless<Comparison<T, Kernel>>(a, b);
 }
 
 }  // namespace tapegrad::ops

@@ -22,6 +22,13 @@ struct CosKernel {
   auto grad([[maybe_unused]] const X& x, [[maybe_unused]] const Y& y, const G& g) const {
     return -g * math::sin(x);
   }
+  template <class T>
+  void value_and_slope(T x, T& y, T& slope) const {
+    T s, c;
+    math::sincos(x, s, c);
+    y = c;
+    slope = -s;
+  }
 };
 
 template <class T>
@@ -34,7 +41,7 @@ using CosOp = UnaryElementwise<T, CosKernel>;
 
 template <class T>
 Var<T> cos(Var<T> x) {
-  return ops::record_stateless<ops::CosOp<T>>({x});
+  return ops::record_stateless<ops::CosOp<T>>(x);
 }
 
 template Var<float> cos(Var<float>);

@@ -44,7 +44,7 @@ using DivOp = BinaryElementwise<T, DivKernel>;
 
 template <class T>
 Var<T> div(Var<T> a, Var<T> b) {
-  return ops::record_stateless<ops::DivOp<T>>({a, b});
+  return ops::record_stateless<ops::DivOp<T>>(a, b);
 }
 
 template Var<float> div(Var<float>, Var<float>);

@@ -50,6 +50,11 @@ using xsimd::sin;
 using xsimd::sqrt;
 using xsimd::tanh;
 
+/// sin(x) and cos(x) of one number in one call (both share the range
+/// reduction; the results are those of sin and cos).
+inline void sincos(double x, double& s, double& c) { __builtin_sincos(x, &s, &c); }
+inline void sincos(float x, float& s, float& c) { __builtin_sincosf(x, &s, &c); }
+
 /// `condition ? a : b` for one element; xsimd::select does it lane by lane.
 template <class T>
 T select(bool condition, const T& a, const T& b) {

@@ -82,7 +82,7 @@ class EmbeddingOp final : public OpBase<EmbeddingOp<T>, T> {
 
 template <class T>
 Var<T> embedding(Var<T> weight, Var<T> ids) {
-  return ops::record_stateless<ops::EmbeddingOp<T>>({weight, ids});
+  return ops::record_stateless<ops::EmbeddingOp<T>>(weight, ids);
 }
 
 template Var<float> embedding(Var<float>, Var<float>);

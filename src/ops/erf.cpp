@@ -35,7 +35,7 @@ using ErfOp = UnaryElementwise<T, ErfKernel>;
 
 template <class T>
 Var<T> erf(Var<T> x) {
-  return ops::record_stateless<ops::ErfOp<T>>({x});
+  return ops::record_stateless<ops::ErfOp<T>>(x);
 }
 
 template Var<float> erf(Var<float>);

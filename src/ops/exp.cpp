@@ -33,7 +33,7 @@ using ExpOp = UnaryElementwise<T, ExpKernel>;
 
 template <class T>
 Var<T> exp(Var<T> x) {
-  return ops::record_stateless<ops::ExpOp<T>>({x});
+  return ops::record_stateless<ops::ExpOp<T>>(x);
 }
 
 template Var<float> exp(Var<float>);

@@ -33,7 +33,7 @@ using Expm1Op = UnaryElementwise<T, Expm1Kernel>;
 
 template <class T>
 Var<T> expm1(Var<T> x) {
-  return ops::record_stateless<ops::Expm1Op<T>>({x});
+  return ops::record_stateless<ops::Expm1Op<T>>(x);
 }
 
 template Var<float> expm1(Var<float>);

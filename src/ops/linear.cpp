@@ -190,12 +190,12 @@ class LinearOp final : public OpBase<LinearOp<T>, T> {
 
 template <class T>
 Var<T> linear(Var<T> x, Var<T> weight) {
-  return ops::record_stateless<ops::LinearOp<T>>({x, weight});
+  return ops::record_stateless<ops::LinearOp<T>>(x, weight);
 }
 
 template <class T>
 Var<T> linear(Var<T> x, Var<T> weight, Var<T> bias) {
-  return ops::record_stateless<ops::LinearOp<T>>({x, weight, bias});
+  return ops::record_stateless<ops::LinearOp<T>>(x, weight, bias);
 }
 
 template Var<float> linear(Var<float>, Var<float>);

@@ -47,7 +47,7 @@ using LogOp = UnaryElementwise<T, LogKernel>;
 
 template <class T>
 Var<T> log(Var<T> x) {
-  return ops::record_stateless<ops::LogOp<T>>({x});
+  return ops::record_stateless<ops::LogOp<T>>(x);
 }
 
 template Var<float> log(Var<float>);

@@ -33,7 +33,7 @@ using Log1pOp = UnaryElementwise<T, Log1pKernel>;
 
 template <class T>
 Var<T> log1p(Var<T> x) {
-  return ops::record_stateless<ops::Log1pOp<T>>({x});
+  return ops::record_stateless<ops::Log1pOp<T>>(x);
 }
 
 template Var<float> log1p(Var<float>);

@@ -71,7 +71,7 @@ using LogSoftmaxOp = RowwiseOp<T, LogSoftmaxKernel>;
 template <class T>
 Var<T> log_softmax(Var<T> x, int axis) {
   if (axis == -1)
-    return ops::record_stateless<ops::LogSoftmaxOp<T>>({x});
+    return ops::record_stateless<ops::LogSoftmaxOp<T>>(x);
   return ops::record_with<ops::LogSoftmaxOp<T>>({x}, axis);
 }
 

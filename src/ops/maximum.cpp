@@ -24,7 +24,7 @@ using MaximumOp = BinaryElementwise<T, PairwiseExtremumKernel<Maximum>>;
 
 template <class T>
 Var<T> maximum(Var<T> a, Var<T> b) {
-  return ops::record_stateless<ops::MaximumOp<T>>({a, b});
+  return ops::record_stateless<ops::MaximumOp<T>>(a, b);
 }
 
 template Var<float> maximum(Var<float>, Var<float>);

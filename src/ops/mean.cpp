@@ -22,7 +22,7 @@ using MeanOp = AxisReduction<T, MeanKind>;
 
 template <class T>
 Var<T> mean(Var<T> x) {
-  return ops::record_stateless<ops::MeanOp<T>>({x});
+  return ops::record_stateless<ops::MeanOp<T>>(x);
 }
 
 template <class T>

@@ -24,7 +24,7 @@ using MinimumOp = BinaryElementwise<T, PairwiseExtremumKernel<Minimum>>;
 
 template <class T>
 Var<T> minimum(Var<T> a, Var<T> b) {
-  return ops::record_stateless<ops::MinimumOp<T>>({a, b});
+  return ops::record_stateless<ops::MinimumOp<T>>(a, b);
 }
 
 template Var<float> minimum(Var<float>, Var<float>);

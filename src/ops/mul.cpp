@@ -45,7 +45,7 @@ using MulOp = BinaryElementwise<T, MulKernel>;
 
 template <class T>
 Var<T> mul(Var<T> a, Var<T> b) {
-  return ops::record_stateless<ops::MulOp<T>>({a, b});
+  return ops::record_stateless<ops::MulOp<T>>(a, b);
 }
 
 template Var<float> mul(Var<float>, Var<float>);

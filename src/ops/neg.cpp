@@ -32,7 +32,7 @@ using NegOp = UnaryElementwise<T, NegKernel>;
 
 template <class T>
 Var<T> neg(Var<T> x) {
-  return ops::record_stateless<ops::NegOp<T>>({x});
+  return ops::record_stateless<ops::NegOp<T>>(x);
 }
 
 template Var<float> neg(Var<float>);

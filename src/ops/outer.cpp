@@ -115,7 +115,7 @@ class OuterOp final : public OpBase<OuterOp<T>, T> {
 
 template <class T>
 Var<T> outer(Var<T> u, Var<T> v) {
-  return ops::record_stateless<ops::OuterOp<T>>({u, v});
+  return ops::record_stateless<ops::OuterOp<T>>(u, v);
 }
 
 template Var<float> outer(Var<float>, Var<float>);

@@ -44,7 +44,7 @@ using ReluOp = UnaryElementwise<T, ReluKernel>;
 
 template <class T>
 Var<T> relu(Var<T> x) {
-  return ops::record_stateless<ops::ReluOp<T>>({x});
+  return ops::record_stateless<ops::ReluOp<T>>(x);
 }
 
 template Var<float> relu(Var<float>);

@@ -34,7 +34,7 @@ using SigmoidOp = UnaryElementwise<T, SigmoidKernel>;
 
 template <class T>
 Var<T> sigmoid(Var<T> x) {
-  return ops::record_stateless<ops::SigmoidOp<T>>({x});
+  return ops::record_stateless<ops::SigmoidOp<T>>(x);
 }
 
 template Var<float> sigmoid(Var<float>);

@@ -45,7 +45,7 @@ using SiluOp = UnaryElementwise<T, SiluKernel>;
 
 template <class T>
 Var<T> silu(Var<T> x) {
-  return ops::record_stateless<ops::SiluOp<T>>({x});
+  return ops::record_stateless<ops::SiluOp<T>>(x);
 }
 
 template Var<float> silu(Var<float>);

@@ -22,6 +22,13 @@ struct SinKernel {
   auto grad([[maybe_unused]] const X& x, [[maybe_unused]] const Y& y, const G& g) const {
     return g * math::cos(x);
   }
+  template <class T>
+  void value_and_slope(T x, T& y, T& slope) const {
+    T s, c;
+    math::sincos(x, s, c);
+    y = s;
+    slope = c;
+  }
 };
 
 template <class T>
@@ -34,7 +41,7 @@ using SinOp = UnaryElementwise<T, SinKernel>;
 
 template <class T>
 Var<T> sin(Var<T> x) {
-  return ops::record_stateless<ops::SinOp<T>>({x});
+  return ops::record_stateless<ops::SinOp<T>>(x);
 }
 
 template Var<float> sin(Var<float>);

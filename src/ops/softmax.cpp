@@ -70,7 +70,7 @@ using SoftmaxOp = RowwiseOp<T, SoftmaxKernel>;
 template <class T>
 Var<T> softmax(Var<T> x, int axis) {
   if (axis == -1)
-    return ops::record_stateless<ops::SoftmaxOp<T>>({x});
+    return ops::record_stateless<ops::SoftmaxOp<T>>(x);
   return ops::record_with<ops::SoftmaxOp<T>>({x}, axis);
 }
 

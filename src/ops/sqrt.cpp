@@ -34,7 +34,7 @@ using SqrtOp = UnaryElementwise<T, SqrtKernel>;
 
 template <class T>
 Var<T> sqrt(Var<T> x) {
-  return ops::record_stateless<ops::SqrtOp<T>>({x});
+  return ops::record_stateless<ops::SqrtOp<T>>(x);
 }
 
 template Var<float> sqrt(Var<float>);

@@ -34,7 +34,7 @@ using SquareOp = UnaryElementwise<T, SquareKernel>;
 
 template <class T>
 Var<T> square(Var<T> x) {
-  return ops::record_stateless<ops::SquareOp<T>>({x});
+  return ops::record_stateless<ops::SquareOp<T>>(x);
 }
 
 template Var<float> square(Var<float>);

@@ -45,7 +45,7 @@ using SubOp = BinaryElementwise<T, SubKernel>;
 
 template <class T>
 Var<T> sub(Var<T> a, Var<T> b) {
-  return ops::record_stateless<ops::SubOp<T>>({a, b});
+  return ops::record_stateless<ops::SubOp<T>>(a, b);
 }
 
 template Var<float> sub(Var<float>, Var<float>);

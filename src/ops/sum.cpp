@@ -22,7 +22,7 @@ using SumOp = AxisReduction<T, SumKind>;
 
 template <class T>
 Var<T> sum(Var<T> x) {
-  return ops::record_stateless<ops::SumOp<T>>({x});
+  return ops::record_stateless<ops::SumOp<T>>(x);
 }
 
 template <class T>

@@ -48,13 +48,13 @@ constinit const Op stateless_instance{};
 
 /// Records the shared stateless instance of `Op` on x's tape; on scalars
 /// through the fast path (core/tape_record_flat.hpp) when Op has a kernel.
-template <class Op, class T>
-Var<T> record_stateless(std::initializer_list<Var<T>> inputs) {
+template <class Op, class T, class... Rest>
+Var<T> record_stateless(Var<T> x, Rest... rest) {
   if constexpr (detail::inlines_scalar_kernel_v<Op, T>) {
-    return detail::FlatRecorder<T>::record(stateless_instance<Op>, inputs);
+    return detail::FlatRecorder<T>::record(stateless_instance<Op>, x, rest...);
   } else {
     static const Op op;  // some ops' constructors are not constexpr
-    return tape_of(*inputs.begin(), Op::kName).record(op, inputs);
+    return tape_of(x, Op::kName).record(op, {x, rest...});
   }
 }
 

@@ -34,7 +34,7 @@ using TanhOp = UnaryElementwise<T, TanhKernel>;
 
 template <class T>
 Var<T> tanh(Var<T> x) {
-  return ops::record_stateless<ops::TanhOp<T>>({x});
+  return ops::record_stateless<ops::TanhOp<T>>(x);
 }
 
 template Var<float> tanh(Var<float>);

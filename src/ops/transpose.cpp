@@ -80,7 +80,7 @@ class TransposeOp final : public OpBase<TransposeOp<T>, T> {
 
 template <class T>
 Var<T> transpose(Var<T> x) {
-  return ops::record_stateless<ops::TransposeOp<T>>({x});
+  return ops::record_stateless<ops::TransposeOp<T>>(x);
 }
 
 template Var<float> transpose(Var<float>);

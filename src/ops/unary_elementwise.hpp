@@ -88,6 +88,13 @@ class UnaryElementwise final : public OpBase<UnaryElementwise<T, Kernel>, T> {
   void scalar_backprop(const T* x, T y, T g, T* dx) const override {
     dx[0] = kernel_.template grad<T>(x[0], y, g);
   }
+  /// For a kernel that gives value and slope dy/dx at once (OpBase).
+  bool scalar_value_and_partials(const T* x, T& y, T* dx) const
+    requires requires(const Kernel& k, T v, T& out) { k.value_and_slope(v, out, out); }
+  {
+    kernel_.value_and_slope(x[0], y, dx[0]);
+    return true;
+  }
 
   void backprop(BackpropContext<T>& ctx) const override {
     if (!ctx.needs_grad(0))

@@ -121,7 +121,7 @@ class WhereOp final : public OpBase<WhereOp<T>, T> {
 
 template <class T>
 Var<T> where(Var<T> mask, Var<T> a, Var<T> b) {
-  return ops::record_stateless<ops::WhereOp<T>>({mask, a, b});
+  return ops::record_stateless<ops::WhereOp<T>>(mask, a, b);
 }
 
 template Var<float> where(Var<float>, Var<float>, Var<float>);

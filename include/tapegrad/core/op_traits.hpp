@@ -21,11 +21,21 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "tapegrad/core/operation.hpp"
 
 namespace tapegrad {
+namespace detail {
+template <class Op, class T, class = void>
+inline constexpr bool has_scalar_value_and_partials_v = false;
+template <class Op, class T>
+inline constexpr bool has_scalar_value_and_partials_v<
+    Op, T,
+    std::void_t<decltype(std::declval<const Op&>().scalar_value_and_partials(
+        std::declval<const T*>(), std::declval<T&>(), std::declval<T*>()))>> = true;
+}  // namespace detail
 
 template <class Op, class T>
 class OpBase : public Operation<T> {
@@ -33,12 +43,18 @@ class OpBase : public Operation<T> {
   std::string_view name() const final { return Op::kName; }
   int arity() const final { return Op::kArity; }
   std::string formula() const final { return std::string(Op::kFormula); }
+  // An op whose value and partials share work (sin and cos: one sincos)
+  // says so with a scalar_value_and_partials of the same signature.
   bool scalar_linearize(const T* inputs, T& output, T* partials) const final {
     const Op& op = static_cast<const Op&>(*this);
-    if (!op.Op::scalar_forward(inputs, output))
-      return false;
-    op.Op::scalar_backprop(inputs, output, T(1), partials);
-    return true;
+    if constexpr (detail::has_scalar_value_and_partials_v<Op, T>) {
+      return op.Op::scalar_value_and_partials(inputs, output, partials);
+    } else {
+      if (!op.Op::scalar_forward(inputs, output))
+        return false;
+      op.Op::scalar_backprop(inputs, output, T(1), partials);
+      return true;
+    }
   }
 };
 

@@ -131,6 +131,69 @@ class Sweep {
     }
   }
 
+  /// Sweeps nodes from end − 1 down while each is unreached, a leaf, or
+  /// flat with a flat gradient (and not released), and returns one past the
+  /// first it leaves to the general loop (0 when it reached the start). For
+  /// a sweep without observers: the loop of a scalar tape, kept apart so that
+  /// it runs in registers.
+  ///
+  /// A contribution to the next node down (id − 1, the input a chain of
+  /// statements feeds most) stays in a register, `carry`, instead of making a
+  /// round trip through memory that the next node would wait for. It is
+  /// summed in the order memory would have summed it, so gradients are the
+  /// same to the bit, and stored with the node's mark as well: grad() reads
+  /// it afterwards.
+  std::size_t sweep_flat(const NodeStore<T>& nodes, const NodeId* edges, const T* partials,
+                         std::size_t end) {
+    assert(captured_.empty());
+    std::uint8_t* const marks = marks_.data();
+    T* const flat = flat_.data();
+    T carry = T(0);  // node end − 1's gradient, when `carried`
+    bool carried = false;
+    for (; end > 0; --end) {
+      const std::size_t id = end - 1;
+      const std::uint8_t mark = marks[id];
+      if (!(mark & kReached) && !carried)
+        continue;
+      if (carried) {
+        flat[id] = carry;
+        marks[id] = mark | kReached;
+      }
+      const Node<T>& n = nodes[id];
+      if (!n.flat || mark & kTensor || n.released) {
+        if (n.is_leaf())
+          continue;
+        return end;
+      }
+      const T g = carried ? carry : flat[id];
+      carried = false;
+      const NodeId* inputs = edges + n.first_input;
+      const T* partial = partials + n.first_input;
+      for (unsigned bits = n.grad_inputs; bits != 0; bits &= bits - 1) {
+        const unsigned k = static_cast<unsigned>(__builtin_ctz(bits));
+        const NodeId j = inputs[k];
+        const T contribution = g * partial[k];
+        const std::uint8_t input_mark = marks[j];
+        if (input_mark & kTensor) [[unlikely]] {
+          add_flat(j, contribution);
+        } else if (j + 1 == id) {
+          if (carried) {
+            carry += contribution;
+          } else {
+            carry = input_mark & kReached ? flat[j] + contribution : contribution;
+            carried = true;
+          }
+        } else if (input_mark & kReached) {
+          flat[j] += contribution;
+        } else {
+          flat[j] = contribution;
+          marks[j] = input_mark | kReached;
+        }
+      }
+    }
+    return 0;
+  }
+
   /// Zeros of node `id`'s shape, in its gradient buffer (for grad() of a
   /// node the sweep did not reach; it stays unreached).
   const Tensor<T>& zeros(NodeId id) {

@@ -245,15 +245,20 @@ class TAPEGRAD_EXPORT Tape {
   TAPEGRAD_NO_EXPORT Var<T> record_checked(const Operation<T>& op, Span<Var<T>> inputs);
   TAPEGRAD_NO_EXPORT Var<T> record_tensor(const Operation<T>& op, Span<Var<T>> inputs,
                                           bool requires_grad);
+  /// The next node's id, after checking the id limits and growing the store.
+  TAPEGRAD_NO_EXPORT NodeId next_node(std::size_t input_count);
+  /// Records an empty node (a leaf until its fields are set).
   TAPEGRAD_NO_EXPORT NodeId acquire_node(std::size_t input_count);
   [[noreturn]] TAPEGRAD_NO_EXPORT void out_of_ids() const;  // CapacityError
   template <class Value>
   void set_leaf_value(Node<T>& n, Value&& value);
-  /// Records a flat node: `op`'s scalar kernel gave `output`; `grad_inputs`
-  /// (Node::grad_inputs, 0 under NoGradScope) says which inputs need a
-  /// gradient, and when it is not 0, `partials` holds the op's partials.
-  TAPEGRAD_NO_EXPORT Var<T> record_flat(const Operation<T>& op, Span<Var<T>> inputs, T output,
-                                        const T* partials, std::uint8_t grad_inputs);
+  /// Records a flat node of `op` on the `count` nodes `inputs`: its scalar
+  /// kernel gave `output`; `grad_inputs` (Node::grad_inputs, 0 under
+  /// NoGradScope) says which inputs need a gradient, and when it is not 0,
+  /// `partials` holds the op's partials.
+  TAPEGRAD_NO_EXPORT Var<T> record_flat(const Operation<T>& op, const NodeId* inputs,
+                                        std::size_t count, T output, const T* partials,
+                                        std::uint8_t grad_inputs);
   Var<T> add_leaf(std::string_view label, bool requires_grad);
   Var<T> handle(NodeId id) const noexcept { return Var<T>(cell_, id, generation_); }
   /// Throws StaleVarError when node `id` watches a parameter that is gone.
@@ -264,7 +269,9 @@ class TAPEGRAD_EXPORT Tape {
   TAPEGRAD_NO_EXPORT void check_arity(const Operation<T>& op, std::size_t inputs) const;
   [[noreturn]] TAPEGRAD_NO_EXPORT void wrong_arity(const Operation<T>& op, int arity,
                                                    std::size_t inputs) const;
-  void check_finite_output(NodeId id, Span<Var<T>> inputs) const;  // anomaly mode
+  /// Anomaly mode: throws AnomalyError when node `id` (inputs and all) holds
+  /// a NaN or an infinity, naming the first input that does.
+  void check_finite_output(NodeId id) const;
   void backward_seeded(Var<T> output, const Tensor<T>& seed, const BackwardOptions& options);
   /// Checks that backward can start from `output`; returns its node.
   Node<T>& backward_output(Var<T> output, std::string_view caller);
