@@ -49,8 +49,8 @@ template <class T>
   return id;
 }
 
-// Every field written once, edges first: the node's own stores are then
-// independent of the edge list's, and of the output's (late) value but one.
+// Writes each of the node's fields once (acquire_node clears them, for the
+// nodes whose fields are set afterwards).
 template <class T>
 [[gnu::always_inline]] inline Var<T> Tape<T>::record_flat(const Operation<T>& op,
                                                           const NodeId* inputs, std::size_t count,
