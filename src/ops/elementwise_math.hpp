@@ -52,8 +52,9 @@ using xsimd::tanh;
 
 /// sin(x) and cos(x) of one number in one call (both share the range
 /// reduction; the results are those of sin and cos).
-inline void sincos(double x, double& s, double& c) { __builtin_sincos(x, &s, &c); }
-inline void sincos(float x, float& s, float& c) { __builtin_sincosf(x, &s, &c); }
+// (glibc's, a GNU extension: g++ and clang++ define _GNU_SOURCE.)
+inline void sincos(double x, double& s, double& c) { ::sincos(x, &s, &c); }
+inline void sincos(float x, float& s, float& c) { ::sincosf(x, &s, &c); }
 
 /// `condition ? a : b` for one element; xsimd::select does it lane by lane.
 template <class T>
