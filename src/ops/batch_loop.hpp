@@ -15,16 +15,17 @@
 
 #include <xsimd/xsimd.hpp>
 
+#include "core/parallel.hpp"
+
 namespace tapegrad::ops {
 
 /// The widest SIMD register of the architecture the library is built for.
 template <class T>
 using Batch = xsimd::batch<T>;
 
-/// out[i] = f(in[i]...) for every i < n, where f maps batches to a batch. An
-/// input may be `out` itself: each element is read before it is written.
+/// map_batches on one thread.
 template <class T, class F, class... In>
-void map_batches(std::size_t n, T* out, const F& f, const In*... in) {
+void map_batches_here(std::size_t n, T* out, const F& f, const In*... in) {
   static_assert((std::is_same_v<In, T> && ...), "every input holds the output's type");
   constexpr std::size_t width = Batch<T>::size;
   std::size_t i = 0;
@@ -45,6 +46,22 @@ void map_batches(std::size_t n, T* out, const F& f, const In*... in) {
   std::array<T, width> result;
   f(padded(in)...).store_unaligned(result.data());
   std::copy_n(result.begin(), n - i, out + i);
+}
+
+/// Elements per piece below which a loop is not split across threads: a
+/// worker takes some microseconds to wake, a pass over 64 Ki elements tens.
+inline constexpr std::size_t kParallelPiece = std::size_t{1} << 16;
+
+/// out[i] = f(in[i]...) for every i < n, where f maps batches to a batch, on
+/// the threads set_num_threads() allows when n is large (core/parallel.hpp).
+/// Pieces start at multiples of the batch width, so only the last piece has
+/// a tail and the result is the same bits as on one thread. An input may be
+/// `out` itself: each element is read before it is written.
+template <class T, class F, class... In>
+void map_batches(std::size_t n, T* out, const F& f, const In*... in) {
+  detail::parallel_for(n, kParallelPiece, Batch<T>::size, [&](std::size_t begin, std::size_t end) {
+    map_batches_here(end - begin, out + begin, f, (in + begin)...);
+  });
 }
 
 }  // namespace tapegrad::ops

@@ -73,7 +73,11 @@ TEST(Csv, EveryBrokenFileIsAFileErrorNamingLineAndColumn) {
   // 1e39 fits a double.
   EXPECT_EQ(nn::parse_csv<double>("1e39,0\n").features(0, 0), 1e39);
   // No number needs more than 1024 characters: refused before it is buffered.
-  bad(std::string(2000, '0') + ",1\n", {"line 1, column 1", "more than 1024 characters"});
+  // (Appended, not `std::string(2000, '0') + …`: GCC 12 then warns of a
+  // memcpy out of bounds that cannot happen, -Warray-bounds.)
+  std::string long_number(2000, '0');
+  long_number += ",1\n";
+  bad(long_number, {"line 1, column 1", "more than 1024 characters"});
 }
 
 // The rule for magnitudes T cannot hold: beyond its range is an overflow,

@@ -1,6 +1,6 @@
 #pragma once
-// How many threads tapegrad's parallel work may use: today that is OpenBLAS's
-// GEMMs (tapegrad's own loops are single-threaded). Process-wide.
+// How many threads tapegrad's parallel work may use: OpenBLAS's GEMMs, and the
+// elementwise passes over large tensors (src/core/parallel.hpp). Process-wide.
 
 #include <string>
 
@@ -8,7 +8,7 @@
 
 namespace tapegrad {
 
-/// Sets the number of threads (≥ 1) used by matrix products.
+/// Sets the number of threads (≥ 1) used by matrix products and large elementwise ops.
 TAPEGRAD_EXPORT void set_num_threads(int threads);
 TAPEGRAD_EXPORT int num_threads();
 
