@@ -7,6 +7,7 @@
 //                 alternating blocks inside one benchmark (see below)
 //   scalar_chain  y = y·a + sin(y) repeated on rank-0 tensors
 //   rnn           h ← tanh(W h + U x_t), 64 units, 200 steps, batch 1
+//   elementwise/… relu and tanh on (512, 512), forward + backward, 1 and 2 threads
 //   indexing/…    slice, concat, index, gather, embedding in ns per element,
 //                 next to memcpy and add floors (indexing_benchmarks.cpp)
 //   batched_matmul/…  rank-3 matmul (and its backward) against the same GEMMs
@@ -299,6 +300,30 @@ void print_ratios(const Recorded& /*recorded*/, std::FILE* out) {
     fmt::print(out, "* fewer than {} rounds ran without preemption: all rounds used\n", kMinClean);
 }
 
+// ------------------------------------------------------- elementwise ops
+
+/// One activation on a (512, 512) float64 batch, forward and backward, on
+/// `threads` threads: what splitting large elementwise loops gains
+/// (src/core/parallel.hpp) on a memory-bound op (relu) and a compute-bound
+/// one (tanh).
+void elementwise(benchmark::State& state, bool use_tanh, int threads) {
+  tapegrad::set_num_threads(threads);
+  const Tensor<double> x = random_tensor<double>({512, 512}, 11);
+  Tensor<double> seed = Tensor<double>::from_shape({512, 512});
+  seed.fill(1.0);
+  Tape<double> tape;
+  for (auto _ : state) {
+    tape.reset();
+    tapegrad::Var<double> v = tape.variable(x);
+    tapegrad::Var<double> y = use_tanh ? tapegrad::tanh(v) : tapegrad::relu(v);
+    tape.backward(y, seed);
+    benchmark::DoNotOptimize(v.grad().data());
+  }
+  state.counters["ns_per_element"] =
+      benchmark::Counter(static_cast<double>(state.iterations()) * 512 * 512,
+                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+
 template <class T>
 void register_mlp(std::size_t batch, int threads) {
   const std::string config = fmt::format("{}/batch:{}/threads:{}", dtype<T>(), batch, threads);
@@ -340,6 +365,16 @@ int main(int argc, char** argv) {
   benchmark::RegisterBenchmark("scalar_chain/forward+backward", scalar_chain, ChainPart::both)
       ->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark("rnn/hidden:64/steps:200", rnn)->Unit(benchmark::kMillisecond);
+  for (const bool use_tanh : {false, true}) {
+    for (const int threads : {1, 2}) {
+      benchmark::RegisterBenchmark(fmt::format("elementwise/{}/f64/(512,512)/threads:{}",
+                                               use_tanh ? "tanh" : "relu", threads)
+                                       .c_str(),
+                                   elementwise, use_tanh, threads)
+          ->Unit(benchmark::kMicrosecond)
+          ->UseRealTime();
+    }
+  }
   register_indexing_benchmarks();
   register_batched_matmul_benchmarks();
   register_replay_benchmarks();
