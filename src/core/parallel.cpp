@@ -8,6 +8,8 @@
 #include <thread>
 #include <vector>
 
+#include <unistd.h>
+
 #if defined(__SSE__)
 #include <xmmintrin.h>
 #endif
@@ -168,9 +170,11 @@ void parallel_for(std::size_t n, std::size_t min_piece, std::size_t align,
   piece = (piece + align - 1) / align * align;
   const Loop loop{body, context, n, piece, (n + piece - 1) / piece, float_control()};
   // Never destroyed: its workers wait until the process ends, and a loop run
-  // from a static destructor still finds it.
+  // from a static destructor still finds it. A child of fork() has none of
+  // the workers, and maybe a mutex a worker held: it runs its loops alone.
   static Pool* const pool = new Pool;
-  if (!pool->run(loop, threads))
+  static const pid_t owner = getpid();
+  if (getpid() != owner || !pool->run(loop, threads))
     body(context, 0, n);
 }
 

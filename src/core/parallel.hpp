@@ -3,10 +3,12 @@
 // allows (the GEMMs already use them through OpenBLAS; without this, the
 // elementwise work around them ran on one thread while the other idled).
 //
-// The caller runs one piece itself and the others go to a process-wide pool of
-// num_threads() − 1 workers, started on first use. The pool takes one loop at a
-// time: a loop that finds it busy (another thread's, or one nested in a piece)
-// runs whole in its caller, so concurrent tapes stay correct, only not faster.
+// The loop is cut into a few pieces per thread, which the caller and a
+// process-wide pool of num_threads() − 1 workers (started on first use) take
+// in turn, so a worker slow to wake leaves its pieces to the others. The pool
+// takes one loop at a time: a loop that finds it busy (another thread's, or
+// one nested in a piece) runs whole in its caller, so concurrent tapes stay
+// correct, only not faster.
 // Each worker takes the caller's floating-point control word (MXCSR: rounding
 // mode, flush-to-zero) for the piece, so a piece computes exactly what the
 // caller would have; a loop whose iterations are independent gives the same
