@@ -2,7 +2,10 @@
 
 #include <cblas.h>
 
+#include <xsimd/xsimd.hpp>
+
 #include <algorithm>
+#include <cmath>
 #include <string>
 
 namespace tapegrad::blas {
@@ -58,30 +61,98 @@ constexpr std::size_t at(std::size_t i, std::size_t stride) {
   return kUnit ? i : i * stride;
 }
 
-/// y += alpha · A x (row-major A: m × n, row length lda).
-template <bool kUnitX, class T>
-void gemv_rows(std::size_t m, std::size_t n, T alpha, const T* a, std::size_t lda, const T* x,
-               std::size_t incx, T* y, std::size_t incy) {
+/// y += alpha · A x (row-major A: m × n, row length lda), x strided.
+template <class T>
+void gemv_rows_strided(std::size_t m, std::size_t n, T alpha, const T* a, std::size_t lda,
+                       const T* x, std::size_t incx, T* y, std::size_t incy) {
   for (std::size_t i = 0; i < m; ++i) {
     const T* row = a + i * lda;
     T sum = 0;
-#pragma omp simd reduction(+ : sum)
     for (std::size_t j = 0; j < n; ++j)
-      sum += row[j] * x[at<kUnitX>(j, incx)];
+      sum += row[j] * x[j * incx];
     y[i * incy] += alpha * sum;
   }
 }
 
-/// y += alpha · Aᵀ x (row-major A: m × n): one scaled row added per x element.
-template <bool kUnitY, class T>
-void gemv_columns(std::size_t m, std::size_t n, T alpha, const T* a, std::size_t lda, const T* x,
-                  std::size_t incx, T* y, std::size_t incy) {
+/// y += alpha · A x (row-major A: m × n, row length lda), x contiguous.
+/// A single row's dot product ends in a horizontal sum whose latency, not
+/// the FMAs, bounds a small GEMV; so rows go a SIMD width at a time, each
+/// into its own accumulator, and their horizontal sums overlap. (Not
+/// xsimd::haddp, which would finish them in one: xsimd 8.1's AVX-512 float
+/// version returns the sums in a wrong lane order.)
+template <class T>
+void gemv_rows_unit(std::size_t m, std::size_t n, T alpha, const T* a, std::size_t lda, const T* x,
+                    T* y, std::size_t incy) {
+  using Batch = xsimd::batch<T>;
+  constexpr std::size_t kWidth = Batch::size;
+  const std::size_t body = n - n % kWidth;
+  const auto tail = [&](std::size_t i) {
+    T sum = 0;
+    for (std::size_t j = body; j < n; ++j)
+      sum += a[i * lda + j] * x[j];
+    return sum;
+  };
+  std::size_t i = 0;
+  for (; i + kWidth <= m; i += kWidth) {
+    Batch rows[kWidth];
+    for (std::size_t r = 0; r < kWidth; ++r)
+      rows[r] = Batch(T(0));
+    for (std::size_t j = 0; j < body; j += kWidth) {
+      const Batch xj = Batch::load_unaligned(x + j);
+      for (std::size_t r = 0; r < kWidth; ++r)
+        rows[r] = xsimd::fma(Batch::load_unaligned(a + (i + r) * lda + j), xj, rows[r]);
+    }
+    for (std::size_t r = 0; r < kWidth; ++r)
+      y[(i + r) * incy] += alpha * (xsimd::hadd(rows[r]) + tail(i + r));
+  }
+  for (; i < m; ++i) {
+    Batch row(T(0));
+    for (std::size_t j = 0; j < body; j += kWidth)
+      row = xsimd::fma(Batch::load_unaligned(a + i * lda + j), Batch::load_unaligned(x + j), row);
+    y[i * incy] += alpha * (xsimd::hadd(row) + tail(i));
+  }
+}
+
+/// y += alpha · Aᵀ x (row-major A: m × n): one scaled row added per x
+/// element. Contiguous y is summed a few SIMD registers at a time over all
+/// rows, so it does not make a store-to-load round trip per row; each
+/// element still adds the rows in order, as the strided loop does.
+template <class T>
+void gemv_columns_unit(std::size_t m, std::size_t n, T alpha, const T* a, std::size_t lda,
+                       const T* x, std::size_t incx, T* y) {
+  using Batch = xsimd::batch<T>;
+  constexpr std::size_t kWidth = Batch::size, kBlock = 4;
+  std::size_t j = 0;
+  while (j + kWidth <= n) {
+    const std::size_t count = std::min(kBlock, (n - j) / kWidth);
+    Batch sums[kBlock];
+    for (std::size_t b = 0; b < count; ++b)
+      sums[b] = Batch::load_unaligned(y + j + b * kWidth);
+    for (std::size_t i = 0; i < m; ++i) {
+      const Batch factor(alpha * x[i * incx]);
+      const T* row = a + i * lda + j;
+      for (std::size_t b = 0; b < count; ++b)
+        sums[b] = xsimd::fma(factor, Batch::load_unaligned(row + b * kWidth), sums[b]);
+    }
+    for (std::size_t b = 0; b < count; ++b)
+      sums[b].store_unaligned(y + j + b * kWidth);
+    j += count * kWidth;
+  }
+  for (; j < n; ++j) {
+    for (std::size_t i = 0; i < m; ++i)
+      y[j] = std::fma(alpha * x[i * incx], a[i * lda + j], y[j]);
+  }
+}
+
+/// y += alpha · Aᵀ x (row-major A: m × n), y strided.
+template <class T>
+void gemv_columns_strided(std::size_t m, std::size_t n, T alpha, const T* a, std::size_t lda,
+                          const T* x, std::size_t incx, T* y, std::size_t incy) {
   for (std::size_t i = 0; i < m; ++i) {
     const T* row = a + i * lda;
     const T factor = alpha * x[i * incx];
-#pragma omp simd
     for (std::size_t j = 0; j < n; ++j)
-      y[at<kUnitY>(j, incy)] += factor * row[j];
+      y[j * incy] += factor * row[j];
   }
 }
 
@@ -105,10 +176,15 @@ void gemv_call(bool transpose, std::size_t m, std::size_t n, T alpha, const T* a
   if (m * n > kOwnKernelElements) {
     blas_gemv(flag(transpose), dim(m), dim(n), alpha, a, dim(lda), x, dim(incx), y, dim(incy));
   } else if (transpose) {
-    (incy == 1 ? gemv_columns<true, T> : gemv_columns<false, T>)(m, n, alpha, a, lda, x, incx, y,
-                                                                 incy);
+    if (incy == 1)
+      gemv_columns_unit(m, n, alpha, a, lda, x, incx, y);
+    else
+      gemv_columns_strided(m, n, alpha, a, lda, x, incx, y, incy);
   } else {
-    (incx == 1 ? gemv_rows<true, T> : gemv_rows<false, T>)(m, n, alpha, a, lda, x, incx, y, incy);
+    if (incx == 1)
+      gemv_rows_unit(m, n, alpha, a, lda, x, y, incy);
+    else
+      gemv_rows_strided(m, n, alpha, a, lda, x, incx, y, incy);
   }
 }
 

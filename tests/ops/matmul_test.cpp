@@ -71,6 +71,42 @@ TEST(MatmulOp, ForwardAgainstHandLoop) {
   EXPECT_EQ(known.value(), (Tensor<double>{{19.0, 22.0}, {43.0, 50.0}}));
 }
 
+// Matrix-vector and outer products up to 2^16 elements run as the library's
+// own SIMD loops (src/tensor/blas.cpp), which take rows and columns a SIMD
+// width or a few at a time: these shapes put a row count and a row length
+// below, at and past the float and double widths (16 and 8 under AVX-512),
+// and reach both kernels' strided paths through the transposed operands of
+// the backward pass.
+const std::vector<std::pair<Shape, Shape>>& small_kernel_shapes() {
+  static const std::vector<std::pair<Shape, Shape>> shapes = {
+      {{15, 17}, {17}},     {{16, 16}, {16}},   {{17, 33}, {33}},  {{64, 64}, {64}},
+      {{9, 100}, {100, 1}}, {{33}, {33, 20}},   {{100}, {100, 7}}, {{1, 40}, {40, 19}},
+      {{18, 1}, {1, 35}},   {{65, 1}, {1, 16}}, {{7, 24}, {24}},   {{24, 7}, {7, 1}},
+  };
+  return shapes;
+}
+
+TEST(MatmulOp, SmallKernelsAgainstHandLoopAndGradcheck) {
+  std::uint64_t seed = 300;
+  for (const auto& [sa, sb] : small_kernel_shapes()) {
+    const std::string what = "matmul " + testing::str(sa) + " · " + testing::str(sb);
+    const Tensor<double> a = random_tensor(sa, seed++);
+    const Tensor<double> b = random_tensor(sb, seed++);
+    const Tensor<double> expected = matmul_reference(a, b);
+    Tape<double> tape;
+    testing::expect_tensor_near(matmul(tape.constant(a), tape.constant(b)).value(), expected, 1e-13,
+                                what);
+    Tape<float> tape32;
+    const Var<float> y32 =
+        matmul(tape32.constant(xt::cast<float>(a)), tape32.constant(xt::cast<float>(b)));
+    testing::expect_tensor_near(Tensor<double>(xt::cast<double>(y32.value())), expected, 1e-5,
+                                what + " in float");
+    TG_EXPECT_GRADCHECK(
+        testing::check_binary([](Var<double> x, Var<double> y) { return matmul(x, y); }, a, b),
+        what);
+  }
+}
+
 TEST(MatmulOp, GradientsAreGTimesBTransposeAndATransposeTimesG) {
   const Tensor<double> av = random_tensor({3, 2}, 1);
   const Tensor<double> bv = random_tensor({2, 4}, 2);

@@ -143,8 +143,8 @@ class Sweep {
   /// summed in the order memory would have summed it, so gradients are the
   /// same to the bit, and stored with the node's mark as well: grad() reads
   /// it afterwards.
-  std::size_t sweep_flat(const NodeStore<T>& nodes, const NodeId* edges, const T* partials,
-                         std::size_t end) {
+  [[gnu::noinline]] std::size_t sweep_flat(const NodeStore<T>& nodes, const NodeId* edges,
+                                           const T* partials, std::size_t end) {
     assert(captured_.empty());
     std::uint8_t* const marks = marks_.data();
     T* const flat = flat_.data();
