@@ -46,7 +46,7 @@ struct Loop {
 /// the next piece below. A worker that woke late for a finished loop finds
 /// another generation there and claims nothing, so it never runs a piece of
 /// a loop it did not read (whose context may be gone).
-class Pool {
+class WorkerPool {
  public:
   /// Runs `loop` on the caller and up to threads − 1 workers; false (nothing
   /// run) when another loop holds the pool.
@@ -172,7 +172,7 @@ void parallel_for(std::size_t n, std::size_t min_piece, std::size_t align,
   // Never destroyed: its workers wait until the process ends, and a loop run
   // from a static destructor still finds it. A child of fork() has none of
   // the workers, and maybe a mutex a worker held: it runs its loops alone.
-  static Pool* const pool = new Pool;
+  static WorkerPool* const pool = new WorkerPool;
   static const pid_t owner = getpid();
   if (getpid() != owner || !pool->run(loop, threads))
     body(context, 0, n);

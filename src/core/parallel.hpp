@@ -27,9 +27,14 @@ void parallel_for(std::size_t n, std::size_t min_piece, std::size_t align,
                   void (*body)(void* context, std::size_t begin, std::size_t end),
                   void* context) noexcept;
 
-/// The same for a callable f(begin, end).
+/// The same for a callable f(begin, end); a loop too short to split runs
+/// here, inlined, without the call through a function pointer.
 template <class F>
 void parallel_for(std::size_t n, std::size_t min_piece, std::size_t align, const F& f) noexcept {
+  if (n / (min_piece == 0 ? 1 : min_piece) < 2) {
+    f(std::size_t{0}, n);
+    return;
+  }
   parallel_for(
       n, min_piece, align,
       [](void* context, std::size_t begin, std::size_t end) {

@@ -16,7 +16,7 @@ namespace {
 
 using nlohmann::json;
 
-json number(double value) {
+json json_number(double value) {
   if (std::isnan(value))
     return "nan";
   if (std::isinf(value))
@@ -27,13 +27,13 @@ json number(double value) {
 json numbers(const std::vector<double>& values) {
   json out = json::array();
   for (const double v : values)
-    out.push_back(number(v));
+    out.push_back(json_number(v));
   return out;
 }
 
 json summary(const TensorSummary& s) {
-  return {{"count", s.count},     {"min", number(s.min)},   {"mean", number(s.mean)},
-          {"max", number(s.max)}, {"norm", number(s.norm)}, {"nonfinite", s.nonfinite}};
+  return {{"count", s.count},          {"min", json_number(s.min)},   {"mean", json_number(s.mean)},
+          {"max", json_number(s.max)}, {"norm", json_number(s.norm)}, {"nonfinite", s.nonfinite}};
 }
 
 json tensor(const TraceTensor& t) {
@@ -47,7 +47,7 @@ json optional_id(const std::optional<NodeId>& id) {
 json node(const NodeRecord& n) {
   json attributes = json::array();
   for (const auto& [name, value] : n.attributes)
-    attributes.push_back({name, number(value)});
+    attributes.push_back({name, json_number(value)});
   json out = {{"id", n.id},
               {"kind", std::string(detail::kind_name(n.kind))},
               {"op", n.op},

@@ -17,13 +17,13 @@ namespace detail {
 template <class T>
 std::vector<std::string> checkpoint_files(const std::string& directory,
                                           const std::vector<Parameter<T>*>& parameters) {
-  constexpr std::string_view kOp = kCheckpointOp;
   std::vector<std::string> names;
   std::set<std::string> seen;
   for (std::size_t i = 0; i < parameters.size(); ++i) {
     const Parameter<T>* p = parameters[i];
     if (!p)
-      throw ValueError(fmt::format("parameter {} is null", i), {std::string(kOp), {}, {}});
+      throw ValueError(fmt::format("parameter {} is null", i),
+                       {std::string(kCheckpointOp), {}, {}});
     const std::string& label = p->label();
     const bool usable = !label.empty() && label != "." && label != ".." &&
                         label.find_first_not_of(
@@ -33,11 +33,11 @@ std::vector<std::string> checkpoint_files(const std::string& directory,
       throw ValueError(fmt::format("parameter {} has label '{}', which cannot name a file: use "
                                    "letters, digits, '.', '_' and '-'",
                                    i, label),
-                       {std::string(kOp), {}, {}});
+                       {std::string(kCheckpointOp), {}, {}});
     }
     if (!seen.insert(label).second) {
       throw ValueError(fmt::format("two parameters share the label '{}'", label),
-                       {std::string(kOp), {}, {}});
+                       {std::string(kCheckpointOp), {}, {}});
     }
     names.push_back((std::filesystem::path(directory) / (label + ".npy")).string());
   }
@@ -66,19 +66,15 @@ template Tensor<double> read_shaped<double>(const std::string&, const Shape&, co
 
 }  // namespace detail
 
-namespace {
-constexpr std::string_view kOp = detail::kCheckpointOp;
-}  // namespace
-
 template <class T>
 void save_checkpoint(const std::string& directory, const std::vector<Parameter<T>*>& parameters) {
   const std::vector<std::string> names = detail::checkpoint_files(directory, parameters);
   std::error_code ec;
   std::filesystem::create_directories(directory, ec);
   if (ec)
-    io::file_error(kOp, directory, "cannot be created: " + ec.message());
+    io::file_error(detail::kCheckpointOp, directory, "cannot be created: " + ec.message());
   for (std::size_t i = 0; i < parameters.size(); ++i)
-    io::write_file(names[i], npy_bytes(parameters[i]->value()), kOp);
+    io::write_file(names[i], npy_bytes(parameters[i]->value()), detail::kCheckpointOp);
 }
 
 template <class T>

@@ -13,7 +13,7 @@
 namespace tapegrad::nn {
 namespace {
 
-constexpr std::string_view kOp = "csv";
+constexpr std::string_view kCsvOp = "csv";
 // No number needs more; a longer field is refused before it is buffered, so
 // a file without delimiters or newlines costs this much, not its size.
 constexpr std::size_t kMaxFieldChars = 1024;
@@ -73,7 +73,7 @@ template <class T>
 T number(std::string_view field, std::string_view name, std::size_t line, std::size_t column) {
   const int bits = 8 * sizeof(T);
   if (field.size() > kMaxFieldChars) {
-    io::file_error(kOp, name,
+    io::file_error(kCsvOp, name,
                    fmt::format("line {}, column {}: '{}…' is not a finite {}-bit number (a field "
                                "of more than {} characters)",
                                line, column + 1, trim(field).substr(0, 40), bits, kMaxFieldChars));
@@ -90,16 +90,16 @@ T number(std::string_view field, std::string_view name, std::size_t line, std::s
   const std::string where = fmt::format("line {}, column {}: '{}'", line, column + 1, shown);
   if (ec == std::errc::result_out_of_range && end == s.data() + s.size()) {
     if (underflows(s)) {
-      io::file_error(kOp, name,
+      io::file_error(kCsvOp, name,
                      fmt::format("{} underflows: it is finite, but too small for a {}-bit float "
                                  "(it would round to 0; the smallest is {:g})",
                                  where, bits, std::numeric_limits<T>::denorm_min()));
     }
-    io::file_error(kOp, name,
+    io::file_error(kCsvOp, name,
                    fmt::format("{} overflows: it is beyond a {}-bit float's range (±{:g})", where,
                                bits, std::numeric_limits<T>::max()));
   }
-  io::file_error(kOp, name, fmt::format("{} is not a finite {}-bit number", where, bits));
+  io::file_error(kCsvOp, name, fmt::format("{} is not a finite {}-bit number", where, bits));
 }
 
 /// The CSV reader proper, fed the text in pieces of any size (a file is read
@@ -149,12 +149,12 @@ class CsvParser {
     if (!skipping_ && (!pending_.empty() || column_ > 0))
       field(pending_, true);
     if (rows_ == 0)
-      io::file_error(kOp, name_, "holds no data rows");
+      io::file_error(kCsvOp, name_, "holds no data rows");
     const std::size_t width = has_label_ ? columns_ - 1 : columns_;
     Dataset<T> data;
-    data.features = io::allocate<T>({rows_, width}, kOp, name_);
+    data.features = io::allocate<T>({rows_, width}, kCsvOp, name_);
     std::copy(features_.begin(), features_.end(), data.features.begin());
-    data.labels = io::allocate<T>({labels_.size()}, kOp, name_);
+    data.labels = io::allocate<T>({labels_.size()}, kCsvOp, name_);
     std::copy(labels_.begin(), labels_.end(), data.labels.begin());
     return data;
   }
@@ -186,7 +186,7 @@ class CsvParser {
     if (columns_ == 0)
       first_row_ended(line);
     else if (column_ != columns_)
-      io::file_error(kOp, name_,
+      io::file_error(kCsvOp, name_,
                      fmt::format("line {} has {} fields, line {} has {}", line, column_,
                                  first_line_, columns_));
     ++rows_;
@@ -205,7 +205,7 @@ class CsvParser {
                                 ? static_cast<long long>(columns_) + options_.label_column
                                 : options_.label_column;
     if (index < 0 || index >= static_cast<long long>(columns_)) {
-      io::file_error(kOp, name_,
+      io::file_error(kCsvOp, name_,
                      fmt::format("label column {} does not exist in rows of {} fields",
                                  options_.label_column, columns_));
     }
@@ -231,7 +231,7 @@ class CsvParser {
 
 template <class T>
 Dataset<T> parse_csv(std::string_view text, const CsvOptions& options, std::string_view name) {
-  return io::guard_memory(kOp, name, [&] {
+  return io::guard_memory(kCsvOp, name, [&] {
     CsvParser<T> parser(options, name);
     parser.feed(text);
     return parser.finish();
@@ -240,8 +240,8 @@ Dataset<T> parse_csv(std::string_view text, const CsvOptions& options, std::stri
 
 template <class T>
 Dataset<T> read_csv(const std::string& path, const CsvOptions& options) {
-  io::InputFile in(path, kOp);
-  return io::guard_memory(kOp, path, [&] {
+  io::InputFile in(path, kCsvOp);
+  return io::guard_memory(kCsvOp, path, [&] {
     CsvParser<T> parser(options, path);
     std::vector<std::uint8_t> chunk(std::size_t{1} << 16);
     while (const std::size_t got = in.read(chunk.data(), chunk.size()))

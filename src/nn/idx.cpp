@@ -11,7 +11,7 @@
 namespace tapegrad::nn {
 namespace {
 
-constexpr std::string_view kOp = "idx";
+constexpr std::string_view kIdxOp = "idx";
 
 /// Bytes per element of an IDX type code, 0 for an unknown code.
 std::size_t element_size(std::uint8_t code) {
@@ -98,24 +98,24 @@ Header read_header(Reader& in, std::string_view name) {
   std::uint8_t p[4 + 4 * 255];
   const std::size_t got = read_all(in, p, 4);
   if (got < 4)
-    io::file_error(kOp, name, fmt::format("too short for an IDX header ({} bytes)", got));
+    io::file_error(kIdxOp, name, fmt::format("too short for an IDX header ({} bytes)", got));
   if (p[0] != 0 || p[1] != 0) {
     io::file_error(
-        kOp, name,
+        kIdxOp, name,
         fmt::format("not an IDX file (it starts with 0x{:02x}{:02x}, not 0x0000)", p[0], p[1]));
   }
   Header h;
   h.code = p[2];
   h.width = element_size(h.code);
   if (h.width == 0)
-    io::file_error(kOp, name, fmt::format("unknown IDX element type 0x{:02x}", h.code));
+    io::file_error(kIdxOp, name, fmt::format("unknown IDX element type 0x{:02x}", h.code));
   const std::size_t rank = p[3];
   if (rank == 0)
-    io::file_error(kOp, name, "the IDX header declares no dimensions");
+    io::file_error(kIdxOp, name, "the IDX header declares no dimensions");
   h.bytes = 4 + 4 * rank;
   const std::size_t dims = read_all(in, p + 4, 4 * rank);
   if (dims < 4 * rank) {
-    io::file_error(kOp, name,
+    io::file_error(kIdxOp, name,
                    fmt::format("truncated header: {} dimensions need {} bytes, the file has {}",
                                rank, h.bytes, 4 + dims));
   }
@@ -129,7 +129,7 @@ Header read_header(Reader& in, std::string_view name) {
     count *= h.shape[d];
   }
   if (overflow || !io::extents_fit(h.shape, h.width)) {
-    io::file_error(kOp, name,
+    io::file_error(kIdxOp, name,
                    fmt::format("the header {} announces more than 2^64 bytes of data",
                                shape_to_string(h.shape)));
   }
@@ -138,7 +138,7 @@ Header read_header(Reader& in, std::string_view name) {
 }
 
 [[noreturn]] void payload_mismatch(const Header& h, std::uint64_t held, std::string_view name) {
-  io::file_error(kOp, name,
+  io::file_error(kIdxOp, name,
                  fmt::format("the header {} announces {} bytes of data, the file holds {}{}",
                              shape_to_string(h.shape), h.payload, held,
                              h.payload > held ? " (truncated?)" : ""));
@@ -147,13 +147,13 @@ Header read_header(Reader& in, std::string_view name) {
 /// Allocates the tensor and converts the payload into it, a chunk at a time.
 template <class T, class Reader>
 Tensor<T> read_payload(Reader& in, const Header& h, std::string_view name) {
-  Tensor<T> out = io::allocate<T>(h.shape, kOp, name);
+  Tensor<T> out = io::allocate<T>(h.shape, kIdxOp, name);
   std::vector<std::uint8_t> chunk(std::size_t{1} << 16);  // a multiple of every width
   T* target = out.data();
   for (std::uint64_t left = h.payload; left > 0;) {
     const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(left, chunk.size()));
     if (read_all(in, chunk.data(), want) != want)
-      io::file_error(kOp, name, "changed while it was read (it is shorter than before)");
+      io::file_error(kIdxOp, name, "changed while it was read (it is shorter than before)");
     for (std::size_t i = 0; i < want; i += h.width)
       *target++ = element<T>(h.code, chunk.data() + i);
     left -= want;
@@ -179,11 +179,11 @@ template <class T>
 Tensor<T> read_gzip(io::ByteSource& in, std::string_view name) {
   Header h;
   {
-    io::GzipReader counting(in, kOp, name);
+    io::GzipReader counting(in, kIdxOp, name);
     h = read_header(counting, name);
     const std::uint64_t held = counting.skip(h.payload + 1);
     if (held > h.payload) {
-      io::file_error(kOp, name,
+      io::file_error(kIdxOp, name,
                      fmt::format("the header {} announces {} bytes of data, the gzip stream "
                                  "inflates to more (the rest is not inflated)",
                                  shape_to_string(h.shape), h.payload));
@@ -193,7 +193,7 @@ Tensor<T> read_gzip(io::ByteSource& in, std::string_view name) {
     counting.expect_end();
   }
   in.rewind();
-  io::GzipReader inflating(in, kOp, name);
+  io::GzipReader inflating(in, kIdxOp, name);
   std::uint8_t header[4 + 4 * 255];
   (void)inflating.read(header, h.bytes);
   return read_payload<T>(inflating, h, name);
@@ -201,7 +201,7 @@ Tensor<T> read_gzip(io::ByteSource& in, std::string_view name) {
 
 template <class T>
 Tensor<T> read_any(io::ByteSource& in, std::string_view name) {
-  return io::guard_memory(kOp, name, [&] {
+  return io::guard_memory(kIdxOp, name, [&] {
     return io::is_gzip(in) ? read_gzip<T>(in, name) : read_plain<T>(in, name);
   });
 }
@@ -216,7 +216,7 @@ Tensor<T> parse_idx(Span<std::uint8_t> bytes, std::string_view name) {
 
 template <class T>
 Tensor<T> read_idx(const std::string& path) {
-  io::InputFile in(path, kOp);
+  io::InputFile in(path, kIdxOp);
   return read_any<T>(in, path);
 }
 

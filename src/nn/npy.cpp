@@ -15,8 +15,8 @@ namespace {
 static_assert(std::endian::native == std::endian::little,
               "the .npy reader and writer assume a little-endian machine");
 
-constexpr std::string_view kOp = "npy";
-constexpr std::string_view kMagic = "\x93NUMPY";
+constexpr std::string_view kNpyOp = "npy";
+constexpr std::string_view kNpyMagic = "\x93NUMPY";
 
 template <class T>
 constexpr std::string_view descr() {
@@ -68,7 +68,7 @@ class HeaderParser {
 
  private:
   [[noreturn]] void fail(const std::string& problem) const {
-    io::file_error(kOp, name_, "malformed header: " + problem);
+    io::file_error(kNpyOp, name_, "malformed header: " + problem);
   }
   void skip_space() {
     while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\n'))
@@ -155,10 +155,10 @@ std::vector<std::uint8_t> npy_bytes(const Tensor<T>& array) {
   std::string header =
       fmt::format("{{'descr': '{}', 'fortran_order': False, 'shape': ({}), }}", descr<T>(), dims);
   // Magic (6) + version (2) + length (2) + header + '\n' is a multiple of 64.
-  const std::size_t unpadded = kMagic.size() + 4 + header.size() + 1;
+  const std::size_t unpadded = kNpyMagic.size() + 4 + header.size() + 1;
   header.append((64 - unpadded % 64) % 64, ' ');
   header.push_back('\n');
-  std::vector<std::uint8_t> out(kMagic.begin(), kMagic.end());
+  std::vector<std::uint8_t> out(kNpyMagic.begin(), kNpyMagic.end());
   out.push_back(1);
   out.push_back(0);
   out.push_back(static_cast<std::uint8_t>(header.size() & 0xff));
@@ -183,57 +183,57 @@ Tensor<T> read_array(io::ByteSource& in, std::string_view name, const ShapeCheck
   std::uint8_t p[12];
   const std::uint64_t size = in.size();
   const std::size_t got = io::read_up_to(in, p, 10);
-  if (got < 10 || std::memcmp(p, kMagic.data(), kMagic.size()) != 0)
-    io::file_error(kOp, name, "not a .npy file (no \\x93NUMPY magic)");
+  if (got < 10 || std::memcmp(p, kNpyMagic.data(), kNpyMagic.size()) != 0)
+    io::file_error(kNpyOp, name, "not a .npy file (no \\x93NUMPY magic)");
   const std::uint8_t major = p[6];
   if (major < 1 || major > 3)
-    io::file_error(kOp, name, fmt::format("unsupported .npy format version {}.{}", major, p[7]));
+    io::file_error(kNpyOp, name, fmt::format("unsupported .npy format version {}.{}", major, p[7]));
   const std::size_t length_bytes = major == 1 ? 2 : 4;
   if (length_bytes == 4 && io::read_up_to(in, p + 10, 2) < 2)
-    io::file_error(kOp, name, "truncated header");
+    io::file_error(kNpyOp, name, "truncated header");
   const std::uint64_t header_length = little_endian(p + 8, length_bytes);
   const std::size_t start = 8 + length_bytes;
   if (header_length > size - start) {
-    io::file_error(kOp, name,
+    io::file_error(kNpyOp, name,
                    fmt::format("truncated header: it announces {} bytes, the file has {} left",
                                header_length, size - start));
   }
   if (header_length > kMaxHeaderBytes) {
-    io::file_error(kOp, name,
+    io::file_error(kNpyOp, name,
                    fmt::format("a header of {} bytes is longer than this reader accepts ({})",
                                header_length, kMaxHeaderBytes));
   }
   std::string text(static_cast<std::size_t>(header_length), '\0');
   if (io::read_up_to(in, reinterpret_cast<std::uint8_t*>(text.data()), text.size()) < text.size())
-    io::file_error(kOp, name, "changed while it was read (it is shorter than before)");
+    io::file_error(kNpyOp, name, "changed while it was read (it is shorter than before)");
   const HeaderParser::Header h = HeaderParser(text, name).parse();
   if (h.descr != descr<T>()) {
-    io::file_error(kOp, name,
+    io::file_error(kNpyOp, name,
                    fmt::format("holds dtype '{}', expected '{}' (float{})", h.descr, descr<T>(),
                                8 * sizeof(T)));
   }
   if (h.fortran_order && h.shape.size() > 1)
-    io::file_error(kOp, name, "Fortran-ordered arrays are not supported (save in C order)");
+    io::file_error(kNpyOp, name, "Fortran-ordered arrays are not supported (save in C order)");
   std::uint64_t count = 1;
   for (const std::size_t d : h.shape) {
     if (d != 0 && count > std::numeric_limits<std::uint64_t>::max() / sizeof(T) / d)
-      io::file_error(kOp, name, "the header's shape is impossibly large");
+      io::file_error(kNpyOp, name, "the header's shape is impossibly large");
     count *= d;
   }
   if (!io::extents_fit(h.shape, sizeof(T)))
-    io::file_error(kOp, name, "the header's shape is impossibly large");
+    io::file_error(kNpyOp, name, "the header's shape is impossibly large");
   if (check)
     check(h.shape);
   const std::uint64_t payload = size - start - header_length;
   if (count * sizeof(T) != payload) {
-    io::file_error(kOp, name,
+    io::file_error(kNpyOp, name,
                    fmt::format("the header's shape {} needs {} bytes of data, the file holds {}",
                                shape_to_string(h.shape), count * sizeof(T), payload));
   }
-  Tensor<T> out = io::allocate<T>(h.shape, kOp, name);
+  Tensor<T> out = io::allocate<T>(h.shape, kNpyOp, name);
   auto* data = reinterpret_cast<std::uint8_t*>(out.data());
   if (io::read_up_to(in, data, static_cast<std::size_t>(payload)) < payload)
-    io::file_error(kOp, name, "changed while it was read (it is shorter than before)");
+    io::file_error(kNpyOp, name, "changed while it was read (it is shorter than before)");
   return out;
 }
 
@@ -242,13 +242,13 @@ Tensor<T> read_array(io::ByteSource& in, std::string_view name, const ShapeCheck
 template <class T>
 Tensor<T> parse_npy(Span<std::uint8_t> bytes, std::string_view name) {
   io::MemorySource in(bytes);
-  return io::guard_memory(kOp, name, [&] { return read_array<T>(in, name, {}); });
+  return io::guard_memory(kNpyOp, name, [&] { return read_array<T>(in, name, {}); });
 }
 
 template <class T>
 Tensor<T> read_npy_checked(const std::string& path, const ShapeCheck& check) {
-  io::InputFile in(path, kOp);
-  return io::guard_memory(kOp, path, [&] { return read_array<T>(in, path, check); });
+  io::InputFile in(path, kNpyOp);
+  return io::guard_memory(kNpyOp, path, [&] { return read_array<T>(in, path, check); });
 }
 
 template <class T>
@@ -258,7 +258,7 @@ Tensor<T> read_npy(const std::string& path) {
 
 template <class T>
 void write_npy(const std::string& path, const Tensor<T>& array) {
-  io::write_file(path, npy_bytes(array), kOp);
+  io::write_file(path, npy_bytes(array), kNpyOp);
 }
 
 template std::vector<std::uint8_t> npy_bytes<float>(const Tensor<float>&);

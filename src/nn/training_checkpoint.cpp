@@ -22,7 +22,7 @@ namespace {
 
 using detail::kCheckpointOp;
 
-constexpr std::string_view kMagic = "tapegrad-checkpoint";
+constexpr std::string_view kCheckpointMagic = "tapegrad-checkpoint";
 constexpr int kVersion = 1;
 constexpr std::uint64_t kMaxManifestBytes = 64 << 20;  // far more than any real one
 
@@ -117,7 +117,7 @@ Manifest read_manifest(const std::string& path) {
     lines.push_back(std::move(split));
   }
   Manifest manifest(path, lines);
-  if (lines.empty() || lines[0].size() != 2 || lines[0][0] != kMagic)
+  if (lines.empty() || lines[0].size() != 2 || lines[0][0] != kCheckpointMagic)
     manifest.fail("is not a tapegrad training checkpoint manifest");
   if (lines[0][1] != std::to_string(kVersion)) {
     manifest.fail(fmt::format("has format version {}; this tapegrad reads version {}", lines[0][1],
@@ -166,7 +166,7 @@ void save_training_checkpoint(const std::string& directory, const TrainingState<
   auto line = [&](const std::string& text) {
     fmt::format_to(std::back_inserter(manifest), "{}\n", text);
   };
-  line(fmt::format("{} {}", kMagic, kVersion));
+  line(fmt::format("{} {}", kCheckpointMagic, kVersion));
   line(fmt::format("dtype {}", dtype_name<T>()));
   for (const Parameter<T>* p : state.parameters)
     line("parameter " + p->label());

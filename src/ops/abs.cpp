@@ -37,7 +37,7 @@ struct AbsKernel {
 template <class T>
 using AbsOp = UnaryElementwise<T, AbsKernel>;
 
-[[maybe_unused]] const bool registered = register_builtin<AbsOp>();
+[[maybe_unused]] const bool abs_registered = register_builtin<AbsOp>();
 
 }  // namespace
 }  // namespace ops

@@ -37,7 +37,7 @@ struct AddKernel {
 template <class T>
 using AddOp = BinaryElementwise<T, AddKernel>;
 
-[[maybe_unused]] const bool registered = register_builtin<AddOp>();
+[[maybe_unused]] const bool add_registered = register_builtin<AddOp>();
 
 }  // namespace
 }  // namespace ops

@@ -15,7 +15,7 @@ struct ArgmaxOrder : Greatest {
 template <class T>
 using ArgmaxOp = SliceReduction<T, ArgExtremumKind<ArgmaxOrder>>;
 
-[[maybe_unused]] const bool registered = register_builtin<ArgmaxOp>();
+[[maybe_unused]] const bool argmax_registered = register_builtin<ArgmaxOp>();
 
 }  // namespace
 }  // namespace ops

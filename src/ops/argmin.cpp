@@ -15,7 +15,7 @@ struct ArgminOrder : Least {
 template <class T>
 using ArgminOp = SliceReduction<T, ArgExtremumKind<ArgminOrder>>;
 
-[[maybe_unused]] const bool registered = register_builtin<ArgminOp>();
+[[maybe_unused]] const bool argmin_registered = register_builtin<ArgminOp>();
 
 }  // namespace
 }  // namespace ops

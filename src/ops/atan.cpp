@@ -26,7 +26,7 @@ struct AtanKernel {
 template <class T>
 using AtanOp = UnaryElementwise<T, AtanKernel>;
 
-[[maybe_unused]] const bool registered = register_builtin<AtanOp>();
+[[maybe_unused]] const bool atan_registered = register_builtin<AtanOp>();
 
 }  // namespace
 }  // namespace ops

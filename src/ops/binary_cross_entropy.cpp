@@ -138,7 +138,8 @@ class BinaryCrossEntropyOp final : public OpBase<BinaryCrossEntropyOp<T>, T> {
   Reduction reduction_;
 };
 
-[[maybe_unused]] const bool registered = register_builtin<BinaryCrossEntropyOp>();
+[[maybe_unused]] const bool binary_cross_entropy_registered =
+    register_builtin<BinaryCrossEntropyOp>();
 
 }  // namespace
 }  // namespace ops

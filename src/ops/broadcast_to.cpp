@@ -65,7 +65,7 @@ class BroadcastToOp final : public OpBase<BroadcastToOp<T>, T> {
   Shape shape_;
 };
 
-[[maybe_unused]] const bool registered = register_builtin<BroadcastToOp>();
+[[maybe_unused]] const bool broadcast_to_registered = register_builtin<BroadcastToOp>();
 
 }  // namespace
 }  // namespace ops

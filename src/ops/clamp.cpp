@@ -83,7 +83,7 @@ struct ClampKernel {
 template <class T>
 using ClampOp = UnaryElementwise<T, ClampKernel>;
 
-[[maybe_unused]] const bool registered = register_builtin<ClampOp>();
+[[maybe_unused]] const bool clamp_registered = register_builtin<ClampOp>();
 
 }  // namespace
 }  // namespace ops

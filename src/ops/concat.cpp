@@ -114,7 +114,7 @@ class ConcatOp final : public OpBase<ConcatOp<T>, T> {
   std::int64_t axis_;
 };
 
-[[maybe_unused]] const bool registered = register_builtin<ConcatOp>();
+[[maybe_unused]] const bool concat_registered = register_builtin<ConcatOp>();
 
 }  // namespace
 }  // namespace ops

@@ -34,7 +34,7 @@ struct CosKernel {
 template <class T>
 using CosOp = UnaryElementwise<T, CosKernel>;
 
-[[maybe_unused]] const bool registered = register_builtin<CosOp>();
+[[maybe_unused]] const bool cos_registered = register_builtin<CosOp>();
 
 }  // namespace
 }  // namespace ops

@@ -130,7 +130,7 @@ class CrossEntropyOp final : public OpBase<CrossEntropyOp<T>, T> {
   Reduction reduction_;
 };
 
-[[maybe_unused]] const bool registered = register_builtin<CrossEntropyOp>();
+[[maybe_unused]] const bool cross_entropy_registered = register_builtin<CrossEntropyOp>();
 
 }  // namespace
 }  // namespace ops

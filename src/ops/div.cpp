@@ -37,7 +37,7 @@ struct DivKernel {
 template <class T>
 using DivOp = BinaryElementwise<T, DivKernel>;
 
-[[maybe_unused]] const bool registered = register_builtin<DivOp>();
+[[maybe_unused]] const bool div_registered = register_builtin<DivOp>();
 
 }  // namespace
 }  // namespace ops

@@ -47,7 +47,7 @@ struct EluKernel {
 template <class T>
 using EluOp = UnaryElementwise<T, EluKernel>;
 
-[[maybe_unused]] const bool registered = register_builtin<EluOp>();
+[[maybe_unused]] const bool elu_registered = register_builtin<EluOp>();
 
 }  // namespace
 }  // namespace ops

@@ -75,7 +75,7 @@ class EmbeddingOp final : public OpBase<EmbeddingOp<T>, T> {
   }
 };
 
-[[maybe_unused]] const bool registered = register_builtin<EmbeddingOp>();
+[[maybe_unused]] const bool embedding_registered = register_builtin<EmbeddingOp>();
 
 }  // namespace
 }  // namespace ops

@@ -89,7 +89,7 @@ class EmbeddingBackwardOp final : public OpBase<EmbeddingBackwardOp<T>, T> {
   std::int64_t rows_;
 };
 
-[[maybe_unused]] const bool registered = register_builtin<EmbeddingBackwardOp>();
+[[maybe_unused]] const bool embedding_backward_registered = register_builtin<EmbeddingBackwardOp>();
 
 }  // namespace
 }  // namespace ops

@@ -26,7 +26,7 @@ struct EqualKernel {
 template <class T>
 using EqualOp = Comparison<T, EqualKernel>;
 
-[[maybe_unused]] const bool registered = register_builtin<EqualOp>();
+[[maybe_unused]] const bool equal_registered = register_builtin<EqualOp>();
 
 }  // namespace
 }  // namespace ops

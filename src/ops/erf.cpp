@@ -28,7 +28,7 @@ struct ErfKernel {
 template <class T>
 using ErfOp = UnaryElementwise<T, ErfKernel>;
 
-[[maybe_unused]] const bool registered = register_builtin<ErfOp>();
+[[maybe_unused]] const bool erf_registered = register_builtin<ErfOp>();
 
 }  // namespace
 }  // namespace ops

@@ -26,7 +26,7 @@ struct ExpKernel {
 template <class T>
 using ExpOp = UnaryElementwise<T, ExpKernel>;
 
-[[maybe_unused]] const bool registered = register_builtin<ExpOp>();
+[[maybe_unused]] const bool exp_registered = register_builtin<ExpOp>();
 
 }  // namespace
 }  // namespace ops

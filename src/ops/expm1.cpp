@@ -26,7 +26,7 @@ struct Expm1Kernel {
 template <class T>
 using Expm1Op = UnaryElementwise<T, Expm1Kernel>;
 
-[[maybe_unused]] const bool registered = register_builtin<Expm1Op>();
+[[maybe_unused]] const bool expm1_registered = register_builtin<Expm1Op>();
 
 }  // namespace
 }  // namespace ops

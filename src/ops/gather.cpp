@@ -79,7 +79,7 @@ class GatherOp final : public OpBase<GatherOp<T>, T> {
   std::int64_t axis_;
 };
 
-[[maybe_unused]] const bool registered = register_builtin<GatherOp>();
+[[maybe_unused]] const bool gather_registered = register_builtin<GatherOp>();
 
 }  // namespace
 }  // namespace ops

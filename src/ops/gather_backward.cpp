@@ -103,7 +103,7 @@ class GatherBackwardOp final : public OpBase<GatherBackwardOp<T>, T> {
   ScatterSpec spec_;
 };
 
-[[maybe_unused]] const bool registered = register_builtin<GatherBackwardOp>();
+[[maybe_unused]] const bool gather_backward_registered = register_builtin<GatherBackwardOp>();
 
 }  // namespace
 }  // namespace ops

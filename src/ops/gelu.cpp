@@ -79,7 +79,7 @@ struct GeluKernel {
 template <class T>
 using GeluOp = UnaryElementwise<T, GeluKernel>;
 
-[[maybe_unused]] const bool registered = register_builtin<GeluOp>();
+[[maybe_unused]] const bool gelu_registered = register_builtin<GeluOp>();
 
 }  // namespace
 }  // namespace ops

@@ -18,7 +18,7 @@ struct GreaterKernel {
 template <class T>
 using GreaterOp = Comparison<T, GreaterKernel>;
 
-[[maybe_unused]] const bool registered = register_builtin<GreaterOp>();
+[[maybe_unused]] const bool greater_registered = register_builtin<GreaterOp>();
 
 }  // namespace
 }  // namespace ops

@@ -18,7 +18,7 @@ struct GreaterEqualKernel {
 template <class T>
 using GreaterEqualOp = Comparison<T, GreaterEqualKernel>;
 
-[[maybe_unused]] const bool registered = register_builtin<GreaterEqualOp>();
+[[maybe_unused]] const bool greater_equal_registered = register_builtin<GreaterEqualOp>();
 
 }  // namespace
 }  // namespace ops

@@ -139,7 +139,7 @@ class HuberOp final : public OpBase<HuberOp<T>, T> {
   double delta_;
 };
 
-[[maybe_unused]] const bool registered = register_builtin<HuberOp>();
+[[maybe_unused]] const bool huber_registered = register_builtin<HuberOp>();
 
 }  // namespace
 }  // namespace ops

@@ -74,7 +74,7 @@ class IndexOp final : public SelectionOp<IndexOp<T>, T> {
   IndexSpec spec_;
 };
 
-[[maybe_unused]] const bool registered = register_builtin<IndexOp>();
+[[maybe_unused]] const bool index_registered = register_builtin<IndexOp>();
 
 }  // namespace
 }  // namespace ops

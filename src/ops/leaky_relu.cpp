@@ -44,7 +44,7 @@ struct LeakyReluKernel {
 template <class T>
 using LeakyReluOp = UnaryElementwise<T, LeakyReluKernel>;
 
-[[maybe_unused]] const bool registered = register_builtin<LeakyReluOp>();
+[[maybe_unused]] const bool leaky_relu_registered = register_builtin<LeakyReluOp>();
 
 }  // namespace
 }  // namespace ops

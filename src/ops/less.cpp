@@ -18,7 +18,7 @@ struct LessKernel {
 template <class T>
 using LessOp = Comparison<T, LessKernel>;
 
-[[maybe_unused]] const bool registered = register_builtin<LessOp>();
+[[maybe_unused]] const bool less_registered = register_builtin<LessOp>();
 
 }  // namespace
 }  // namespace ops

@@ -18,7 +18,7 @@ struct LessEqualKernel {
 template <class T>
 using LessEqualOp = Comparison<T, LessEqualKernel>;
 
-[[maybe_unused]] const bool registered = register_builtin<LessEqualOp>();
+[[maybe_unused]] const bool less_equal_registered = register_builtin<LessEqualOp>();
 
 }  // namespace
 }  // namespace ops

@@ -183,7 +183,7 @@ class LinearOp final : public OpBase<LinearOp<T>, T> {
   }
 };
 
-[[maybe_unused]] const bool registered = register_builtin<LinearOp>();
+[[maybe_unused]] const bool linear_registered = register_builtin<LinearOp>();
 
 }  // namespace
 }  // namespace ops

@@ -40,7 +40,7 @@ struct LogKernel {
 template <class T>
 using LogOp = UnaryElementwise<T, LogKernel>;
 
-[[maybe_unused]] const bool registered = register_builtin<LogOp>();
+[[maybe_unused]] const bool log_registered = register_builtin<LogOp>();
 
 }  // namespace
 }  // namespace ops

@@ -26,7 +26,7 @@ struct Log1pKernel {
 template <class T>
 using Log1pOp = UnaryElementwise<T, Log1pKernel>;
 
-[[maybe_unused]] const bool registered = register_builtin<Log1pOp>();
+[[maybe_unused]] const bool log1p_registered = register_builtin<Log1pOp>();
 
 }  // namespace
 }  // namespace ops

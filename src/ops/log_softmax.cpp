@@ -63,7 +63,7 @@ struct LogSoftmaxKernel {
 template <class T>
 using LogSoftmaxOp = RowwiseOp<T, LogSoftmaxKernel>;
 
-[[maybe_unused]] const bool registered = register_builtin<LogSoftmaxOp>();
+[[maybe_unused]] const bool log_softmax_registered = register_builtin<LogSoftmaxOp>();
 
 }  // namespace
 }  // namespace ops

@@ -57,7 +57,7 @@ struct LogSumExpKind {
 template <class T>
 using LogSumExpOp = SliceReduction<T, LogSumExpKind>;
 
-[[maybe_unused]] const bool registered = register_builtin<LogSumExpOp>();
+[[maybe_unused]] const bool logsumexp_registered = register_builtin<LogSumExpOp>();
 
 }  // namespace
 }  // namespace ops

@@ -229,7 +229,7 @@ class MatmulOp final : public OpBase<MatmulOp<T>, T> {
   Flags flags_;
 };
 
-[[maybe_unused]] const bool registered = register_builtin<MatmulOp>();
+[[maybe_unused]] const bool matmul_registered = register_builtin<MatmulOp>();
 
 }  // namespace
 }  // namespace ops

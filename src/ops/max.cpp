@@ -15,7 +15,7 @@ struct MaxOrder : Greatest {
 template <class T>
 using MaxOp = SliceReduction<T, ExtremumKind<MaxOrder>>;
 
-[[maybe_unused]] const bool registered = register_builtin<MaxOp>();
+[[maybe_unused]] const bool max_registered = register_builtin<MaxOp>();
 
 }  // namespace
 }  // namespace ops

@@ -17,7 +17,7 @@ struct Maximum : Greatest {
 template <class T>
 using MaximumOp = BinaryElementwise<T, PairwiseExtremumKernel<Maximum>>;
 
-[[maybe_unused]] const bool registered = register_builtin<MaximumOp>();
+[[maybe_unused]] const bool maximum_registered = register_builtin<MaximumOp>();
 
 }  // namespace
 }  // namespace ops

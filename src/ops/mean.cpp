@@ -15,7 +15,7 @@ struct MeanKind {
 template <class T>
 using MeanOp = AxisReduction<T, MeanKind>;
 
-[[maybe_unused]] const bool registered = register_builtin<MeanOp>();
+[[maybe_unused]] const bool mean_registered = register_builtin<MeanOp>();
 
 }  // namespace
 }  // namespace ops

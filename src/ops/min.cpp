@@ -15,7 +15,7 @@ struct MinOrder : Least {
 template <class T>
 using MinOp = SliceReduction<T, ExtremumKind<MinOrder>>;
 
-[[maybe_unused]] const bool registered = register_builtin<MinOp>();
+[[maybe_unused]] const bool min_registered = register_builtin<MinOp>();
 
 }  // namespace
 }  // namespace ops

@@ -17,7 +17,7 @@ struct Minimum : Least {
 template <class T>
 using MinimumOp = BinaryElementwise<T, PairwiseExtremumKernel<Minimum>>;
 
-[[maybe_unused]] const bool registered = register_builtin<MinimumOp>();
+[[maybe_unused]] const bool minimum_registered = register_builtin<MinimumOp>();
 
 }  // namespace
 }  // namespace ops

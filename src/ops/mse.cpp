@@ -102,7 +102,7 @@ class MseOp final : public OpBase<MseOp<T>, T> {
   Reduction reduction_;
 };
 
-[[maybe_unused]] const bool registered = register_builtin<MseOp>();
+[[maybe_unused]] const bool mse_registered = register_builtin<MseOp>();
 
 }  // namespace
 }  // namespace ops

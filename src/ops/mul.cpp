@@ -38,7 +38,7 @@ struct MulKernel {
 template <class T>
 using MulOp = BinaryElementwise<T, MulKernel>;
 
-[[maybe_unused]] const bool registered = register_builtin<MulOp>();
+[[maybe_unused]] const bool mul_registered = register_builtin<MulOp>();
 
 }  // namespace
 }  // namespace ops

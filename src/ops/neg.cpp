@@ -25,7 +25,7 @@ struct NegKernel {
 template <class T>
 using NegOp = UnaryElementwise<T, NegKernel>;
 
-[[maybe_unused]] const bool registered = register_builtin<NegOp>();
+[[maybe_unused]] const bool neg_registered = register_builtin<NegOp>();
 
 }  // namespace
 }  // namespace ops

@@ -166,7 +166,7 @@ class NllLossOp final : public OpBase<NllLossOp<T>, T> {
   std::optional<double> ignore_index_;
 };
 
-[[maybe_unused]] const bool registered = register_builtin<NllLossOp>();
+[[maybe_unused]] const bool nll_loss_registered = register_builtin<NllLossOp>();
 
 }  // namespace
 }  // namespace ops

@@ -74,7 +74,7 @@ struct NormKind {
 template <class T>
 using NormOp = SliceReduction<T, NormKind>;
 
-[[maybe_unused]] const bool registered = register_builtin<NormOp>();
+[[maybe_unused]] const bool norm_registered = register_builtin<NormOp>();
 
 }  // namespace
 }  // namespace ops

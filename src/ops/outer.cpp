@@ -108,7 +108,7 @@ class OuterOp final : public OpBase<OuterOp<T>, T> {
   }
 };
 
-[[maybe_unused]] const bool registered = register_builtin<OuterOp>();
+[[maybe_unused]] const bool outer_registered = register_builtin<OuterOp>();
 
 }  // namespace
 }  // namespace ops

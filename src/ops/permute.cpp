@@ -166,7 +166,7 @@ class PermuteOp final : public OpBase<PermuteOp<T>, T> {
   std::vector<std::int64_t> axes_;
 };
 
-[[maybe_unused]] const bool registered = register_builtin<PermuteOp>();
+[[maybe_unused]] const bool permute_registered = register_builtin<PermuteOp>();
 
 }  // namespace
 }  // namespace ops

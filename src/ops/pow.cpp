@@ -58,7 +58,7 @@ struct PowKernel {
 template <class T>
 using PowOp = UnaryElementwise<T, PowKernel>;
 
-[[maybe_unused]] const bool registered = register_builtin<PowOp>();
+[[maybe_unused]] const bool pow_registered = register_builtin<PowOp>();
 
 }  // namespace
 }  // namespace ops

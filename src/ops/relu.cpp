@@ -37,7 +37,7 @@ struct ReluKernel {
 template <class T>
 using ReluOp = UnaryElementwise<T, ReluKernel>;
 
-[[maybe_unused]] const bool registered = register_builtin<ReluOp>();
+[[maybe_unused]] const bool relu_registered = register_builtin<ReluOp>();
 
 }  // namespace
 }  // namespace ops

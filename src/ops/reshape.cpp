@@ -66,7 +66,7 @@ class ReshapeOp final : public OpBase<ReshapeOp<T>, T> {
   Shape shape_;
 };
 
-[[maybe_unused]] const bool registered = register_builtin<ReshapeOp>();
+[[maybe_unused]] const bool reshape_registered = register_builtin<ReshapeOp>();
 
 }  // namespace
 }  // namespace ops

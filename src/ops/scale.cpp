@@ -34,7 +34,7 @@ struct ScaleKernel {
 template <class T>
 using ScaleOp = UnaryElementwise<T, ScaleKernel>;
 
-[[maybe_unused]] const bool registered = register_builtin<ScaleOp>();
+[[maybe_unused]] const bool scale_registered = register_builtin<ScaleOp>();
 
 }  // namespace
 }  // namespace ops

@@ -36,7 +36,7 @@ struct ShiftKernel {
 template <class T>
 using ShiftOp = UnaryElementwise<T, ShiftKernel>;
 
-[[maybe_unused]] const bool registered = register_builtin<ShiftOp>();
+[[maybe_unused]] const bool shift_registered = register_builtin<ShiftOp>();
 
 }  // namespace
 }  // namespace ops

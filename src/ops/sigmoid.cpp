@@ -27,7 +27,7 @@ struct SigmoidKernel {
 template <class T>
 using SigmoidOp = UnaryElementwise<T, SigmoidKernel>;
 
-[[maybe_unused]] const bool registered = register_builtin<SigmoidOp>();
+[[maybe_unused]] const bool sigmoid_registered = register_builtin<SigmoidOp>();
 
 }  // namespace
 }  // namespace ops

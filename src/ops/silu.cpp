@@ -38,7 +38,7 @@ struct SiluKernel {
 template <class T>
 using SiluOp = UnaryElementwise<T, SiluKernel>;
 
-[[maybe_unused]] const bool registered = register_builtin<SiluOp>();
+[[maybe_unused]] const bool silu_registered = register_builtin<SiluOp>();
 
 }  // namespace
 }  // namespace ops

@@ -34,7 +34,7 @@ struct SinKernel {
 template <class T>
 using SinOp = UnaryElementwise<T, SinKernel>;
 
-[[maybe_unused]] const bool registered = register_builtin<SinOp>();
+[[maybe_unused]] const bool sin_registered = register_builtin<SinOp>();
 
 }  // namespace
 }  // namespace ops

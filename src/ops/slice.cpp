@@ -89,7 +89,7 @@ class SliceOp final : public SelectionOp<SliceOp<T>, T> {
   SliceSpec spec_;
 };
 
-[[maybe_unused]] const bool registered = register_builtin<SliceOp>();
+[[maybe_unused]] const bool slice_registered = register_builtin<SliceOp>();
 
 }  // namespace
 }  // namespace ops

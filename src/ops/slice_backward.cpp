@@ -119,7 +119,7 @@ class SliceBackwardOp final : public OpBase<SliceBackwardOp<T>, T> {
   PadSpec spec_;
 };
 
-[[maybe_unused]] const bool registered = register_builtin<SliceBackwardOp>();
+[[maybe_unused]] const bool slice_backward_registered = register_builtin<SliceBackwardOp>();
 
 }  // namespace
 }  // namespace ops

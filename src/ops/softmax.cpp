@@ -62,7 +62,7 @@ struct SoftmaxKernel {
 template <class T>
 using SoftmaxOp = RowwiseOp<T, SoftmaxKernel>;
 
-[[maybe_unused]] const bool registered = register_builtin<SoftmaxOp>();
+[[maybe_unused]] const bool softmax_registered = register_builtin<SoftmaxOp>();
 
 }  // namespace
 }  // namespace ops

@@ -66,7 +66,7 @@ struct SoftplusKernel {
 template <class T>
 using SoftplusOp = UnaryElementwise<T, SoftplusKernel>;
 
-[[maybe_unused]] const bool registered = register_builtin<SoftplusOp>();
+[[maybe_unused]] const bool softplus_registered = register_builtin<SoftplusOp>();
 
 }  // namespace
 }  // namespace ops

@@ -27,7 +27,7 @@ struct SqrtKernel {
 template <class T>
 using SqrtOp = UnaryElementwise<T, SqrtKernel>;
 
-[[maybe_unused]] const bool registered = register_builtin<SqrtOp>();
+[[maybe_unused]] const bool sqrt_registered = register_builtin<SqrtOp>();
 
 }  // namespace
 }  // namespace ops

@@ -27,7 +27,7 @@ struct SquareKernel {
 template <class T>
 using SquareOp = UnaryElementwise<T, SquareKernel>;
 
-[[maybe_unused]] const bool registered = register_builtin<SquareOp>();
+[[maybe_unused]] const bool square_registered = register_builtin<SquareOp>();
 
 }  // namespace
 }  // namespace ops

@@ -90,7 +90,7 @@ class StackOp final : public OpBase<StackOp<T>, T> {
   std::int64_t axis_;
 };
 
-[[maybe_unused]] const bool registered = register_builtin<StackOp>();
+[[maybe_unused]] const bool stack_registered = register_builtin<StackOp>();
 
 }  // namespace
 }  // namespace ops

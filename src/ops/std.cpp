@@ -10,7 +10,7 @@ namespace {
 template <class T>
 using StdOp = SliceReduction<T, VarianceKind<true>>;
 
-[[maybe_unused]] const bool registered = register_builtin<StdOp>();
+[[maybe_unused]] const bool std_registered = register_builtin<StdOp>();
 
 }  // namespace
 }  // namespace ops

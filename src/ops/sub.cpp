@@ -38,7 +38,7 @@ struct SubKernel {
 template <class T>
 using SubOp = BinaryElementwise<T, SubKernel>;
 
-[[maybe_unused]] const bool registered = register_builtin<SubOp>();
+[[maybe_unused]] const bool sub_registered = register_builtin<SubOp>();
 
 }  // namespace
 }  // namespace ops

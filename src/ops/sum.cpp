@@ -15,7 +15,7 @@ struct SumKind {
 template <class T>
 using SumOp = AxisReduction<T, SumKind>;
 
-[[maybe_unused]] const bool registered = register_builtin<SumOp>();
+[[maybe_unused]] const bool sum_registered = register_builtin<SumOp>();
 
 }  // namespace
 }  // namespace ops

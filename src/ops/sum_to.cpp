@@ -64,7 +64,7 @@ class SumToOp final : public OpBase<SumToOp<T>, T> {
   Shape shape_;
 };
 
-[[maybe_unused]] const bool registered = register_builtin<SumToOp>();
+[[maybe_unused]] const bool sum_to_registered = register_builtin<SumToOp>();
 
 }  // namespace
 }  // namespace ops

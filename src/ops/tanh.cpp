@@ -27,7 +27,7 @@ struct TanhKernel {
 template <class T>
 using TanhOp = UnaryElementwise<T, TanhKernel>;
 
-[[maybe_unused]] const bool registered = register_builtin<TanhOp>();
+[[maybe_unused]] const bool tanh_registered = register_builtin<TanhOp>();
 
 }  // namespace
 }  // namespace ops

@@ -73,7 +73,7 @@ class TransposeOp final : public OpBase<TransposeOp<T>, T> {
   }
 };
 
-[[maybe_unused]] const bool registered = register_builtin<TransposeOp>();
+[[maybe_unused]] const bool transpose_registered = register_builtin<TransposeOp>();
 
 }  // namespace
 }  // namespace ops

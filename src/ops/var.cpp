@@ -10,7 +10,7 @@ namespace {
 template <class T>
 using VarOp = SliceReduction<T, VarianceKind<false>>;
 
-[[maybe_unused]] const bool registered = register_builtin<VarOp>();
+[[maybe_unused]] const bool var_registered = register_builtin<VarOp>();
 
 }  // namespace
 }  // namespace ops

@@ -114,7 +114,7 @@ class WhereOp final : public OpBase<WhereOp<T>, T> {
   }
 };
 
-[[maybe_unused]] const bool registered = register_builtin<WhereOp>();
+[[maybe_unused]] const bool where_registered = register_builtin<WhereOp>();
 
 }  // namespace
 }  // namespace ops
