@@ -1,5 +1,6 @@
 #include "tapegrad/core/tape.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <exception>
 #include <new>
@@ -42,6 +43,17 @@ Tape<T>::Tape()
 template <class T>
 Tape<T>::~Tape() {
   detail::release_lifetime(lifetime_);
+}
+
+template <class T>
+void Tape<T>::make_room(std::size_t input_count) {
+  if (count_ >= id_limit_ || edges_.size() + input_count > id_limit_)
+    out_of_ids();
+  if (count_ == nodes_.capacity())
+    nodes_.grow();
+  edges_.reserve(input_count);
+  node_room_ = std::min(id_limit_, nodes_.capacity());
+  edge_room_ = std::min(id_limit_, edges_.capacity());
 }
 
 template <class T>
@@ -133,10 +145,10 @@ void Tape<T>::check_watches(std::string_view op) const {
 
 template <class T>
 void Tape<T>::check(Var<T> v, std::string_view op) const {
-  if (v.cell_ == cell_ && v.generation_ == generation_ && v.id_ < count_) {
-    const Node<T>& n = nodes_[v.id_];
+  if (v.cell() == cell_ && v.generation_ == generation_ && v.id() < count_) {
+    const Node<T>& n = nodes_[v.id()];
     if (n.parameter)
-      check_parameter(n, v.id_, op);
+      check_parameter(n, v.id(), op);
     return;
   }
   const ErrorSite site{std::string(op), std::nullopt, {}};
@@ -193,15 +205,15 @@ template <class T>
   for (std::size_t k = 0; k < count; ++k) {
     const Var<T>& v = inputs[k];
     // The op's name is looked up only to report an error.
-    if (v.cell_ != cell_ || v.generation_ != generation_ || v.id_ >= count_) [[unlikely]]
+    if (v.cell() != cell_ || v.generation_ != generation_ || v.id() >= count_) [[unlikely]]
       check(v, op.name());
-    const Node<T>& input = nodes_[v.id_];
+    const Node<T>& input = nodes_[v.id()];
     if (input.parameter) [[unlikely]]
-      check_parameter(input, v.id_, op.name());
+      check_parameter(input, v.id(), op.name());
     requires_grad = requires_grad || input.requires_grad;
     if (flat) {
       flat = input.flat;
-      ids[k] = v.id_;
+      ids[k] = v.id();
       values[k] = input.scalar;
       grad_inputs |= unsigned{input.requires_grad} << k;
     }
@@ -214,8 +226,7 @@ template <class T>
     T partials[kScalarInputs];
     if (grad_inputs != 0 ? op.scalar_linearize(values, output, partials)
                          : op.scalar_forward(values, output)) {
-      return record_flat(op, ids, count, output, partials,
-                         static_cast<std::uint8_t>(grad_inputs));
+      return record_flat(op, ids, count, output, partials, static_cast<std::uint8_t>(grad_inputs));
     }
   }
   return record_tensor(op, inputs, requires_grad);
@@ -227,9 +238,9 @@ Var<T> Tape<T>::record_tensor(const Operation<T>& op, Span<Var<T>> inputs, bool 
   Node<T>& n = nodes_[id];
   n.op = &op;
   n.input_count = static_cast<std::uint32_t>(inputs.size());
-  NodeId* edges = edges_.append(inputs.size());
+  NodeId* edges = edges_.append_reserved(inputs.size());
   for (const Var<T>& v : inputs)
-    *edges++ = v.id_;
+    *edges++ = v.id();
   n.requires_grad = requires_grad && grad_enabled_;
 
   // A failed forward leaves the tape exactly as it was before the call.

@@ -20,7 +20,10 @@ namespace detail {
 /// Lowers a tape's 32-bit limits so that the tests can reach them.
 template <>
 struct TapeTestAccess<double> {
-  static void set_id_limit(Tape<double>& tape, std::size_t limit) { tape.id_limit_ = limit; }
+  static void set_id_limit(Tape<double>& tape, std::size_t limit) {
+    tape.id_limit_ = limit;
+    tape.node_room_ = tape.edge_room_ = 0;  // make_room() sets them again
+  }
 };
 }  // namespace detail
 

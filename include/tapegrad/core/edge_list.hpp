@@ -1,8 +1,9 @@
 #pragma once
 // A tape's edges: the input ids of every node, one node's after another's
-// (a node keeps the offset of its first). It grows like a vector, but
-// appending a node's inputs costs one capacity check, not one per input: it
-// is on the hot path of every scalar op.
+// (a node keeps the offset of its first). It grows like a vector, but the
+// tape makes room for a node's inputs and the node itself in one check
+// (Tape::next_node), so appending them checks nothing: it is on the hot
+// path of every scalar op.
 //
 // Beside each edge, the local partial ∂node/∂input of a flat node (node.hpp),
 // taken when the node is recorded: the reverse sweep of a scalar tape then
@@ -26,10 +27,16 @@ class EdgeList {
   T* partials() noexcept { return partials_.get(); }
   const T* partials() const noexcept { return partials_.get(); }
 
-  /// Makes room for `count` more edges at the end and returns the first.
-  NodeId* append(std::size_t count) {
-    if (capacity_ - size_ < count) [[unlikely]]
+  std::size_t capacity() const noexcept { return capacity_; }
+  /// Makes room for `count` more edges.
+  void reserve(std::size_t count) {
+    if (capacity_ - size_ < count)
       grow(count);
+  }
+  /// Appends `count` edges, for which reserve() made room, and returns the
+  /// first. (The tape makes room for a node's edges and the node in one
+  /// check: Tape::next_node.)
+  NodeId* append_reserved(std::size_t count) noexcept {
     NodeId* first = ids_.get() + size_;
     size_ += count;
     return first;
@@ -39,7 +46,7 @@ class EdgeList {
   void clear() noexcept { size_ = 0; }
 
  private:
-  [[gnu::noinline]] void grow(std::size_t count) {
+  void grow(std::size_t count) {
     const std::size_t capacity = std::max({2 * capacity_, size_ + count, std::size_t{1024}});
     std::unique_ptr<NodeId[]> ids(new NodeId[capacity]);
     std::unique_ptr<T[]> partials(new T[capacity]);

@@ -245,8 +245,12 @@ class TAPEGRAD_EXPORT Tape {
   TAPEGRAD_NO_EXPORT Var<T> record_checked(const Operation<T>& op, Span<Var<T>> inputs);
   TAPEGRAD_NO_EXPORT Var<T> record_tensor(const Operation<T>& op, Span<Var<T>> inputs,
                                           bool requires_grad);
-  /// The next node's id, after checking the id limits and growing the store.
+  /// The next node's id, after making room for it and its `input_count`
+  /// edges (one comparison each while there is room).
   TAPEGRAD_NO_EXPORT NodeId next_node(std::size_t input_count);
+  /// Checks the id limits, grows the node store or the edges, and sets the
+  /// rooms below.
+  [[gnu::noinline]] TAPEGRAD_NO_EXPORT void make_room(std::size_t input_count);
   /// Records an empty node (a leaf until its fields are set).
   TAPEGRAD_NO_EXPORT NodeId acquire_node(std::size_t input_count);
   [[noreturn]] TAPEGRAD_NO_EXPORT void out_of_ids() const;  // CapacityError
@@ -325,6 +329,10 @@ class TAPEGRAD_EXPORT Tape {
   std::optional<NodeId> last_output_;
   /// Node ids and edge offsets are 32-bit: recording past this many throws.
   std::size_t id_limit_ = std::size_t{1} << 32;
+  // Nodes and edges that fit before make_room(): the smaller of id_limit_
+  // and what the node store or the edge list holds now.
+  std::size_t node_room_ = 0;
+  std::size_t edge_room_ = 0;
   std::optional<NodeId> first_derived_leaf_;  // see DerivedLeaves
   unsigned derived_depth_ = 0;
   std::optional<NodeId> failed_replay_;  // the node a replay stopped at
@@ -353,11 +361,11 @@ class NoGradScope {
 template <class T>
 Tape<T>& Var<T>::live_tape(std::string_view op) const {
   if (live())
-    return *static_cast<Tape<T>*>(detail::lifetime_at(cell_).owner);
+    return *static_cast<Tape<T>*>(detail::lifetime_at(cell()).owner);
   throw StaleVarError(
-      cell_ != 0
+      cell() != 0
           ? "a Var whose tape was reset() or destroyed since it was recorded was used (node " +
-                std::to_string(id_) + "); record it again on a live tape"
+                std::to_string(id()) + "); record it again on a live tape"
           : std::string("an empty Var (default-constructed) was used"),
       {std::string(op), std::nullopt, {}});
 }
@@ -382,7 +390,7 @@ T Var<T>::item() const {
   const Tensor<T>& v = value();
   if (v.size() != 1) {
     throw ShapeError("item() needs a one-element Var, got shape " + shape_to_string(v.shape()),
-                     {"item", id_, live_tape("item").node(id_).label});
+                     {"item", id(), live_tape("item").node(id()).label});
   }
   return *v.data();
 }
