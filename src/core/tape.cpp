@@ -76,12 +76,15 @@ Var<T> Tape<T>::add_leaf(std::string_view label, bool requires_grad) {
 template <class T>
 template <class Value>
 void Tape<T>::set_leaf_value(Node<T>& n, Value&& value) {
-  if (value.dimension() == 0) {  // a scalar: flat
-    n.flat = true;
-    n.scalar = *value.data();
-    return;
-  }
+  if (value.dimension() == 0)
+    return set_leaf_scalar(n, *value.data());
   n.data->own_value = std::forward<Value>(value);  // a copy reuses the node's buffer
+}
+
+template <class T>
+void Tape<T>::set_leaf_scalar(Node<T>& n, T value) {
+  n.flat = true;  // node.hpp
+  n.scalar = value;
 }
 
 template <class T>
@@ -97,6 +100,14 @@ Var<T> Tape<T>::constant(Tensor<T>&& value, std::string_view label) {
   const detail::ExclusiveUse::Scope in_use(in_use_, "constant");
   Var<T> v = add_leaf(label, false);
   set_leaf_value(nodes_[v.id()], std::move(value));
+  return v;
+}
+
+template <class T>
+Var<T> Tape<T>::scalar_leaf(T value, std::string_view label, bool requires_grad) {
+  const detail::ExclusiveUse::Scope in_use(in_use_, requires_grad ? "variable" : "constant");
+  Var<T> v = add_leaf(label, requires_grad);
+  set_leaf_scalar(nodes_[v.id()], value);
   return v;
 }
 

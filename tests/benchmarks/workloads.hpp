@@ -136,8 +136,8 @@ struct Chain {
 
 /// Records `length` statements y = y·a + sin(y) from a = kChainA, y = kChainY0.
 inline Chain record_scalar_chain(Tape<double>& tape, int length = kChainLength) {
-  Var<double> a = tape.variable(Tensor<double>(kChainA), "a");
-  Var<double> y0 = tape.variable(Tensor<double>(kChainY0), "y0");
+  Var<double> a = tape.variable(kChainA, "a");
+  Var<double> y0 = tape.variable(kChainY0, "y0");
   Var<double> y = y0;
   for (int i = 0; i < length; ++i)
     y = y * a + sin(y);

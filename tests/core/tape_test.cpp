@@ -94,6 +94,46 @@ TEST(TapeLeaves, OpOfConstantsOnlyDoesNotRequireGrad) {
   expect_tensor_eq(y.value(), Tensor<double>{3.0, 8.0});
 }
 
+TEST(TapeLeaves, ANumberIsAFlatRankZeroLeaf) {
+  Tape<double> tape;
+  const Var<double> a = tape.variable(0.75, "a");
+  const Var<double> two = tape.constant(2, "two");  // any arithmetic type
+  EXPECT_TRUE(tape.node(a.id()).flat);
+  EXPECT_TRUE(tape.node(a.id()).requires_grad);
+  EXPECT_TRUE(tape.node(two.id()).flat);
+  EXPECT_FALSE(tape.node(two.id()).requires_grad);
+  EXPECT_EQ(tape.node(a.id()).label, "a");
+  EXPECT_EQ(tape.node(two.id()).label, "two");
+  EXPECT_EQ(a.value().dimension(), 0u);
+  EXPECT_EQ(a.item(), 0.75);
+  EXPECT_EQ(two.item(), 2.0);
+
+  const Var<double> y = a * two + sin(a);
+  tape.backward(y);
+  EXPECT_EQ(a.grad()(), 2.0 + std::cos(0.75));
+  EXPECT_FALSE(tape.has_grad(two));
+
+  // The same leaves as rank-0 tensors give the same nodes, bit for bit.
+  Tape<double> from_tensors;
+  const Var<double> a2 = from_tensors.variable(Tensor<double>(0.75), "a");
+  const Var<double> two2 = from_tensors.constant(Tensor<double>(2.0), "two");
+  from_tensors.backward(a2 * two2 + sin(a2));
+  EXPECT_EQ(a2.grad()(), a.grad()());
+}
+
+TEST(TapeLeaves, ANumberConvertsToTheTapesTypeAndABracedListStaysATensor) {
+  Tape<float> tape;
+  const Var<float> x = tape.variable(0.1, "x");  // a double, rounded to float
+  EXPECT_EQ(x.item(), 0.1f);
+  const Var<float> list = tape.variable({3.0f}, "list");
+  ASSERT_EQ(list.value().shape(), Shape({1}));
+  EXPECT_EQ(list.value()(0), 3.0f);
+  {
+    const NoGradScope<float> no_grad(tape);
+    EXPECT_FALSE(tape.node(tape.variable(1.0).id()).requires_grad);
+  }
+}
+
 // ---------------------------------------------------------------- sweep
 
 TEST(TapeSweep, FanOutGradientsSum) {

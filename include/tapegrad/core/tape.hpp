@@ -103,9 +103,19 @@ class TAPEGRAD_EXPORT Tape {
   /// A leaf that never needs a gradient (data, targets).
   Var<T> constant(const Tensor<T>& value, std::string_view label = {});
   Var<T> constant(Tensor<T>&& value, std::string_view label = {});
+  /// A number: a rank-0 leaf, written into its node with no tensor built.
+  /// (A template, so that a braced list, `constant({3.0})`, stays a tensor.)
+  template <class Number, std::enable_if_t<std::is_arithmetic_v<Number>, int> = 0>
+  Var<T> constant(Number value, std::string_view label = {}) {
+    return scalar_leaf(static_cast<T>(value), label, false);
+  }
   /// A leaf whose gradient backward() computes.
   Var<T> variable(const Tensor<T>& value, std::string_view label = {});
   Var<T> variable(Tensor<T>&& value, std::string_view label = {});
+  template <class Number, std::enable_if_t<std::is_arithmetic_v<Number>, int> = 0>
+  Var<T> variable(Number value, std::string_view label = {}) {
+    return scalar_leaf(static_cast<T>(value), label, true);
+  }
   /// A leaf reading `parameter` in place; its gradient accumulates into
   /// parameter.grad(). A parameter destroyed while the tape still holds its
   /// watch makes the next use of that watch throw StaleVarError.
@@ -256,6 +266,9 @@ class TAPEGRAD_EXPORT Tape {
   [[noreturn]] TAPEGRAD_NO_EXPORT void out_of_ids() const;  // CapacityError
   template <class Value>
   void set_leaf_value(Node<T>& n, Value&& value);
+  TAPEGRAD_NO_EXPORT void set_leaf_scalar(Node<T>& n, T value);
+  /// constant(number) and variable(number).
+  Var<T> scalar_leaf(T value, std::string_view label, bool requires_grad);
   /// Records a flat node of `op` on the `count` nodes `inputs`: its scalar
   /// kernel gave `output`; `grad_inputs` (Node::grad_inputs, 0 under
   /// NoGradScope) says which inputs need a gradient, and when it is not 0,
