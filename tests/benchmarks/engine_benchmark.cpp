@@ -5,7 +5,7 @@
 //                 cross-entropy, backward, SGD update, reset)
 //   mlp_step_vs_floor  the floor, mlp_step and mlp_step_update_after timed in
 //                 alternating blocks inside one benchmark (see below)
-//   scalar_chain  y = y·a + sin(y) repeated on rank-0 tensors
+//   scalar_chain  y = y·a + sin(y) repeated on rank-0 leaves
 //   rnn           h ← tanh(W h + U x_t), 64 units, 200 steps, batch 1
 //   elementwise/… relu and tanh on (512, 512), forward + backward, 1 and 2 threads
 //   indexing/…    slice, concat, index, gather, embedding in ns per element,
