@@ -12,7 +12,9 @@
 // backward, gradient and jvp refuse the mixed tape.
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -50,9 +52,12 @@ void Tape<T>::replay(const std::vector<LeafValue<T>>& values) {
   }
   check_watches("replay");
   // The given leaves' ids, sorted to find one given twice: a few ids, where a
-  // mark per node would cost the whole tape on every replay.
-  std::vector<NodeId> given;
-  given.reserve(values.size());
+  // mark per node would cost the whole tape on every replay. On the stack
+  // when they are few, so that a replay allocates nothing.
+  std::array<NodeId, 16> few_ids;
+  std::vector<NodeId> many_ids(values.size() > few_ids.size() ? values.size() : 0);
+  const std::span<NodeId> given(many_ids.empty() ? few_ids.data() : many_ids.data(), values.size());
+  std::size_t given_count = 0;
   for (const LeafValue<T>& entry : values) {
     check(entry.leaf, "replay");
     const NodeId id = entry.leaf.id();
@@ -76,7 +81,7 @@ void Tape<T>::replay(const std::vector<LeafValue<T>>& values) {
                            shape_to_string(n.shape()) + "; a replay keeps every shape",
                        site);
     }
-    given.push_back(id);
+    given[given_count++] = id;
   }
   std::sort(given.begin(), given.end());
   if (const auto twice = std::adjacent_find(given.begin(), given.end()); twice != given.end()) {

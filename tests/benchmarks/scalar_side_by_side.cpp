@@ -18,6 +18,12 @@
 //  * Hand-written: the values forward into a std::vector (kept between
 //    evaluations), then the adjoints backward, with cos(y) in the backward
 //    loop: what no tape can beat.
+// Then the same chain recorded once and re-evaluated from its tape, in the
+// two that can (Stan Math cannot):
+//  * tapegrad: replay() at y0, then backward(y) (the replay/scalar_chain
+//    benchmark).
+//  * ADOL-C: zos_forward() keeping the values, then fos_reverse(): what its
+//    gradient() driver does.
 //
 // Before timing, every library's y, dy/da and dy/dy0 must agree with the
 // hand-written ones to 1e-12 relative, for chains of 1, 10 and 10,000
@@ -26,13 +32,12 @@
 // within 200 statements; the shorter chains check it). Otherwise the program
 // exits with status 1.
 //
-// Timing: rounds of one block per library, each block as many evaluations as
-// make it last kBlockMs (counted once, from the fastest of 5 evaluations), timed with
-// steady_clock, in the order A B C D in one round and D C B A in the next, so
-// that a steady drift of the machine's speed favours no library. Rounds in
-// which the scheduler preempted us (getrusage's involuntary context switches)
-// are left out when at least kMinClean others remain. Reported: per library
-// the median over rounds of ns per op, and per pair the median of the
+// Timing, for each of the two comparisons: rounds of one block per library, each block as many
+// evaluations as make it last kBlockMs (counted once, from the fastest of 5 evaluations), timed
+// with steady_clock, in the order A B C D in one round and D C B A in the next, so that a steady
+// drift of the machine's speed favours no library. Rounds in which the scheduler preempted us
+// (getrusage's involuntary context switches) are left out when at least kMinClean others remain.
+// Reported: per library the median over rounds of ns per op, and per pair the median of the
 // per-round ratios.
 //
 //   tapegrad_vs_stan_adolc [--rounds=N]   (N rounds, even; 200 by default)
@@ -48,6 +53,7 @@
 #include <cstdlib>
 #include <functional>
 #include <limits>
+#include <map>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -108,6 +114,27 @@ Result with_tapegrad(Tape<double>& tape, int length) {
   return {chain.y.item(), tape.grad(chain.a)(), tape.grad(chain.y0)()};
 }
 
+/// A chain recorded once, for replay_tapegrad.
+struct RecordedChain {
+  Tape<double> tape;
+  Chain chain;
+  std::vector<tapegrad::LeafValue<double>> values;
+};
+
+/// The chain of `length` statements (recorded on the first call) replayed
+/// at y0 = kChainY0, then reversed.
+Result replay_tapegrad(std::map<int, RecordedChain>& recorded, int length) {
+  const auto [it, first] = recorded.try_emplace(length);
+  RecordedChain& r = it->second;
+  if (first) {
+    r.chain = record_scalar_chain(r.tape, length);
+    r.values = {{r.chain.y0, tapegrad::Tensor<double>(kChainY0)}};
+  }
+  r.tape.replay(r.values);
+  r.tape.backward(r.chain.y);
+  return {r.chain.y.item(), r.tape.grad(r.chain.a)(), r.tape.grad(r.chain.y0)()};
+}
+
 #if TAPEGRAD_WITH_STAN
 Result with_stan(int length) {
   using stan::math::var;
@@ -140,6 +167,32 @@ Result with_adolc(int length) {
   double weight = 1;
   double gradient[2] = {0, 0};  // d/da, d/dy0: the order of <<=
   fos_reverse(kAdolcTag, 1, 2, &weight, gradient);
+  return {y_value, gradient[0], gradient[1]};
+}
+
+/// The chain of `length` statements, taped on the first call under a tag of
+/// its own, evaluated again from that tape at (a, y0) and reversed.
+Result replay_adolc(std::map<int, short>& tags, int length) {
+  const auto [it, first] =
+      tags.try_emplace(length, static_cast<short>(kAdolcTag + 1 + tags.size()));
+  const short tag = it->second;
+  if (first) {
+    double ignored = 0;
+    trace_on(tag);
+    adouble a, y;
+    a <<= kChainA;
+    y <<= kChainY0;
+    for (int i = 0; i < length; ++i)
+      y = y * a + sin(y);
+    y >>= ignored;
+    trace_off();
+  }
+  double x[2] = {kChainA, kChainY0};
+  double y_value = 0;
+  zos_forward(tag, 1, 2, 1, x, &y_value);  // keep = 1: the values for fos_reverse
+  double weight = 1;
+  double gradient[2] = {0, 0};
+  fos_reverse(tag, 1, 2, &weight, gradient);
   return {y_value, gradient[0], gradient[1]};
 }
 #endif
@@ -270,7 +323,8 @@ std::vector<std::size_t> rounds_used(const std::vector<char>& preempted) {
   return clean.size() >= kMinClean ? clean : all;
 }
 
-void print(const std::vector<Library>& libraries, const std::vector<char>& preempted) {
+void print(std::string_view title, const std::vector<Library>& libraries,
+           const std::vector<char>& preempted) {
   const std::vector<std::size_t> used = rounds_used(preempted);
   const auto pick = [&used](const auto& per_round) {
     std::vector<double> out;
@@ -284,8 +338,8 @@ void print(const std::vector<Library>& libraries, const std::vector<char>& preem
              : clean >= kMinClean
                  ? "those in which the scheduler did not preempt us"
                  : fmt::format("all: fewer than {} without preemption", kMinClean));
-  fmt::print("\n{:<28} {:>8} {:>15} {:>9} {:>12}\n", "scalar_chain, record + reverse", "ns/op",
-             "q1-q3", "per block", "allocs/eval");
+  fmt::print("\n{:<28} {:>8} {:>15} {:>9} {:>12}\n", title, "ns/op", "q1-q3", "per block",
+             "allocs/eval");
   for (const Library& library : libraries) {
     const std::vector<double> ns = pick([&](std::size_t r) { return library.ns_per_op[r]; });
     fmt::print("{:<28} {:>8.1f} {:>15} {:>9} {:>12.1f}\n", library.name, median(ns),
@@ -302,6 +356,16 @@ void print(const std::vector<Library>& libraries, const std::vector<char>& preem
     fmt::print("{:<28} {:>8.3f} {:>15}\n", "tapegrad / " + libraries[i].name, median(ratios),
                quartiles(ratios, "{:.3f}"));
   }
+}
+
+void print_rounds(int rounds) {
+  std::array<double, 3> load{};
+  if (getloadavg(load.data(), 3) != 3)
+    load.fill(std::numeric_limits<double>::quiet_NaN());
+  fmt::print(
+      "\n{} rounds, blocks of ≥ {} ms, orders A B C … and … C B A; load average now {:.2f}, "
+      "{:.2f}, {:.2f}\n",
+      rounds, kBlockMs, load[0], load[1], load[2]);
 }
 
 int rounds_from(int argc, char** argv) {
@@ -359,13 +423,26 @@ int main(int argc, char** argv) {
   }
 
   const std::vector<char> preempted = run(libraries, rounds);
-  std::array<double, 3> load{};
-  if (getloadavg(load.data(), 3) != 3)
-    load.fill(std::numeric_limits<double>::quiet_NaN());
-  fmt::print(
-      "\n{} rounds, blocks of ≥ {} ms, orders A B C D and D C B A; load average now {:.2f}, "
-      "{:.2f}, {:.2f}\n",
-      rounds, kBlockMs, load[0], load[1], load[2]);
-  print(libraries, preempted);
+  print_rounds(rounds);
+  print("scalar_chain, record + reverse", libraries, preempted);
+
+  // Recorded once, evaluated again from the tape.
+  std::map<int, RecordedChain> recorded;
+  std::vector<Library> replaying;
+  replaying.emplace_back("hand-written", [&ys](int n) { return hand_written(ys, n); });
+  replaying.emplace_back("tapegrad", [&recorded](int n) { return replay_tapegrad(recorded, n); });
+#if TAPEGRAD_WITH_ADOLC
+  std::map<int, short> adolc_tags;
+  replaying.emplace_back("ADOL-C " TAPEGRAD_ADOLC_VERSION,
+                         [&adolc_tags](int n) { return replay_adolc(adolc_tags, n); });
+#endif
+  fmt::print("\nthe same chain recorded once, then replayed and reversed:\n");
+  if (!check(replaying)) {
+    fmt::print("the replays do not compute the same gradient to {:g}: not timed\n", kTolerance);
+    return 1;
+  }
+  const std::vector<char> replay_preempted = run(replaying, rounds);
+  print_rounds(rounds);
+  print("scalar_chain, replay + reverse", replaying, replay_preempted);
   return 0;
 }

@@ -240,6 +240,37 @@ TEST(Replay, TwoValuesForOneLeafAreRefused) {
                   "replay was given two values for node 0 ('x')");
 }
 
+// More values than the replay keeps ids for on its stack (16).
+TEST(Replay, ManyLeavesEqualARecordingAndATwiceGivenOneAmongThemIsRefused) {
+  const auto record = [](Tape<double>& tape, double first) {
+    std::vector<Var<double>> leaves;
+    Var<double> y = tape.constant(0.0);
+    for (int i = 0; i < 20; ++i) {
+      leaves.push_back(tape.variable(first + 0.1 * i, "x" + std::to_string(i)));
+      y = y + sin(leaves.back()) * leaves.back();
+    }
+    leaves.push_back(y);
+    return leaves;
+  };
+  Tape<double> replayed;
+  const std::vector<Var<double>> vars = record(replayed, 0.3);
+  std::vector<LeafValue<double>> values;
+  for (int i = 0; i < 20; ++i)
+    values.push_back({vars[static_cast<std::size_t>(i)], Tensor<double>(-0.7 + 0.1 * i)});
+  replayed.replay(values);
+  replayed.backward(vars.back());
+  Tape<double> fresh;
+  const std::vector<Var<double>> want = record(fresh, -0.7);
+  fresh.backward(want.back());
+  expect_exactly_equal(vars.back().value(), want.back().value(), "y");
+  for (std::size_t i = 0; i < 20; ++i)
+    expect_exactly_equal(vars[i].grad(), want[i].grad(), "∂y/∂x" + std::to_string(i));
+
+  values.push_back({vars[13], Tensor<double>(1.0)});
+  expect_contains(expect_error<ValueError>([&] { replayed.replay(values); }),
+                  "replay was given two values for node 53 ('x13')");
+}
+
 TEST(Replay, AVarOfAnotherTapeIsRefused) {
   Tape<double> tape, other;
   (void)exp(tape.variable(Tensor<double>{1.0}));
