@@ -13,7 +13,8 @@
 #   bash cmake/run.sh bench-torch-lstm  an LSTM language model in both: losses checked equal
 #                                (float64, float32), then step times at 1 and 2 threads
 #   bash cmake/run.sh bench-scalar  the scalar chain in tapegrad, Stan Math, ADOL-C and by hand,
-#                                interleaved, with Debian's StanHeaders and ADOL-C installed first
+#                                interleaved, recorded and then replayed (tapegrad, ADOL-C),
+#                                with Debian's StanHeaders and ADOL-C installed first
 #   bash cmake/run.sh bench-dist   data-parallel step time: 1 rank × 2 threads, then 2 ranks ×
 #                                1 thread under mpirun (tapegrad::dist; steps as argument)
 #   bash cmake/run.sh fuzz       every libFuzzer target for ${FUZZ_SECONDS:-60} s in all (clang++)
@@ -24,7 +25,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-usage() { sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; }
 
 preset_build() {  # preset [targets...]
   local preset=$1
