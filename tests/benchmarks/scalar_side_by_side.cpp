@@ -152,9 +152,11 @@ Result with_stan(int length) {
 #if TAPEGRAD_WITH_ADOLC
 constexpr short kAdolcTag = 1;
 
-Result with_adolc(int length) {
+/// Tapes the chain of `length` statements under `tag` (keep = 1: the values
+/// stay for a reverse sweep right after); returns y.
+double tape_adolc_chain(short tag, int keep, int length) {
   double y_value = 0;
-  trace_on(kAdolcTag, 1);  // keep the values for the reverse sweep below
+  trace_on(tag, keep);
   {
     adouble a, y;
     a <<= kChainA;
@@ -164,10 +166,19 @@ Result with_adolc(int length) {
     y >>= y_value;
   }
   trace_off();
+  return y_value;
+}
+
+/// The reverse sweep over `tag`'s values, kept by the last forward over it.
+Result reverse_adolc(short tag, double y) {
   double weight = 1;
   double gradient[2] = {0, 0};  // d/da, d/dy0: the order of <<=
-  fos_reverse(kAdolcTag, 1, 2, &weight, gradient);
-  return {y_value, gradient[0], gradient[1]};
+  fos_reverse(tag, 1, 2, &weight, gradient);
+  return {y, gradient[0], gradient[1]};
+}
+
+Result with_adolc(int length) {
+  return reverse_adolc(kAdolcTag, tape_adolc_chain(kAdolcTag, 1, length));
 }
 
 /// The chain of `length` statements, taped on the first call under a tag of
@@ -176,24 +187,12 @@ Result replay_adolc(std::map<int, short>& tags, int length) {
   const auto [it, first] =
       tags.try_emplace(length, static_cast<short>(kAdolcTag + 1 + tags.size()));
   const short tag = it->second;
-  if (first) {
-    double ignored = 0;
-    trace_on(tag);
-    adouble a, y;
-    a <<= kChainA;
-    y <<= kChainY0;
-    for (int i = 0; i < length; ++i)
-      y = y * a + sin(y);
-    y >>= ignored;
-    trace_off();
-  }
+  if (first)
+    tape_adolc_chain(tag, 0, length);
   double x[2] = {kChainA, kChainY0};
-  double y_value = 0;
-  zos_forward(tag, 1, 2, 1, x, &y_value);  // keep = 1: the values for fos_reverse
-  double weight = 1;
-  double gradient[2] = {0, 0};
-  fos_reverse(tag, 1, 2, &weight, gradient);
-  return {y_value, gradient[0], gradient[1]};
+  double y = 0;
+  zos_forward(tag, 1, 2, 1, x, &y);  // keep = 1: the values for fos_reverse
+  return reverse_adolc(tag, y);
 }
 #endif
 
