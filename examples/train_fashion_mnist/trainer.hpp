@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include <sys/resource.h>
@@ -73,7 +74,7 @@ inline bool uses_penalty(const TrainSettings& s) {
 /// `values` as T: themselves for float; for double, converted into `buffer`,
 /// whose allocation the next batch of the same shape reuses.
 template <class T>
-const Tensor<T>& as_value_type(const Tensor<float>& values, Tensor<T>& buffer) {
+Tensor<T>& as_value_type(Tensor<float>& values, Tensor<T>& buffer) {
   if constexpr (std::is_same_v<T, float>) {
     return values;
   } else {
@@ -90,7 +91,9 @@ template <class T>
 struct TypedBatch {
   nn::Batch<float> batch;
   Tensor<T> features, labels;
-  const Tensor<T>& typed_features() { return as_value_type(batch.features, features); }
+  /// Moved onto the tape (no copy: the tape hands back a buffer that the
+  /// next batch refills); the labels are copied, as correct() reads them.
+  Tensor<T>& typed_features() { return as_value_type(batch.features, features); }
   const Tensor<T>& typed_labels() { return as_value_type(batch.labels, labels); }
 };
 
@@ -158,7 +161,7 @@ EpochResult train_epoch(nn::Sequential<T>& net, nn::Optimizer<T>& optimizer,
   const std::size_t total = loader.batches_per_epoch();
   while (loader.next(batch.batch)) {
     tape.reset();
-    const Var<T> logits = net(tape.constant(batch.typed_features(), "images"));
+    const Var<T> logits = net(tape.constant(std::move(batch.typed_features()), "images"));
     const Var<T> data_loss = cross_entropy(logits, tape.constant(batch.typed_labels(), "labels"));
     Var<T> objective = data_loss;
     if (uses_penalty(s))
@@ -224,7 +227,7 @@ Evaluation evaluate(nn::Sequential<T>& net, const nn::Dataset<float>& data) {
   std::size_t right = 0;
   while (loader.next(batch.batch)) {
     tape.reset();
-    const Var<T> logits = net(tape.constant(batch.typed_features()));
+    const Var<T> logits = net(tape.constant(std::move(batch.typed_features())));
     loss_sum += static_cast<double>(
         cross_entropy(logits, tape.constant(batch.typed_labels()), tapegrad::Reduction::sum)
             .item());

@@ -5,7 +5,9 @@
 #include <exception>
 #include <new>
 #include <string>
+#include <type_traits>
 #include <unordered_set>
+#include <utility>
 
 #include <xtensor/xexception.hpp>
 
@@ -78,7 +80,15 @@ template <class Value>
 void Tape<T>::set_leaf_value(Node<T>& n, Value&& value) {
   if (value.dimension() == 0)
     return set_leaf_scalar(n, *value.data());
-  n.data->own_value = std::forward<Value>(value);  // a copy reuses the node's buffer
+  if constexpr (std::is_const_v<std::remove_reference_t<Value>>) {
+    n.data->own_value = value;  // into the buffer this node slot kept from earlier recordings
+  } else {
+    // Swapped: the caller's tensor gets that kept buffer, so a loop that
+    // refills it (DataLoader::next) and moves it in again neither copies
+    // nor allocates.
+    using std::swap;
+    swap(n.data->own_value, value);
+  }
 }
 
 template <class T>

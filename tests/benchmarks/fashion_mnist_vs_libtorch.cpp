@@ -20,6 +20,7 @@
 #include <cstdlib>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <tapegrad/tapegrad.hpp>
@@ -113,8 +114,8 @@ class Ours {
     const auto start = Clock::now();
     while (loader_.next(batch_)) {
       tape_.reset();
-      const Var<float> loss =
-          cross_entropy(net_(tape_.constant(batch_.features)), tape_.constant(batch_.labels));
+      const Var<float> loss = cross_entropy(net_(tape_.constant(std::move(batch_.features))),
+                                            tape_.constant(batch_.labels));
       tape_.backward(loss, {.gradient_ready = &adam_});
       r.mean_loss += loss.item();
       ++steps;

@@ -200,10 +200,10 @@ void check_same_workloads() {
   Mlp<float> ours;
   TorchMlp<float> theirs{ours};
   Tape<float> tape;
-  const Tensor<float> x = mlp_inputs<float>(kBatch), labels = mlp_labels<float>(kBatch);
-  const torch::Tensor tx = to_torch(x), tlabels = torch_labels<float>(kBatch);
-  for (const char* what : {"check_mlp_loss_step1", "check_mlp_loss_step2"})
-    expect_close(what, ours.step(tape, x, labels), theirs.step(tx, tlabels));
+  MiniBatch<float> data(kBatch);
+  const torch::Tensor tx = to_torch(data.source_x), tlabels = torch_labels<float>(kBatch);
+  for (const char* what : {"check_mlp_loss_step1", "check_mlp_loss_step2", "check_mlp_loss_step3"})
+    expect_close(what, ours.step(tape, data), theirs.step(tx, tlabels));
 
   Tape<double> chain_tape;
   const auto options = torch::dtype(torch::kFloat64);

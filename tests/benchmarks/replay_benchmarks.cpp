@@ -37,10 +37,10 @@ void replay_mlp_step(benchmark::State& state, std::size_t batch, int threads) {
   set_num_threads(threads);
   Mlp<T> model;
   Tape<T> tape;
-  const Tensor<T> x = mlp_inputs<T>(batch);
-  const Tensor<T> labels = mlp_labels<T>(batch);
-  const typename Mlp<T>::Pass pass = model.record(tape, x, labels);
-  const std::vector<LeafValue<T>> batch_values{{pass.x, x}, {pass.labels, labels}};
+  MiniBatch<T> data(batch);
+  const typename Mlp<T>::Pass pass = model.record(tape, data);
+  const std::vector<LeafValue<T>> batch_values{{pass.x, data.source_x},
+                                               {pass.labels, data.source_labels}};
   tape.backward(pass.loss, {.gradient_ready = &model.optimizer});  // warm-up
   for (auto _ : state) {
     tape.replay(batch_values);

@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <random>
+#include <utility>
 #include <vector>
 
 #include <tapegrad/tapegrad.hpp>
@@ -39,6 +40,45 @@ const char* dtype() {
 
 // ------------------------------------------------------------------ MLP step
 
+/// The mini-batch every mlp_step trains on.
+template <class T>
+Tensor<T> mlp_inputs(std::size_t batch) {
+  return random_tensor<T>({batch, kInput}, 7);
+}
+
+/// Class i % 10 for sample i, as whole numbers in T (tapegrad's label type).
+template <class T>
+Tensor<T> mlp_labels(std::size_t batch) {
+  Tensor<T> labels = Tensor<T>::from_shape({batch});
+  for (std::size_t i = 0; i < batch; ++i)
+    labels(i) = static_cast<T>(i % kClasses);
+  return labels;
+}
+
+/// The mini-batch as a training loop holds it: each step moves x and the
+/// labels onto the tape, and Tape::constant(Tensor&&) takes their buffers
+/// without a copy and hands back what its slots held in the previous step —
+/// that step's batch, the same one, as every step here trains on one. (A
+/// loop over a DataLoader refills those buffers instead. gemm_floor and
+/// libtorch's step read their input in place too.) Only the first step finds
+/// nothing in the slots (a default tensor) and copies.
+template <class T>
+struct MiniBatch {
+  explicit MiniBatch(std::size_t size)
+      : source_x(mlp_inputs<T>(size)), source_labels(mlp_labels<T>(size)) {}
+
+  const Tensor<T> source_x, source_labels;
+  Tensor<T> x = source_x, labels = source_labels;
+
+  /// `held` ready to be moved onto the tape (refilled from `source` if the
+  /// tape handed back a default tensor).
+  static Tensor<T>&& take(Tensor<T>& held, const Tensor<T>& source) {
+    if (held.shape() != source.shape())
+      held = source;
+    return std::move(held);
+  }
+};
+
 /// Where the SGD update happens: during backward (backward's gradient_ready;
 /// plain SGD's update is then written by each linear layer's weight GEMM,
 /// with no gradient buffer), or by step() after backward, as a second pass.
@@ -65,10 +105,10 @@ struct Mlp {
   struct Pass {
     Var<T> x, labels, loss;
   };
-  Pass record(Tape<T>& tape, const Tensor<T>& x, const Tensor<T>& labels) {
+  Pass record(Tape<T>& tape, MiniBatch<T>& batch) {
     Pass p;
-    p.x = tape.constant(x, "x");
-    p.labels = tape.constant(labels, "labels");
+    p.x = tape.constant(MiniBatch<T>::take(batch.x, batch.source_x), "x");
+    p.labels = tape.constant(MiniBatch<T>::take(batch.labels, batch.source_labels), "labels");
     Var<T> h1 = relu(linear(p.x, tape.watch(w1), tape.watch(b1)));
     Var<T> h2 = relu(linear(h1, tape.watch(w2), tape.watch(b2)));
     Var<T> logits = linear(h2, tape.watch(w3), tape.watch(b3));
@@ -76,10 +116,9 @@ struct Mlp {
     return p;
   }
 
-  T step(Tape<T>& tape, const Tensor<T>& x, const Tensor<T>& labels,
-         SgdUpdate update = SgdUpdate::during_backward) {
+  T step(Tape<T>& tape, MiniBatch<T>& batch, SgdUpdate update = SgdUpdate::during_backward) {
     tape.reset();
-    const Var<T> loss = record(tape, x, labels).loss;
+    const Var<T> loss = record(tape, batch).loss;
     if (update == SgdUpdate::during_backward) {
       tape.backward(loss, {.gradient_ready = &optimizer});
     } else {
@@ -90,33 +129,18 @@ struct Mlp {
   }
 };
 
-/// The mini-batch every mlp_step trains on.
-template <class T>
-Tensor<T> mlp_inputs(std::size_t batch) {
-  return random_tensor<T>({batch, kInput}, 7);
-}
-
-/// Class i % 10 for sample i, as whole numbers in T (tapegrad's label type).
-template <class T>
-Tensor<T> mlp_labels(std::size_t batch) {
-  Tensor<T> labels = Tensor<T>::from_shape({batch});
-  for (std::size_t i = 0; i < batch; ++i)
-    labels(i) = static_cast<T>(i % kClasses);
-  return labels;
-}
-
 template <class T>
 void mlp_step(benchmark::State& state, std::size_t batch, int threads,
               SgdUpdate update = SgdUpdate::during_backward) {
   set_num_threads(threads);
   Mlp<T> model;
   Tape<T> tape;
-  const Tensor<T> x = mlp_inputs<T>(batch);
-  const Tensor<T> labels = mlp_labels<T>(batch);
-  model.step(tape, x, labels, update);  // warm-up: buffers reach their sizes
+  MiniBatch<T> data(batch);
+  for (int k = 0; k < 2; ++k)  // warm-up: buffers reach their sizes
+    model.step(tape, data, update);
   const std::size_t before = allocation_count();
   for (auto _ : state)
-    benchmark::DoNotOptimize(model.step(tape, x, labels, update));
+    benchmark::DoNotOptimize(model.step(tape, data, update));
   const std::size_t allocations = allocation_count() - before;
   state.counters["allocs_per_step"] =
       static_cast<double>(allocations) / static_cast<double>(state.iterations());

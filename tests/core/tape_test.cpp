@@ -134,6 +134,34 @@ TEST(TapeLeaves, ANumberConvertsToTheTapesTypeAndABracedListStaysATensor) {
   }
 }
 
+TEST(TapeLeaves, AMovedInTensorIsNotCopiedAndTheCallerGetsTheSlotsEarlierBuffer) {
+  Tape<double> tape;
+  Tensor<double> batch{{1.0, 2.0}, {3.0, 4.0}};
+  const double* first_buffer = batch.data();
+  const Var<double> x = tape.constant(std::move(batch), "x");
+  EXPECT_EQ(x.value().data(), first_buffer);  // taken, not copied
+  EXPECT_EQ(batch.dimension(), 0u);           // the slot held nothing yet: a default tensor
+  expect_tensor_eq(x.value(), Tensor<double>{{1.0, 2.0}, {3.0, 4.0}});
+
+  // The next recording's first leaf is the same slot: moving in the refilled
+  // tensor hands the first buffer back, so the loop ping-pongs two buffers.
+  tape.reset();
+  batch = Tensor<double>{{5.0, 6.0}, {7.0, 8.0}};
+  const double* second_buffer = batch.data();
+  const Var<double> y = tape.variable(std::move(batch), "y");
+  EXPECT_EQ(y.value().data(), second_buffer);
+  EXPECT_EQ(batch.data(), first_buffer);
+  expect_tensor_eq(batch, Tensor<double>{{1.0, 2.0}, {3.0, 4.0}});  // what the slot held
+  tape.backward(sum(y * y));
+  expect_tensor_eq(y.grad(), Tensor<double>{{10.0, 12.0}, {14.0, 16.0}});
+
+  // A copied-in tensor keeps its buffer; the slot copies into its own.
+  tape.reset();
+  const Var<double> z = tape.constant(batch, "z");
+  EXPECT_NE(z.value().data(), batch.data());
+  expect_tensor_eq(z.value(), batch);
+}
+
 // ---------------------------------------------------------------- sweep
 
 TEST(TapeSweep, FanOutGradientsSum) {

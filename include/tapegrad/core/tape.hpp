@@ -100,7 +100,11 @@ class TAPEGRAD_EXPORT Tape {
   Tape(const Tape&) = delete;
   Tape& operator=(const Tape&) = delete;
 
-  /// A leaf that never needs a gradient (data, targets).
+  /// A leaf that never needs a gradient (data, targets). The overloads of a
+  /// tensor rvalue, here and in variable(), take its buffer without a copy
+  /// and leave in it the buffer the same node slot held in an earlier
+  /// recording (a default-constructed tensor before), of any shape and contents:
+  /// refilling it, as DataLoader::next does, then allocates nothing.
   Var<T> constant(const Tensor<T>& value, std::string_view label = {});
   Var<T> constant(Tensor<T>&& value, std::string_view label = {});
   /// A number: a rank-0 leaf, written into its node with no tensor built.
