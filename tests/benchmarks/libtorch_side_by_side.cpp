@@ -193,8 +193,9 @@ void expect_close(std::string_view what, double ours, double theirs) {
   benchmark::AddCustomContext(std::string(what), fmt::format("{:.6g} (both)", ours));
 }
 
-/// Runs each pair once: two MLP steps (the second loss shows that both
-/// updates moved the weights alike), the chain's value, the RNN's loss.
+/// Runs each pair once: three MLP steps (the second loss shows that both
+/// updates moved the weights alike; the third trains on the batch buffers
+/// the tape handed back), the chain's value, the RNN's loss.
 void check_same_workloads() {
   constexpr std::size_t kBatch = 32;
   Mlp<float> ours;

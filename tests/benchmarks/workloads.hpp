@@ -10,6 +10,7 @@
 // side can start from exactly the same numbers.
 #include <benchmark/benchmark.h>
 
+#include <array>
 #include <cstddef>
 #include <random>
 #include <utility>
@@ -49,7 +50,8 @@ Tensor<T> mlp_inputs(std::size_t batch) {
 /// Class i % 10 for sample i, as whole numbers in T (tapegrad's label type).
 template <class T>
 Tensor<T> mlp_labels(std::size_t batch) {
-  Tensor<T> labels = Tensor<T>::from_shape({batch});
+  // From a std::array: GCC 12 wrongly warns (-Wmaybe-uninitialized) on a Shape here.
+  Tensor<T> labels = xt::zeros<T>(std::array<std::size_t, 1>{batch});
   for (std::size_t i = 0; i < batch; ++i)
     labels(i) = static_cast<T>(i % kClasses);
   return labels;
