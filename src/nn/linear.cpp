@@ -18,12 +18,23 @@ Linear<T>::Linear(std::size_t in, std::size_t out, Init init, Rng& rng, const st
 }
 
 template <class T>
-Var<T> Linear<T>::forward(Var<T> x) {
+Tape<T>& Linear<T>::tape_of(const Var<T>& x) const {
   if (!x.valid())
     throw StaleVarError("an empty Var was passed to layer " + this->name(),
                         {"linear", std::nullopt, {}});
-  Tape<T>& tape = *x.tape();
+  return *x.tape();
+}
+
+template <class T>
+Var<T> Linear<T>::forward(Var<T> x) {
+  Tape<T>& tape = tape_of(x);
   return linear(x, tape.watch(weight_), tape.watch(bias_));
+}
+
+template <class T>
+Var<T> Linear<T>::forward_relu(Var<T> x) {
+  Tape<T>& tape = tape_of(x);
+  return linear_relu(x, tape.watch(weight_), tape.watch(bias_));
 }
 
 template class Linear<float>;

@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <string>
+#include <typeinfo>
 #include <utility>
 
 #include "tapegrad/core/error.hpp"
@@ -17,6 +18,19 @@ void check_position(const char* what, std::size_t i, std::size_t count) {
                          std::to_string(count) + ")",
                      {"sequential", std::nullopt, {}});
   }
+}
+
+/// `module` as a Linear that may be fused with a ReLU after it: exactly a
+/// Linear (a subclass may override forward()), else null.
+template <class T>
+Linear<T>* plain_linear(Module<T>& module) {
+  return typeid(module) == typeid(Linear<T>) ? static_cast<Linear<T>*>(&module) : nullptr;
+}
+
+template <class T>
+bool is_relu(const Module<T>& module) {
+  return typeid(module) == typeid(ActivationLayer<T>) &&
+         static_cast<const ActivationLayer<T>&>(module).activation() == Activation::relu;
 }
 
 }  // namespace
@@ -80,8 +94,15 @@ Sequential<T>& Sequential<T>::activation(Activation activation) {
 
 template <class T>
 Var<T> Sequential<T>::forward(Var<T> x) {
-  for (const auto& module : modules_)
-    x = module->forward(x);
+  for (std::size_t i = 0; i < modules_.size(); ++i) {
+    Linear<T>* layer = plain_linear(*modules_[i]);
+    if (layer != nullptr && i + 1 < modules_.size() && is_relu(*modules_[i + 1])) {
+      x = layer->forward_relu(x);
+      ++i;  // the ReLU is inside linear_relu
+    } else {
+      x = modules_[i]->forward(x);
+    }
+  }
   return x;
 }
 

@@ -2,8 +2,9 @@
 // The tapegrad workloads of the benchmarks, shared by engine_benchmark.cpp,
 // libtorch_side_by_side.cpp and scalar_side_by_side.cpp (the chain) so that
 // the programs time the very same code:
-//   mlp_step      one training step of a 784-512-256-10 ReLU MLP (fused linear,
-//                 cross-entropy from logits, backward, SGD update, reset)
+//   mlp_step      one training step of a 784-512-256-10 ReLU MLP (linear_relu
+//                 hidden layers, a linear output layer, cross-entropy from
+//                 logits, backward, SGD update, reset)
 //   scalar_chain  y = y·a + sin(y) repeated on rank-0 tensors
 //   rnn           h ← tanh(W h + U x_t), 64 units, 200 steps, batch 1
 // The models' initial values and inputs come from fixed seeds, so the libtorch
@@ -111,8 +112,8 @@ struct Mlp {
     Pass p;
     p.x = tape.constant(MiniBatch<T>::take(batch.x, batch.source_x), "x");
     p.labels = tape.constant(MiniBatch<T>::take(batch.labels, batch.source_labels), "labels");
-    Var<T> h1 = relu(linear(p.x, tape.watch(w1), tape.watch(b1)));
-    Var<T> h2 = relu(linear(h1, tape.watch(w2), tape.watch(b2)));
+    Var<T> h1 = linear_relu(p.x, tape.watch(w1), tape.watch(b1));
+    Var<T> h2 = linear_relu(h1, tape.watch(w2), tape.watch(b2));
     Var<T> logits = linear(h2, tape.watch(w3), tape.watch(b3));
     p.loss = cross_entropy(logits, p.labels);
     return p;

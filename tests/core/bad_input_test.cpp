@@ -51,6 +51,10 @@ TEST(BadInput, EveryBinaryOpRefusesMismatchedShapes) {
       {"matmul", {2, 3}, {2, 3}, [](Var<double> a, Var<double> b) { return matmul(a, b); }},
       {"matmul", {3}, {4}, [](Var<double> a, Var<double> b) { return matmul(a, b); }},
       {"linear", {2, 4}, {3, 2}, [](Var<double> a, Var<double> b) { return linear(a, b); }},
+      {"linear_relu",
+       {2, 4},
+       {3, 2},
+       [](Var<double> a, Var<double> b) { return linear_relu(a, b); }},
       {"mse", {2, 3}, {3}, [](Var<double> a, Var<double> b) { return mse(a, b); }},
       {"binary_cross_entropy",
        {2},
@@ -88,6 +92,11 @@ TEST(BadInput, WrongRanksAreShapeErrors) {
        {2},
        [](Tape<double>& t, Var<double> w) {
          return linear(t.variable(random_tensor({2, 2}, 3)), w);
+       }},
+      {"linear_relu",
+       {2},
+       [](Tape<double>& t, Var<double> w) {
+         return linear_relu(t.variable(random_tensor({2, 2}, 3)), w);
        }},
   };
   for (const RankCase& c : cases) {
@@ -127,6 +136,7 @@ TEST(BadInput, EmptyTensorsGiveEmptyOrZeroResults) {
   EXPECT_EQ(sum_to(e, Shape{3}).value(), (Tensor<double>{0.0, 0.0, 0.0}));
   Var<double> w = tape.variable(random_tensor({2, 3}, 2));
   EXPECT_EQ(linear(e, w).shape(), (Shape{0, 2}));
+  EXPECT_EQ(linear_relu(e, w).shape(), (Shape{0, 2}));
   // (2, 0)·(0, 3): an empty inner dimension gives zeros.
   Var<double> p = matmul(tape.variable(Tensor<double>::from_shape({2, 0})),
                          tape.variable(Tensor<double>::from_shape({0, 3})));

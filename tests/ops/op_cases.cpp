@@ -216,6 +216,27 @@ void linear_algebra_rows(Table<T>& t) {
                [](Tape<T>&, const std::vector<V<T>>& in) {
                  return linear(tanh(linear(in[0], in[1], in[2])), transpose(in[1]));
                });
+
+  // linear_relu: the same variants; random pre-activations of both signs
+  // (none near the kink at 0 for these seeds, or the checks would say so).
+  const CaseFunction<T> relu_with_bias = [](Tape<T>&, const std::vector<V<T>>& in) {
+    return linear_relu(in[0], in[1], in[2]);
+  };
+  const CaseFunction<T> relu_without_bias = [](Tape<T>&, const std::vector<V<T>>& in) {
+    return linear_relu(in[0], in[1]);
+  };
+  t.call("linear_relu", "x (5, 3), W (4, 3), b (4,)", {t.rnd({5, 3}), t.rnd({4, 3}), t.rnd({4})},
+         relu_with_bias);
+  t.call("linear_relu", "x (5, 3), W (4, 3)", {t.rnd({5, 3}), t.rnd({4, 3})}, relu_without_bias);
+  t.call("linear_relu", "x (3,), W (4, 3), b (4,)", {t.rnd({3}), t.rnd({4, 3}), t.rnd({4})},
+         relu_with_bias);
+  t.call("linear_relu", "x (1, 1), W (1, 1), b (1,)",
+         {t.rnd({1, 1}, 0.5, 1), t.rnd({1, 1}, 0.5, 1), t.rnd({1})}, relu_with_bias);
+  t.expression("linear_relu", "linear_relu twice, squared",
+               {t.rnd({4, 3}), t.rnd({2, 3}), t.rnd({2})},
+               [](Tape<T>&, const std::vector<V<T>>& in) {
+                 return square(linear_relu(linear_relu(in[0], in[1], in[2]), transpose(in[1])));
+               });
 }
 
 template <class T>

@@ -78,6 +78,8 @@ const char* op_name(OpKind kind) {
       return "linear";
     case OpKind::linear_bias:
       return "linear(bias)";
+    case OpKind::linear_relu:
+      return "linear_relu";
     case OpKind::transpose:
       return "transpose";
     case OpKind::outer:
@@ -332,6 +334,8 @@ Var<T> apply_node(Tape<T>& tape, const NodeSpec& n, const std::vector<Var<T>>& v
       return linear(in(0), in(1));
     case OpKind::linear_bias:
       return linear(in(0), in(1), in(2));
+    case OpKind::linear_relu:
+      return n.inputs.size() == 3 ? linear_relu(in(0), in(1), in(2)) : linear_relu(in(0), in(1));
     case OpKind::transpose:
       return transpose(in(0));
     case OpKind::outer:
@@ -654,6 +658,23 @@ class Generator {
     return unary(OpKind::shift, unary(OpKind::square, x), representable(uniform(0.1, 1)));
   }
   /// Values at least `margin` away from zero.
+  /// x · Wᵀ (+ b) of linear's inputs {x, W[, b]}, by hand in float64.
+  Tensor<double> pre_activations(const std::vector<std::size_t>& inputs) const {
+    const Tensor<double>& x = value(inputs[0]);
+    const Tensor<double>& w = value(inputs[1]);
+    const std::size_t in = w.shape()[1], out = w.shape()[0], rows = x.size() / in;
+    Tensor<double> z = Tensor<double>::from_shape({rows, out});
+    for (std::size_t r = 0; r < rows; ++r) {
+      for (std::size_t o = 0; o < out; ++o) {
+        double total = inputs.size() == 3 ? value(inputs[2])(o) : 0.0;
+        for (std::size_t i = 0; i < in; ++i)
+          total += x.data()[r * in + i] * w(o, i);
+        z(r, o) = total;
+      }
+    }
+    return z;
+  }
+
   std::size_t away_from_zero(std::size_t x, double margin) {
     if (min_abs(value(x)) >= margin)
       return x;
@@ -1085,6 +1106,8 @@ class Generator {
           n.kind = OpKind::linear_bias;
           n.inputs.push_back(new_leaf(Shape{out}));
         }
+        if (chance(0.4) && min_abs(pre_activations(n.inputs)) >= 0.02)
+          n.kind = OpKind::linear_relu;
         add(std::move(n));
         return;
       }

@@ -7,7 +7,8 @@
 // Generation evaluates the graph in float64 as it grows and uses the values to
 // keep every op inside its domain: log and sqrt only see values ≥ 0.05, a
 // divisor is at least 0.25 away from zero, exp only sees |x| ≤ 5, and relu and
-// abs only see inputs at least 0.02 away from their kink, so central
+// abs (and linear_relu's pre-activations) only see inputs at least 0.02
+// away from their kink, so central
 // differences are meaningful everywhere. Index tensors (gather, embedding,
 // cross_entropy's labels) are constant leaves of whole numbers in range. The
 // same holds for the kinks of leaky_relu, elu, clamp, maximum/minimum and the
@@ -54,6 +55,7 @@ enum class OpKind {
   matmul,
   linear,       // 2 inputs (x, W)
   linear_bias,  // 3 inputs (x, W, b)
+  linear_relu,  // 2 or 3 inputs (x, W[, b]); pre-activations ≥ 0.02 from 0
   transpose,
   outer,
   reshape,       // to shape

@@ -24,6 +24,9 @@ class TAPEGRAD_EXPORT Linear : public Module<T> {
 
   /// x (…, in) → (…, out), watching W and b on x's tape.
   Var<T> forward(Var<T> x) override;
+  /// relu(forward(x)) recorded as one linear_relu op (what Sequential records
+  /// for this layer followed by a ReLU).
+  Var<T> forward_relu(Var<T> x);
 
   Parameter<T>& weight() noexcept { return weight_; }
   Parameter<T>& bias() noexcept { return bias_; }
@@ -33,6 +36,9 @@ class TAPEGRAD_EXPORT Linear : public Module<T> {
  private:
   Parameter<T> weight_;
   Parameter<T> bias_;
+
+  /// x's tape, after checking x is not empty.
+  Tape<T>& tape_of(const Var<T>& x) const;
 };
 
 }  // namespace tapegrad::nn

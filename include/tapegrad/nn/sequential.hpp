@@ -11,6 +11,7 @@
 // or, for the common case, nn::mlp<float>({784, 256, 10}, {.seed = 42}).
 // linear() names its layers fc1, fc2, … (parameters "fc1.W", "fc1.b", …);
 // add() names a module by its position ("0", "1", …) unless given a name.
+// forward() records a Linear followed by a ReLU as one linear_relu op.
 
 #include <cstddef>
 #include <cstdint>

@@ -42,5 +42,12 @@ TAPEGRAD_EXPORT Var<T> linear(Var<T> x, Var<T> weight);
 /// x · Wᵀ + b, fused: one GEMM forward, two GEMMs and a column sum backward.
 template <class T>
 TAPEGRAD_EXPORT Var<T> linear(Var<T> x, Var<T> weight, Var<T> bias);
+/// relu(linear(x, W[, b])) as one op: the bias and the clamp are one pass
+/// over the GEMM's output, and backprop masks g in the pass that sums it for
+/// ∂b. nn::Sequential records it for a Linear followed by a ReLU.
+template <class T>
+TAPEGRAD_EXPORT Var<T> linear_relu(Var<T> x, Var<T> weight);
+template <class T>
+TAPEGRAD_EXPORT Var<T> linear_relu(Var<T> x, Var<T> weight, Var<T> bias);
 
 }  // namespace tapegrad
