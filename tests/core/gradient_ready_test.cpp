@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "support/half_step.hpp"
 #include "tapegrad/tapegrad.hpp"
 
 namespace tapegrad {
@@ -111,18 +112,7 @@ TEST(GradientReady, NumericGradientDoesNotReport) {
   EXPECT_TRUE(w.grad_is_zero());
 }
 
-/// A listener whose whole update is θ ← θ + 0.5·∇θ, so the tape may write it
-/// straight into parameters read by one op that accepts it (linear's W, b).
-class HalfStep final : public GradientReadyListener<double> {
- public:
-  void gradient_ready(Parameter<double>& parameter) override {
-    reported.push_back(parameter.label());
-    parameter.value() += 0.5 * parameter.grad();
-    parameter.zero_grad();
-  }
-  std::optional<double> direct_update_scale(const Parameter<double>&) const override { return 0.5; }
-  std::vector<std::string> reported;
-};
+using testing::HalfStep;
 
 struct DirectCase {
   Parameter<double> w{Tensor<double>{{0.5, -1.0, 0.2}, {0.25, 2.0, -0.3}}, "w"};

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "ops/op_test_support.hpp"
+#include "support/half_step.hpp"
 
 namespace tapegrad {
 namespace {
@@ -65,17 +66,7 @@ TEST(LinearReluOp, ANanPreActivationGivesZeroAsReluDoes) {
   EXPECT_EQ(y.value()(1, 1), 0.0);
 }
 
-/// θ ← θ + 0.5·∇θ, which the tape may write straight into W and b.
-class HalfStep final : public GradientReadyListener<double> {
- public:
-  void gradient_ready(Parameter<double>& parameter) override {
-    reported.push_back(parameter.label());
-    parameter.value() += 0.5 * parameter.grad();
-    parameter.zero_grad();
-  }
-  std::optional<double> direct_update_scale(const Parameter<double>&) const override { return 0.5; }
-  std::vector<std::string> reported;
-};
+using testing::HalfStep;
 
 TEST(LinearReluOp, WritesTheDirectUpdateAsTheStepAfterBackwardWould) {
   const Affine a;
