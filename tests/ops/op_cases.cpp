@@ -217,25 +217,39 @@ void linear_algebra_rows(Table<T>& t) {
                  return linear(tanh(linear(in[0], in[1], in[2])), transpose(in[1]));
                });
 
-  // linear_relu: the same variants; random pre-activations of both signs
-  // (none near the kink at 0 for these seeds, or the checks would say so).
+  // linear_relu: the same variants, every pre-activation at least 0.5 from
+  // relu's kink and of both signs. With a bias, b = ±[1.5, 2) (signs
+  // alternating) outweighs |x·Wᵀ| ≤ 0.75 (in = 3, entries in ±0.5); without,
+  // x's first column, 1.25 ± 0.2, times W's, ±1.25 ± 0.2, outweighs the rest
+  // (entries in ±0.2).
   const CaseFunction<T> relu_with_bias = [](Tape<T>&, const std::vector<V<T>>& in) {
     return linear_relu(in[0], in[1], in[2]);
   };
   const CaseFunction<T> relu_without_bias = [](Tape<T>&, const std::vector<V<T>>& in) {
     return linear_relu(in[0], in[1]);
   };
-  t.call("linear_relu", "x (5, 3), W (4, 3), b (4,)", {t.rnd({5, 3}), t.rnd({4, 3}), t.rnd({4})},
+  const Tensor<T> signs{1, -1, 1, -1};
+  const Tensor<T> first_column{1.25, 0, 0};
+  const Tensor<T> signed_first_column{{1.25, 0, 0}, {-1.25, 0, 0}, {1.25, 0, 0}, {-1.25, 0, 0}};
+  t.call("linear_relu", "x (5, 3), W (4, 3), b (4,)",
+         {t.rnd({5, 3}, -0.5, 0.5), t.rnd({4, 3}, -0.5, 0.5), t.rnd({4}, 1.5, 2) * signs},
          relu_with_bias);
-  t.call("linear_relu", "x (5, 3), W (4, 3)", {t.rnd({5, 3}), t.rnd({4, 3})}, relu_without_bias);
-  t.call("linear_relu", "x (3,), W (4, 3), b (4,)", {t.rnd({3}), t.rnd({4, 3}), t.rnd({4})},
+  t.call("linear_relu", "x (5, 3), W (4, 3)",
+         {t.rnd({5, 3}, -0.2, 0.2) + first_column, t.rnd({4, 3}, -0.2, 0.2) + signed_first_column},
+         relu_without_bias);
+  t.call("linear_relu", "x (3,), W (4, 3), b (4,)",
+         {t.rnd({3}, -0.5, 0.5), t.rnd({4, 3}, -0.5, 0.5), t.rnd({4}, 1.5, 2) * signs},
          relu_with_bias);
+  t.call("linear_relu", "x (3,), W (4, 3)",
+         {t.rnd({3}, -0.2, 0.2) + first_column, t.rnd({4, 3}, -0.2, 0.2) + signed_first_column},
+         relu_without_bias);
   t.call("linear_relu", "x (1, 1), W (1, 1), b (1,)",
-         {t.rnd({1, 1}, 0.5, 1), t.rnd({1, 1}, 0.5, 1), t.rnd({1})}, relu_with_bias);
-  t.expression("linear_relu", "linear_relu twice, squared",
-               {t.rnd({4, 3}), t.rnd({2, 3}), t.rnd({2})},
+         {t.rnd({1, 1}, -0.5, 0.5), t.rnd({1, 1}, -0.5, 0.5), t.rnd({1}, 1.5, 2)}, relu_with_bias);
+  t.expression("linear_relu", "linear_relu(x)² · linear_relu(x)",
+               {t.rnd({4, 3}, -0.5, 0.5), t.rnd({4, 3}, -0.5, 0.5), t.rnd({4}, 1.5, 2) * signs},
                [](Tape<T>&, const std::vector<V<T>>& in) {
-                 return square(linear_relu(linear_relu(in[0], in[1], in[2]), transpose(in[1])));
+                 const V<T> h = linear_relu(in[0], in[1], in[2]);
+                 return square(h) * h;
                });
 }
 

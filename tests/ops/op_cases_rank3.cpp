@@ -129,9 +129,13 @@ void rank3_linear_rows(Rows<T>& t) {
          [](Tape<T>&, const std::vector<V<T>>& in) { return linear(in[0], in[1]); }, {});
   t.call("linear", "x (1, 1, 3), W (2, 3), b (2,)", {t.rnd({1, 1, 3}), t.rnd({2, 3}), t.rnd({2})},
          [](Tape<T>&, const std::vector<V<T>>& in) { return linear(in[0], in[1], in[2]); }, {});
-  t.call(
-      "linear_relu", "x (2, 3, 4), W (5, 4), b (5,)", {t.rnd({2, 3, 4}), t.rnd({5, 4}), t.rnd({5})},
-      [](Tape<T>&, const std::vector<V<T>>& in) { return linear_relu(in[0], in[1], in[2]); }, {});
+  // Pre-activations ≥ 0.5 from relu's kink: |x·Wᵀ| ≤ 1 (in = 4, entries in
+  // ±0.5) beside b = ±[1.5, 2), signs alternating.
+  t.call("linear_relu", "x (2, 3, 4), W (5, 4), b (5,)",
+         {t.rnd({2, 3, 4}, -0.5, 0.5), t.rnd({5, 4}, -0.5, 0.5),
+          t.rnd({5}, 1.5, 2) * Tensor<T>{1, -1, 1, -1, 1}},
+         [](Tape<T>&, const std::vector<V<T>>& in) { return linear_relu(in[0], in[1], in[2]); },
+         {});
   t.expression("linear", "tanh(linear) twice on (2, 2, 3)",
                {t.rnd({2, 2, 3}), t.rnd({3, 3}), t.rnd({3})},
                [](Tape<T>&, const std::vector<V<T>>& in) {
